@@ -1,0 +1,163 @@
+package dev.baton.master.plan;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The validated, routed plan as plain Java: what the scheduler runs. Built only by the plan
+ * compiler, so every instance is valid (ids unique, dependencies known, graph acyclic, sync points
+ * satisfiable, every task routed to a domain).
+ */
+public final class PlanModel {
+  private PlanModel() {}
+
+  /** An enumerated plan-format word, e.g. {@code hybrid_parallel_sequential}. */
+  public interface PlanWord {
+    /** The word as written in a plan. */
+    default String word() {
+      return ((Enum<?>) this).name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  public enum Strategy implements PlanWord {
+    PARALLEL,
+    SEQUENTIAL_CHECKPOINTED,
+    HYBRID_PARALLEL_SEQUENTIAL
+  }
+
+  public enum SyncMode implements PlanWord {
+    TIGHT,
+    LOOSE,
+    EVENTUAL
+  }
+
+  public enum FailureHandling implements PlanWord {
+    RESTART,
+    FAILOVER,
+    REDISTRIBUTE,
+    GRACEFUL_DEGRADATION
+  }
+
+  public enum DelegationPolicy implements PlanWord {
+    SCORE,
+    ROUND_ROBIN,
+    LEAST_LOADED
+  }
+
+  public enum Priority implements PlanWord {
+    LOW,
+    MEDIUM,
+    HIGH,
+    CRITICAL
+  }
+
+  public enum Check implements PlanWord {
+    API_CONTRACT,
+    INFRASTRUCTURE,
+    DEPLOYMENT
+  }
+
+  /** The domains of the four specialisations. */
+  public static final List<String> DOMAINS = List.of("frontend", "backend", "devops", "testing");
+
+  public record Context(
+      String project,
+      List<String> techStack,
+      List<String> designDecisions,
+      List<String> qualityRequirements) {}
+
+  /** Retries after the first attempt, and the first backoff (doubling, capped). */
+  public record RetryPolicy(int maxRetries, Duration backoff, Duration maxBackoff) {}
+
+  /** Testing aids for the sim droid. */
+  public record Simulation(int failFirstAttempts, boolean hang, Map<String, String> documents) {
+    public static final Simulation NONE = new Simulation(0, false, Map.of());
+  }
+
+  /** Why a task went to its domain: named by the plan, or the matched expertise and score. */
+  public record Routing(String domain, String reason, boolean explicit, double score) {}
+
+  public record Task(
+      String id,
+      /* position in the plan, 0-based; hybrid runs a domain's tasks in this order */
+      int index,
+      String description,
+      String domain,
+      Routing routing,
+      Optional<String> droid,
+      Duration estimate,
+      Priority priority,
+      List<String> dependsOn,
+      List<String> requirements,
+      List<String> constraints,
+      List<String> deliverables,
+      Optional<String> run,
+      Duration timeout,
+      Simulation simulation) {
+
+    public double estimateMinutes() {
+      return estimate.toMillis() / 60_000.0;
+    }
+  }
+
+  public record SyncPoint(
+      String name,
+      List<String> participants,
+      List<String> after,
+      List<String> before,
+      SyncMode mode,
+      List<Check> checks,
+      Duration timeout) {}
+
+  /** The seed's DomainAnalysis: share of the plan's text in each domain, 0..1. */
+  public record DomainAnalysis(
+      double frontend, double backend, double devops, double testing, double data, double security) {}
+
+  /** The seed's OrchestratorTaskAssignment. */
+  public record Assignment(
+      String domain,
+      List<String> taskIds,
+      double estimatedMinutes,
+      List<String> dependsOnDomains,
+      Priority priority) {}
+
+  /** The seed's ExecutionLevel: tasks whose dependencies and gates all lie in earlier levels. */
+  public record Level(int level, List<String> taskIds, List<String> domains) {}
+
+  public record Analysis(
+      DomainAnalysis domains,
+      List<Assignment> assignments,
+      List<Level> levels,
+      List<String> criticalPath,
+      double criticalPathMinutes,
+      double sequentialMinutes,
+      double estimatedMakespanMinutes) {}
+
+  /** A compiled plan. Tasks are in plan order. */
+  public record Plan(
+      String name,
+      String description,
+      Strategy strategy,
+      SyncMode synchronization,
+      FailureHandling failureHandling,
+      DelegationPolicy delegationPolicy,
+      Optional<Duration> deadline,
+      Context context,
+      List<Task> tasks,
+      List<SyncPoint> syncPoints,
+      RetryPolicy retry,
+      Analysis analysis) {
+
+    public Task task(String id) {
+      for (Task t : tasks) {
+        if (t.id().equals(id)) {
+          return t;
+        }
+      }
+      throw new IllegalArgumentException("unknown task: " + id);
+    }
+  }
+}

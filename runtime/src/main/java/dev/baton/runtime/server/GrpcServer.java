@@ -1,0 +1,107 @@
+package dev.baton.runtime.server;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A started gRPC server on Netty that every Baton role shares: the role's services behind the
+ * {@link StatusMapping} interceptor, plus {@code grpc.health.v1} and server reflection so that
+ * {@code grpcurl} works against any orchestrator.
+ *
+ * <p>Keepalive is permissive on the server side because orchestrators hold one Coordinate stream
+ * open for hours and ping it to detect dead peers.
+ */
+public final class GrpcServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GrpcServer.class);
+
+  private final Server server;
+  private final HealthStatusManager health;
+  private final String host;
+
+  private GrpcServer(Server server, HealthStatusManager health, String host) {
+    this.server = server;
+    this.health = health;
+    this.host = host;
+  }
+
+  /**
+   * Binds {@code host:port} (port 0 picks a free one) and starts serving.
+   *
+   */
+  public static GrpcServer start(String host, int port, List<BindableService> services) {
+    HealthStatusManager health = new HealthStatusManager();
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+            .permitKeepAliveTime(10, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .maxInboundMessageSize(8 * 1024 * 1024);
+    List<String> names = new ArrayList<>();
+    for (BindableService service : services) {
+      var definition = service.bindService();
+      names.add(definition.getServiceDescriptor().getName());
+      builder.addService(ServerInterceptors.intercept(definition, new StatusMapping()));
+    }
+    builder.addService(health.getHealthService());
+    builder.addService(ProtoReflectionServiceV1.newInstance());
+    Server server;
+    try {
+      server = builder.build().start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot listen on " + host + ":" + port + " (is the port in use? pass another --port)", e);
+    }
+    health.setStatus("", ServingStatus.SERVING);
+    for (String name : names) {
+      health.setStatus(name, ServingStatus.SERVING);
+    }
+    log.info("gRPC server listening on {}:{} with {}", host, server.getPort(), names);
+    return new GrpcServer(server, health, host);
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  /** {@code host:port} that clients on this machine can dial. */
+  public String address() {
+    String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+    return h + ":" + port();
+  }
+
+  /** Marks every service NOT_SERVING, so health checks fail before the port closes. */
+  public void enterShutdown() {
+    health.enterTerminalState();
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /** Stops accepting calls, gives running ones a moment, then cancels the rest. */
+  @Override
+  public void close() {
+    enterShutdown();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
+        server.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}
