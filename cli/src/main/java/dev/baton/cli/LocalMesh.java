@@ -1,0 +1,71 @@
+package dev.baton.cli;
+
+import dev.baton.cli.mesh.LaunchedProcess;
+import dev.baton.cli.mesh.Mesh;
+import dev.baton.cli.mesh.MeshLauncher;
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * The mesh of {@code baton up} and {@code baton demo}: five child processes that are stopped when
+ * this JVM ends, however it ends (a shutdown hook here; {@code --parent-pid} in the children).
+ */
+final class LocalMesh implements AutoCloseable {
+  private final MeshLauncher launcher;
+  private final Thread hook;
+  private final Mesh mesh;
+
+  private LocalMesh(MeshLauncher launcher, Thread hook, Mesh mesh) {
+    this.launcher = launcher;
+    this.hook = hook;
+    this.mesh = mesh;
+  }
+
+  static Path defaultRunDir() {
+    return MeshLauncher.Options.newRunDir(Path.of(System.getProperty("java.io.tmpdir"), "baton-runs"));
+  }
+
+  /** Starts the master on {@code basePort} (0: any) and the four sub-orchestrators. */
+  static LocalMesh start(int basePort, Path runDir, PrintStream out) {
+    MeshLauncher launcher = new MeshLauncher(MeshLauncher.Options.in(runDir));
+    Thread hook = new Thread(launcher::close, "baton-mesh-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    out.println("starting the master and " + MeshLauncher.DOMAINS.size()
+        + " sub-orchestrators (logs in " + runDir + ")...");
+    out.flush();
+    try {
+      return new LocalMesh(launcher, hook, launcher.startMesh(basePort));
+    } catch (RuntimeException e) {
+      launcher.close();
+      removeHook(hook);
+      throw new CliException(ExitCodes.PLAN_FAILED, "the mesh did not start: " + e.getMessage(), e);
+    }
+  }
+
+  Mesh mesh() {
+    return mesh;
+  }
+
+  void printAddresses(PrintStream out) {
+    out.printf("  %-13s %-21s pid %-7d %s%n", "master", mesh.masterAddress(), mesh.master().pid(),
+        mesh.master().readyLine().id());
+    for (LaunchedProcess o : mesh.orchestrators().values()) {
+      out.printf("  %-13s %-21s pid %-7d %s%n", o.name(), o.address(), o.pid(), o.readyLine().id());
+    }
+    out.flush();
+  }
+
+  @Override
+  public void close() {
+    launcher.close();
+    removeHook(hook);
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or about to: nothing to remove
+    }
+  }
+}

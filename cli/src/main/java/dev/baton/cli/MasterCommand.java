@@ -1,0 +1,48 @@
+package dev.baton.cli;
+
+import dev.baton.cli.mesh.ReadyLine;
+import dev.baton.master.MasterConfig;
+import dev.baton.master.MasterServer;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code baton master}: the master orchestrator with its embedded registry. */
+@Command(name = "master", mixinStandardHelpOptions = true,
+    description = {
+      "Runs the master orchestrator (baton.v1.Master and baton.v1.Coordination) with its embedded registry.",
+      "Prints one line 'BATON_READY role=master domain=- id=ID address=HOST:PORT' once serving."
+    })
+final class MasterCommand implements Callable<Integer> {
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to listen on (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "7233", description = "Port to listen on; 0 takes a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--id", defaultValue = "master", description = "The master's id (default: ${DEFAULT-VALUE}).")
+  String id;
+
+  @Option(names = "--parent-pid", hidden = true, description = "Exit when this process exits (set by launchers).")
+  Long parentPid;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    MasterServer server = MasterServer.start(MasterConfig.builder().host(host).port(port).id(id).build());
+    return ServerProcess.serve(
+        new ServerProcess.Server() {
+          @Override
+          public void awaitTermination() throws InterruptedException {
+            server.awaitTermination();
+          }
+
+          @Override
+          public void close() {
+            server.close();
+          }
+        },
+        new ReadyLine("master", "-", server.id(), server.address()),
+        parentPid,
+        System.out);
+  }
+}

@@ -1,0 +1,95 @@
+package dev.baton.cli;
+
+import dev.baton.cli.mesh.ReadyLine;
+import dev.baton.runtime.orchestrator.OrchestratorConfig;
+import dev.baton.runtime.orchestrator.Specialisation;
+import dev.baton.runtime.orchestrator.Specialisations;
+import dev.baton.runtime.orchestrator.SubOrchestratorServer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code baton orchestrator --domain D}: one sub-orchestrator, registered with a master. */
+@Command(
+    name = "orchestrator",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs one specialised sub-orchestrator as a gRPC server and registers it with the master.",
+      "Prints one line 'BATON_READY role=orchestrator domain=D id=ID address=HOST:PORT' once serving."
+    })
+final class OrchestratorCommand implements Callable<Integer> {
+  enum Registry {
+    embedded,
+    consul
+  }
+
+  @Option(names = "--domain", required = true, paramLabel = "DOMAIN",
+      description = "The specialisation: frontend, backend, devops or testing.")
+  String domain;
+
+  @Option(names = "--master", paramLabel = "HOST:PORT",
+      defaultValue = "${env:BATON_MASTER:-" + MasterOption.DEFAULT_ADDRESS + "}",
+      description = "Address of the master's Coordination service (default: $BATON_MASTER or ${DEFAULT-VALUE}).")
+  String master;
+
+  @Option(names = "--host", defaultValue = OrchestratorConfig.DEFAULT_HOST,
+      description = "Interface to listen on (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "0",
+      description = "Port to listen on; 0 takes a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--id", description = "Instance id (default: <domain>-orchestrator-<6 hex>).")
+  String id;
+
+  @Option(names = "--workspace", paramLabel = "DIR",
+      description = "Directory under which command droids get their workspaces (default: $TMPDIR/baton-workspaces).")
+  Path workspace;
+
+  @Option(names = "--max-concurrent-tasks", defaultValue = "0",
+      description = "Overrides the specialisation's max_concurrent_tasks; 0 keeps it (default: ${DEFAULT-VALUE}).")
+  int maxConcurrentTasks;
+
+  @Option(names = "--registry", defaultValue = "embedded",
+      description = "Where to register: embedded (the master's registry) or consul (default: ${DEFAULT-VALUE}).")
+  Registry registry;
+
+  @Option(names = "--parent-pid", hidden = true, description = "Exit when this process exits (set by launchers).")
+  Long parentPid;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (registry == Registry.consul) {
+      throw CliException.invalidInput("the consul registry is not available yet (use --registry embedded)");
+    }
+    Specialisation specialisation = Specialisations.find(domain);
+    OrchestratorConfig.Builder config =
+        OrchestratorConfig.builder()
+            .host(host)
+            .port(port)
+            .masterAddress(master)
+            .instanceId(id)
+            .maxConcurrentTasks(maxConcurrentTasks);
+    if (workspace != null) {
+      config.workspaceRoot(workspace);
+    }
+    SubOrchestratorServer server = SubOrchestratorServer.start(config.build(), specialisation);
+    return ServerProcess.serve(
+        new ServerProcess.Server() {
+          @Override
+          public void awaitTermination() throws InterruptedException {
+            server.awaitTermination();
+          }
+
+          @Override
+          public void close() {
+            server.close();
+          }
+        },
+        new ReadyLine("orchestrator", domain, server.instanceId(), server.address()),
+        parentPid,
+        System.out);
+  }
+}

@@ -1,0 +1,58 @@
+package dev.baton.cli;
+
+import dev.baton.cli.mesh.LaunchedProcess;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code baton up}: the master and the four sub-orchestrators on this machine until Ctrl-C. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+    description = {
+      "Starts the master and the four sub-orchestrators (frontend, backend, devops, testing) as separate",
+      "processes on this machine, prints their addresses and runs until Ctrl-C."
+    })
+final class UpCommand implements Callable<Integer> {
+  @Option(names = "--base-port", defaultValue = "7233",
+      description = "The master's port; the orchestrators take the next four. 0 takes free ports (default: ${DEFAULT-VALUE}).")
+  int basePort;
+
+  @Option(names = "--run-dir", paramLabel = "DIR",
+      description = "Where each process's log goes (default: $TMPDIR/baton-runs/<time>-<pid>).")
+  Path runDir;
+
+  /** Exit statuses of a JVM ended by SIGINT (Ctrl-C) or SIGTERM: 128 + the signal's number. */
+  private static final int SIGINT_EXIT = 130;
+  private static final int SIGTERM_EXIT = 143;
+
+  @Override
+  public Integer call() throws Exception {
+    if (basePort < 0 || basePort > 65_530) {
+      throw CliException.invalidInput("--base-port: " + basePort + " (expected: 0..65530)");
+    }
+    try (LocalMesh local = LocalMesh.start(basePort, runDir == null ? LocalMesh.defaultRunDir() : runDir, System.out)) {
+      System.out.println("mesh up:");
+      local.printAddresses(System.out);
+      System.out.println("submit a plan with: baton submit examples/ecommerce.yaml --watch --time-scale 0.001 --master "
+          + local.mesh().masterAddress());
+      System.out.println("press Ctrl-C to stop");
+      System.out.flush();
+      // Runs until Ctrl-C (the shutdown hook stops the children) or until a child dies on its own.
+      List<CompletableFuture<LaunchedProcess>> exits = new ArrayList<>();
+      exits.add(local.mesh().master().onExit());
+      local.mesh().orchestrators().values().forEach(o -> exits.add(o.onExit()));
+      LaunchedProcess died = (LaunchedProcess) CompletableFuture.anyOf(exits.toArray(CompletableFuture[]::new)).get();
+      int status = died.exitValue();
+      if (status == SIGINT_EXIT || status == SIGTERM_EXIT) {
+        // Ctrl-C reaches the whole process group: the children stop alongside this JVM.
+        return status;
+      }
+      System.err.println("baton: " + died.name() + " exited on its own (status " + status
+          + "); stopping the mesh (see " + died.logFile() + ")");
+      return ExitCodes.PLAN_FAILED;
+    }
+  }
+}

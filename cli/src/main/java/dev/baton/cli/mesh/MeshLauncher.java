@@ -1,0 +1,229 @@
+package dev.baton.cli.mesh;
+
+import dev.baton.v1.InstanceHealth;
+import dev.baton.v1.ListOrchestratorsRequest;
+import dev.baton.v1.ListOrchestratorsResponse;
+import dev.baton.v1.MasterGrpc;
+import dev.baton.v1.OrchestratorInstance;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+
+/**
+ * Starts Baton servers as separate child processes of this JVM and stops them again.
+ *
+ * <p>Used by {@code baton up}, {@code baton demo} and the end-to-end tests. Every child gets
+ * {@code --parent-pid} so it exits when this JVM dies, even by SIGKILL; {@link #close()} stops the
+ * orchestrators before the master so that their Coordinate streams end cleanly.
+ */
+public final class MeshLauncher implements AutoCloseable {
+  /** The four specialisations of a full mesh, in start order. */
+  public static final List<String> DOMAINS = List.of("frontend", "backend", "devops", "testing");
+
+  private final Options options;
+  private final List<LaunchedProcess> children = new CopyOnWriteArrayList<>();
+
+  public MeshLauncher(Options options) {
+    this.options = Objects.requireNonNull(options, "options");
+  }
+
+  public Options options() {
+    return options;
+  }
+
+  /** Starts {@code baton master} on {@code port} (0: any free port) and waits for its ready line. */
+  public LaunchedProcess startMaster(int port) {
+    LaunchedProcess master =
+        launch("master", List.of("master", "--host", options.host(), "--port", Integer.toString(port)));
+    master.awaitReady(options.readyTimeout());
+    return master;
+  }
+
+  /**
+   * Starts {@code baton orchestrator --domain D} on {@code port} against {@code masterAddress};
+   * does not wait for it, so that several start in parallel: call {@link LaunchedProcess#awaitReady}.
+   */
+  public LaunchedProcess startOrchestrator(String domain, String masterAddress, int port) {
+    return launch(
+        domain,
+        List.of(
+            "orchestrator", "--domain", domain, "--master", masterAddress,
+            "--host", options.host(), "--port", Integer.toString(port),
+            "--workspace", options.workspaceRoot().resolve(domain).toString()));
+  }
+
+  /**
+   * Starts a master and the four sub-orchestrators and waits until all four are registered with
+   * the master. With {@code basePort} 0 every server takes a free port; otherwise the master takes
+   * {@code basePort} and the orchestrators the next four ports in {@link #DOMAINS} order.
+   */
+  public Mesh startMesh(int basePort) {
+    LaunchedProcess master = startMaster(basePort);
+    Map<String, LaunchedProcess> orchestrators = new LinkedHashMap<>();
+    for (int i = 0; i < DOMAINS.size(); i++) {
+      String domain = DOMAINS.get(i);
+      orchestrators.put(domain, startOrchestrator(domain, master.address(), basePort == 0 ? 0 : basePort + 1 + i));
+    }
+    orchestrators.values().forEach(o -> o.awaitReady(options.readyTimeout()));
+    Mesh mesh = new Mesh(master, orchestrators);
+    awaitRegistered(master.address(), Set.copyOf(DOMAINS), options.readyTimeout());
+    return mesh;
+  }
+
+  /** Starts any {@code baton} subcommand as a tracked child (killed by {@link #close()}). */
+  public LaunchedProcess launch(String name, List<String> batonArgs) {
+    List<String> args = new ArrayList<>(batonArgs);
+    args.add("--parent-pid");
+    args.add(Long.toString(ProcessHandle.current().pid()));
+    LaunchedProcess child = LaunchedProcess.start(name, options.java().baton(args), options.runDir());
+    children.add(child);
+    return child;
+  }
+
+  /**
+   * Polls the master's ListOrchestrators until every domain in {@code domains} has a healthy
+   * instance, or fails naming the missing ones after {@code timeout}.
+   */
+  public static ListOrchestratorsResponse awaitRegistered(
+      String masterAddress, Set<String> domains, Duration timeout) {
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(masterAddress).usePlaintext().build();
+    try {
+      MasterGrpc.MasterBlockingStub stub = MasterGrpc.newBlockingStub(channel);
+      Instant deadline = Instant.now().plus(timeout);
+      Set<String> missing = new TreeSet<>(domains);
+      String lastError = "";
+      while (true) {
+        try {
+          ListOrchestratorsResponse response =
+              stub.withDeadlineAfter(5, TimeUnit.SECONDS)
+                  .listOrchestrators(ListOrchestratorsRequest.getDefaultInstance());
+          Set<String> healthy =
+              response.getInstancesList().stream()
+                  .filter(i -> i.getHealth() == InstanceHealth.INSTANCE_HEALTH_HEALTHY)
+                  .map(OrchestratorInstance::getOrchestrator)
+                  .map(d -> d.getSpecialization().getDomain())
+                  .collect(Collectors.toSet());
+          missing = new TreeSet<>(domains);
+          missing.removeAll(healthy);
+          if (missing.isEmpty()) {
+            return response;
+          }
+        } catch (StatusRuntimeException e) {
+          lastError = " (last error: " + e.getStatus() + ")";
+        }
+        if (Instant.now().isAfter(deadline)) {
+          throw new IllegalStateException(
+              "orchestrators " + missing + " did not register with the master at " + masterAddress
+                  + " within " + timeout.toSeconds() + " s" + lastError);
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+      }
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  /** Every child started so far, in start order. */
+  public List<LaunchedProcess> children() {
+    return List.copyOf(children);
+  }
+
+  /**
+   * Stops every child gracefully (orchestrators first, in parallel, then the rest), killing the
+   * ones that do not stop within the grace period.
+   */
+  @Override
+  public void close() {
+    List<LaunchedProcess> all = new ArrayList<>(children);
+    List<LaunchedProcess> first =
+        all.stream().filter(c -> DOMAINS.contains(c.name())).toList();
+    List<LaunchedProcess> rest = all.stream().filter(c -> !first.contains(c)).toList();
+    stopAll(first);
+    stopAll(rest);
+    children.removeAll(all);
+  }
+
+  private void stopAll(List<LaunchedProcess> processes) {
+    // SIGTERM to all at once, then wait for each: shutdown hooks run in parallel.
+    processes.forEach(p -> p.handle().destroy());
+    processes.forEach(p -> p.stop(options.stopGrace()));
+  }
+
+  /** SIGKILL to every child and its descendants; for tests cleaning up after a failure. */
+  public void killAll() {
+    children.forEach(LaunchedProcess::kill);
+    children.clear();
+  }
+
+  /**
+   * How the launcher starts children.
+   *
+   * @param runDir where each child's {@code <name>.log} (stderr) and {@code <name>.out} go
+   * @param workspaceRoot parent of each orchestrator's workspace directory
+   * @param java binary, class path and JVM options of the children
+   * @param host address the servers bind (default 127.0.0.1: a local mesh)
+   * @param readyTimeout how long a child may take to print its ready line and register (default 60 s)
+   * @param stopGrace how long a child may take to stop after SIGTERM before it is killed (default 10 s)
+   */
+  public record Options(
+      Path runDir, Path workspaceRoot, JavaCommand java, String host, Duration readyTimeout,
+      Duration stopGrace) {
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
+
+    public Options {
+      Objects.requireNonNull(runDir, "runDir");
+      Objects.requireNonNull(workspaceRoot, "workspaceRoot");
+      Objects.requireNonNull(java, "java");
+      Objects.requireNonNull(host, "host");
+      if (readyTimeout.isNegative() || readyTimeout.isZero()) {
+        throw new IllegalArgumentException("readyTimeout: " + readyTimeout + " (expected: > 0)");
+      }
+      if (stopGrace.isNegative()) {
+        throw new IllegalArgumentException("stopGrace: " + stopGrace + " (expected: >= 0)");
+      }
+    }
+
+    /** Defaults, with children running this JVM's java and class path, logging under {@code runDir}. */
+    public static Options in(Path runDir) {
+      return new Options(
+          runDir, runDir.resolve("workspaces"), JavaCommand.current(), DEFAULT_HOST,
+          DEFAULT_READY_TIMEOUT, DEFAULT_STOP_GRACE);
+    }
+
+    /** A fresh run directory under {@code parent}, named by the time and this process's pid. */
+    public static Path newRunDir(Path parent) {
+      String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+      return parent.resolve(stamp + "-" + ProcessHandle.current().pid());
+    }
+
+    public Options withJava(JavaCommand value) {
+      return new Options(runDir, workspaceRoot, value, host, readyTimeout, stopGrace);
+    }
+
+    public Options withReadyTimeout(Duration value) {
+      return new Options(runDir, workspaceRoot, java, host, value, stopGrace);
+    }
+
+    public Options withStopGrace(Duration value) {
+      return new Options(runDir, workspaceRoot, java, host, readyTimeout, value);
+    }
+  }
+}

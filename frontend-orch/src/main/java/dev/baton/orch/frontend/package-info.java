@@ -1,0 +1,2 @@
+/** The frontend specialisation: its descriptor, droids, shared-document classification and main class. */
+package dev.baton.orch.frontend;

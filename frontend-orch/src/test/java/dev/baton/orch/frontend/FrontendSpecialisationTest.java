@@ -1,0 +1,72 @@
+package dev.baton.orch.frontend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.runtime.execution.DroidSelector;
+import dev.baton.runtime.orchestrator.Complexity;
+import dev.baton.runtime.orchestrator.DocumentKind;
+import dev.baton.runtime.orchestrator.DroidProfile;
+import dev.baton.runtime.orchestrator.ProducedDocument;
+import dev.baton.runtime.orchestrator.Specialisation;
+import dev.baton.runtime.orchestrator.SpecialisationProfile;
+import dev.baton.runtime.orchestrator.Specialisations;
+import dev.baton.v1.DelegationPackage;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FrontendSpecialisationTest {
+  private final Specialisation specialisation = Specialisations.find("frontend");
+
+  @Test
+  void loadsThroughServiceLoaderWithTheSeedsDescriptor() {
+    SpecialisationProfile profile = specialisation.profile();
+
+    assertThat(specialisation).isInstanceOf(FrontendSpecialisation.class);
+    assertThat(Specialisations.all()).hasSize(1);
+    assertThat(profile.domain()).isEqualTo("frontend");
+    assertThat(profile.name()).isEqualTo("Frontend Development Orchestrator");
+    assertThat(profile.frameworks()).containsExactly("React", "Next.js", "Vue", "Angular");
+    assertThat(profile.platforms()).isEmpty();
+    assertThat(profile.expertise()).containsExactly("UI/UX", "Performance", "Accessibility", "State Management");
+    assertThat(profile.domainExpertise()).containsExactly("Component architecture", "State management",
+        "CSS/Styling", "Performance optimization", "Accessibility compliance", "Responsive design");
+    assertThat(profile.maxConcurrentTasks()).isEqualTo(5);
+    assertThat(profile.complexity()).isEqualTo(Complexity.COMPLEX);
+    assertThat(profile.droids()).extracting(DroidProfile::name)
+        .containsExactly("frontend-developer", "ui-ux-designer", "performance-engineer", "mobile-developer");
+    assertThat(profile.droids()).allSatisfy(d -> assertThat(d.expertise()).isNotEmpty());
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+    "Product catalog UI components in React      | frontend-developer",
+    "Shopping cart page with state management    | frontend-developer",
+    "Design system and wireframes for checkout   | ui-ux-designer",
+    "WCAG 2.1 AA accessibility review            | ui-ux-designer",
+    "Optimise bundle size and lazy loading       | performance-engineer",
+    "Mobile PWA for iOS and Android              | mobile-developer",
+  })
+  void picksTheDroidWhoseExpertiseFitsTheTask(String description, String droid) {
+    Map<String, List<String>> expertise = new LinkedHashMap<>();
+    specialisation.profile().droids().forEach(d -> expertise.put(d.name(), d.expertise()));
+
+    assertThat(new DroidSelector(expertise).select(DelegationPackage.newBuilder().setTaskDescription(description).build()))
+        .isEqualTo(droid);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+    "api/openapi.yaml          | API_CONTRACT",
+    "src/api-client.ts         | API_CONTRACT",
+    "Dockerfile                | DEPLOYMENT_CONFIG",
+    "next.config.js            | DEPLOYMENT_CONFIG",
+    "src/components/Cart.tsx   | DELIVERABLE",
+  })
+  void classifiesItsDocumentsForSyncPoints(String name, DocumentKind kind) {
+    assertThat(specialisation.classify(new ProducedDocument("t", name, "text/plain", ""))).isEqualTo(kind);
+  }
+}

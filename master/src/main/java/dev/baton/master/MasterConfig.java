@@ -1,0 +1,137 @@
+package dev.baton.master;
+
+import dev.baton.master.sync.ConflictDetector;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a master runs. Immutable; build with {@link #builder()}, whose defaults suit a local mesh.
+ *
+ * @param host interface to bind, default {@value #DEFAULT_HOST}
+ * @param port port to bind, 0 (default) for an ephemeral one
+ * @param id the master's id, default {@value #DEFAULT_ID}
+ * @param heartbeatInterval how often sub-orchestrators are asked to send heartbeats, default 1 s
+ * @param heartbeatTimeout an instance silent this long is offline, default 5 s
+ * @param delegationDeadline deadline of each unary call to a sub-orchestrator, default 10 s
+ * @param instanceWait how long a ready task or a reached sync point waits for an instance of its
+ *     domain to register before failing, default 30 s
+ * @param syncTimeoutFloor least wall-clock wait of a sync point for arrivals, default 1 s
+ * @param conflictDetector run on the shared state gathered at each sync point; default finds nothing
+ */
+public record MasterConfig(
+    String host,
+    int port,
+    String id,
+    Duration heartbeatInterval,
+    Duration heartbeatTimeout,
+    Duration delegationDeadline,
+    Duration instanceWait,
+    Duration syncTimeoutFloor,
+    ConflictDetector conflictDetector) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 0;
+  public static final String DEFAULT_ID = "master";
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_DELEGATION_DEADLINE = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_INSTANCE_WAIT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_SYNC_TIMEOUT_FLOOR = Duration.ofSeconds(1);
+
+  public MasterConfig {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("host: '" + host + "' (expected: an interface, e.g. 127.0.0.1)");
+    }
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("port: " + port + " (expected: 0..65535, 0 for an ephemeral port)");
+    }
+    if (id == null || id.isBlank()) {
+      throw new IllegalArgumentException("id: '" + id + "' (expected: a non-empty id)");
+    }
+    positive("heartbeatInterval", heartbeatInterval);
+    positive("heartbeatTimeout", heartbeatTimeout);
+    positive("delegationDeadline", delegationDeadline);
+    positive("instanceWait", instanceWait);
+    positive("syncTimeoutFloor", syncTimeoutFloor);
+    if (heartbeatTimeout.compareTo(heartbeatInterval) <= 0) {
+      throw new IllegalArgumentException("heartbeatTimeout: " + heartbeatTimeout
+          + " (expected: > heartbeatInterval " + heartbeatInterval + ")");
+    }
+    Objects.requireNonNull(conflictDetector, "conflictDetector");
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private static void positive(String name, Duration d) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + ": " + d + " (expected: > 0)");
+    }
+  }
+
+  /** Builds a {@link MasterConfig}; every setter is optional. */
+  public static final class Builder {
+    private String host = DEFAULT_HOST;
+    private int port = DEFAULT_PORT;
+    private String id = DEFAULT_ID;
+    private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+    private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
+    private Duration delegationDeadline = DEFAULT_DELEGATION_DEADLINE;
+    private Duration instanceWait = DEFAULT_INSTANCE_WAIT;
+    private Duration syncTimeoutFloor = DEFAULT_SYNC_TIMEOUT_FLOOR;
+    private ConflictDetector conflictDetector = ConflictDetector.none();
+
+    private Builder() {}
+
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder id(String id) {
+      this.id = id;
+      return this;
+    }
+
+    public Builder heartbeatInterval(Duration d) {
+      this.heartbeatInterval = d;
+      return this;
+    }
+
+    public Builder heartbeatTimeout(Duration d) {
+      this.heartbeatTimeout = d;
+      return this;
+    }
+
+    public Builder delegationDeadline(Duration d) {
+      this.delegationDeadline = d;
+      return this;
+    }
+
+    public Builder instanceWait(Duration d) {
+      this.instanceWait = d;
+      return this;
+    }
+
+    public Builder syncTimeoutFloor(Duration d) {
+      this.syncTimeoutFloor = d;
+      return this;
+    }
+
+    public Builder conflictDetector(ConflictDetector d) {
+      this.conflictDetector = d;
+      return this;
+    }
+
+    public MasterConfig build() {
+      return new MasterConfig(host, port, id, heartbeatInterval, heartbeatTimeout, delegationDeadline,
+          instanceWait, syncTimeoutFloor, conflictDetector);
+    }
+  }
+}

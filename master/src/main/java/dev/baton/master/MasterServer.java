@@ -1,0 +1,124 @@
+package dev.baton.master;
+
+import dev.baton.master.dashboard.DashboardCalculator;
+import dev.baton.master.delegation.ChannelPool;
+import dev.baton.master.delegation.Delegator;
+import dev.baton.master.engine.Engine;
+import dev.baton.master.engine.EngineSettings;
+import dev.baton.master.events.InMemoryPlanStore;
+import dev.baton.master.events.PlanStore;
+import dev.baton.master.grpc.CoordinationService;
+import dev.baton.master.grpc.MasterService;
+import dev.baton.master.plan.PlanModel;
+import dev.baton.master.plan.PlanProtos;
+import dev.baton.master.registry.EmbeddedRegistry;
+import dev.baton.master.registry.Registry;
+import dev.baton.runtime.server.GrpcServer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A running master: serves {@code baton.v1.Master} and {@code baton.v1.Coordination} on runtime's
+ * GrpcServer (with health and reflection) and hosts the embedded registry, the in-memory plan store
+ * and the scheduler.
+ */
+public final class MasterServer implements AutoCloseable {
+  private static final Duration TICK = Duration.ofMillis(100);
+
+  private final MasterConfig config;
+  private final GrpcServer server;
+  private final Engine engine;
+  private final ChannelPool channels;
+  private final ScheduledExecutorService scheduler;
+  private final PlanStore store;
+
+  private MasterServer(MasterConfig config, GrpcServer server, Engine engine, ChannelPool channels,
+      ScheduledExecutorService scheduler, PlanStore store) {
+    this.config = config;
+    this.server = server;
+    this.engine = engine;
+    this.channels = channels;
+    this.scheduler = scheduler;
+    this.store = store;
+  }
+
+  /** Binds, starts serving and returns; {@link #close} stops it. */
+  public static MasterServer start(MasterConfig config) {
+    Clock clock = Clock.systemUTC();
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "baton-scheduler");
+      t.setDaemon(true);
+      return t;
+    });
+    PlanStore store = new InMemoryPlanStore(clock);
+    Registry registry = new EmbeddedRegistry(clock, config.heartbeatInterval(), config.heartbeatTimeout());
+    ChannelPool channels = ChannelPool.netty();
+    Delegator delegator = new Delegator(channels, config.delegationDeadline(), scheduler);
+    EngineSettings settings = new EngineSettings(config.instanceWait(), config.syncTimeoutFloor(), TICK);
+    Engine engine = new Engine(store, registry, delegator, config.conflictDetector(), scheduler, clock,
+        new Random(), settings);
+    AtomicReference<String> address = new AtomicReference<>("");
+    var dashboard = new DashboardCalculator(registry, store, engine::outstanding);
+    GrpcServer server;
+    try {
+      server = GrpcServer.start(config.host(), config.port(), List.of(
+          new MasterService(engine, store, registry, dashboard, config.id(), address::get),
+          new CoordinationService(registry, engine, config.id(), config.heartbeatInterval())));
+    } catch (RuntimeException e) {
+      engine.close();
+      channels.close();
+      scheduler.shutdownNow();
+      throw e;
+    }
+    address.set(server.address());
+    return new MasterServer(config, server, engine, channels, scheduler, store);
+  }
+
+  /** {@code host:port} to dial. */
+  public String address() {
+    return server.address();
+  }
+
+  public String id() {
+    return config.id();
+  }
+
+  /**
+   * Starts a plan compiled in-process (what SubmitPlan does after compiling), for embedding code
+   * and tests that build plans directly.
+   *
+   * @return the plan's id
+   */
+  public String submit(PlanModel.Plan plan, double timeScale) {
+    return engine.submit(plan, PlanProtos.analysisToProto(plan), timeScale);
+  }
+
+  /** The plan store (read-only use: tests and embedding code inspect events through it). */
+  public PlanStore store() {
+    return store;
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  /** Stops serving, stops watching executions, closes the channels to the instances. */
+  @Override
+  public void close() {
+    server.close();
+    engine.close();
+    channels.close();
+    scheduler.shutdownNow();
+    try {
+      scheduler.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package dev.baton.master.balance;
+
+import dev.baton.master.plan.PlanModel;
+import dev.baton.v1.Droid;
+import dev.baton.v1.SubOrchestratorDescriptor;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The seed's load-balancing score; the highest wins, the first (lowest id) on a tie.
+ *
+ * <pre>
+ * score = 100 - current_tasks / max_concurrent_tasks * 30
+ *             + expertise_match * 20
+ *             - recent_failure_rate * 25
+ *             + max(0, 10 - avg_completion_time_seconds / 60)
+ * floored at 0
+ * </pre>
+ */
+public final class ScorePolicy implements LoadBalancingPolicy {
+  private static final Set<String> STOP_WORDS = Set.of(
+      "the", "and", "for", "with", "from", "into", "that", "this", "are", "its", "our", "all", "per", "via");
+
+  @Override
+  public String name() {
+    return "score";
+  }
+
+  @Override
+  public Choice choose(PlanModel.Task task, List<Candidate> candidates) {
+    Choice best = null;
+    for (Candidate c : candidates) {
+      double s = score(task, c);
+      if (best == null || s > best.score()) {
+        best = new Choice(c, s);
+      }
+    }
+    return best;
+  }
+
+  /** The seed's formula for one candidate. */
+  public static double score(PlanModel.Task task, Candidate c) {
+    var load = c.instance().load();
+    double match = expertiseMatch(taskText(task), c.instance().descriptor());
+    return score(c.currentTasks(), c.maxConcurrentTasks(), match,
+        load.getRecentFailureRate(), load.getAvgCompletionTimeSeconds());
+  }
+
+  /** The formula on plain numbers. */
+  public static double score(int currentTasks, int maxConcurrentTasks, double expertiseMatch,
+      double recentFailureRate, double avgCompletionTimeSeconds) {
+    double score = 100;
+    score -= (double) currentTasks / Math.max(1, maxConcurrentTasks) * 30;
+    score += expertiseMatch * 20;
+    score -= recentFailureRate * 25;
+    score += Math.max(0, 10 - avgCompletionTimeSeconds / 60);
+    return Math.max(0, score);
+  }
+
+  /**
+   * Share of the task's words (lower case, 3+ letters, no stop words) found among the words of the
+   * instance's domain expertise, expertise and droids' expertise, 0..1.
+   */
+  public static double expertiseMatch(String taskText, SubOrchestratorDescriptor d) {
+    Set<String> taskWords = words(taskText);
+    if (taskWords.isEmpty()) {
+      return 0;
+    }
+    StringBuilder vocab = new StringBuilder();
+    d.getCapabilities().getDomainExpertiseList().forEach(w -> vocab.append(' ').append(w));
+    d.getSpecialization().getExpertiseList().forEach(w -> vocab.append(' ').append(w));
+    for (Droid droid : d.getDroidsList()) {
+      droid.getExpertiseList().forEach(w -> vocab.append(' ').append(w));
+    }
+    Set<String> known = words(vocab.toString());
+    long hits = taskWords.stream().filter(known::contains).count();
+    return (double) hits / taskWords.size();
+  }
+
+  static String taskText(PlanModel.Task task) {
+    return task.description();
+  }
+
+  static Set<String> words(String text) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String w : text.toLowerCase(Locale.ROOT).split("[^a-z0-9]+")) {
+      if (w.length() >= 3 && !STOP_WORDS.contains(w)) {
+        out.add(w);
+      }
+    }
+    return out;
+  }
+}

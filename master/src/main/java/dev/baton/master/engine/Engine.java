@@ -1,0 +1,216 @@
+package dev.baton.master.engine;
+
+import dev.baton.master.delegation.Delegator;
+import dev.baton.master.events.PlanReducer;
+import dev.baton.master.events.PlanStore;
+import dev.baton.master.plan.PlanModel;
+import dev.baton.master.registry.Registry;
+import dev.baton.master.sync.ConflictDetector;
+import dev.baton.runtime.server.BatonException;
+import dev.baton.v1.PlanAnalysis;
+import dev.baton.v1.PlanState;
+import dev.baton.v1.PlanStatus;
+import dev.baton.v1.SyncArrival;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master's scheduler. One single-threaded executor owns every decision about every plan; gRPC
+ * callbacks, timers and registry changes are posted to it, so no decision ever races another. It
+ * changes plan state only by appending events to the {@link PlanStore}.
+ */
+public final class Engine implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  private static final long CALL_TIMEOUT_SECONDS = 10;
+
+  final PlanStore store;
+  final Registry registry;
+  final Delegator delegator;
+  final ConflictDetector detector;
+  final ScheduledExecutorService executor;
+  final Clock clock;
+  final Random random;
+  final EngineSettings settings;
+  private final Map<String, PlanRun> active = new LinkedHashMap<>();
+  /** Delegations this master has outstanding per instance id, across plans. Engine thread only. */
+  private final Map<String, Integer> outstanding = new HashMap<>();
+  private final Map<String, Integer> outstandingView = new ConcurrentHashMap<>();
+  private final ScheduledFuture<?> ticker;
+
+  /**
+   * @param executor single-threaded: it is the scheduler's only thread
+   * @param random seeded in tests: plan ids and retry jitter come from it
+   */
+  public Engine(PlanStore store, Registry registry, Delegator delegator, ConflictDetector detector,
+      ScheduledExecutorService executor, Clock clock, Random random, EngineSettings settings) {
+    this.store = store;
+    this.registry = registry;
+    this.delegator = delegator;
+    this.detector = detector;
+    this.executor = executor;
+    this.clock = clock;
+    this.random = random;
+    this.settings = settings;
+    registry.addListener(() -> post(this::stepAll));
+    long tick = settings.tick().toMillis();
+    this.ticker = executor.scheduleWithFixedDelay(() -> guard(this::stepAll), tick, tick, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Accepts a compiled plan and starts it.
+   *
+   * @param analysis the plan's analysis as reported in PlanAccepted
+   * @param timeScale multiplies plan durations into wall-clock ones, &gt; 0
+   * @return the new plan's id
+   */
+  public String submit(PlanModel.Plan plan, PlanAnalysis analysis, double timeScale) {
+    if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
+      throw BatonException.invalidArgument("time_scale: " + timeScale + " (expected: > 0)");
+    }
+    return call(() -> {
+      String id = plan.name() + "-" + HexFormat.of().toHexDigits(random.nextInt()).substring(0, 6);
+      while (store.status(id).isPresent()) {
+        id = plan.name() + "-" + HexFormat.of().toHexDigits(random.nextInt()).substring(0, 6);
+      }
+      PlanRun run = new PlanRun(this, id, plan, timeScale);
+      active.put(id, run);
+      log.info("plan {} accepted: {} tasks, strategy {}, time scale {}", id, plan.tasks().size(),
+          plan.strategy().word(), timeScale);
+      run.start(analysis);
+      return id;
+    });
+  }
+
+  /**
+   * Cancels a running plan: outstanding executions are cancelled on their instances, unfinished
+   * tasks marked CANCELLED, the plan CANCELLED.
+   *
+   * @throws BatonException NOT_FOUND for an unknown plan, FAILED_PRECONDITION for a finished one
+   */
+  public PlanStatus cancel(String planId, String reason) {
+    return call(() -> {
+      PlanStatus st = store.status(planId).orElseThrow(() -> BatonException.notFound("unknown plan id '" + planId
+          + "' (ListPlans shows the known ones)"));
+      PlanRun run = active.get(planId);
+      if (PlanReducer.isFinished(st.getState()) || run == null) {
+        throw BatonException.failedPrecondition("plan " + planId + " is already " + word(st.getState())
+            + "; only an accepted or running plan can be cancelled");
+      }
+      run.abort(PlanState.PLAN_STATE_CANCELLED, reason.isBlank() ? "cancelled by request" : reason);
+      return store.status(planId).orElseThrow();
+    });
+  }
+
+  /** A participant's arrival at a sync point, from its Coordinate stream. */
+  public void onSyncArrival(String instanceId, SyncArrival arrival) {
+    post(() -> {
+      PlanRun run = active.get(arrival.getPlanId());
+      if (run != null) {
+        run.onSyncArrival(instanceId, arrival);
+      }
+    });
+  }
+
+  /** Delegations this master has outstanding on each instance now. */
+  public Map<String, Integer> outstanding() {
+    return Map.copyOf(outstandingView);
+  }
+
+  int outstanding(String instanceId) {
+    return outstanding.getOrDefault(instanceId, 0);
+  }
+
+  void acquire(String instanceId) {
+    int n = outstanding.merge(instanceId, 1, Integer::sum);
+    outstandingView.put(instanceId, n);
+  }
+
+  void release(String instanceId) {
+    int n = outstanding.merge(instanceId, -1, Integer::sum);
+    if (n <= 0) {
+      outstanding.remove(instanceId);
+      outstandingView.remove(instanceId);
+    } else {
+      outstandingView.put(instanceId, n);
+    }
+    // A slot came free: tasks of other plans held back for it may go now.
+    post(this::stepAll);
+  }
+
+  void finished(PlanRun run) {
+    active.remove(run.planId);
+    log.info("plan {} finished: {}", run.planId, store.status(run.planId).map(s -> s.getState() + " "
+        + s.getReason()).orElse(""));
+  }
+
+  /** Runs {@code r} on the scheduler's thread. */
+  void post(Runnable r) {
+    try {
+      executor.execute(() -> guard(r));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.debug("engine stopped; dropping a callback");
+    }
+  }
+
+  /** Keeps one failing step from killing the scheduler's thread or a periodic task. */
+  void guard(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      log.error("scheduler step failed", e);
+    }
+  }
+
+  private void stepAll() {
+    for (PlanRun run : java.util.List.copyOf(active.values())) {
+      run.step();
+    }
+  }
+
+  private <T> T call(Callable<T> c) {
+    Future<T> f = executor.submit(c);
+    try {
+      return f.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (TimeoutException e) {
+      f.cancel(false);
+      throw BatonException.unavailable("the scheduler is busy; retry the call");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw BatonException.unavailable("interrupted while waiting for the scheduler");
+    }
+  }
+
+  static String word(PlanState s) {
+    return s.name().substring("PLAN_STATE_".length());
+  }
+
+  /** Stops the ticker and every watch; plans keep the state their events gave them. */
+  @Override
+  public void close() {
+    ticker.cancel(false);
+    try {
+      executor.submit(() -> active.values().forEach(PlanRun::detach)).get(2, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.debug("could not detach plans cleanly", e);
+    }
+  }
+}

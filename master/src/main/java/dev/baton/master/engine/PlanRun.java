@@ -1,0 +1,587 @@
+package dev.baton.master.engine;
+
+import dev.baton.master.balance.Candidate;
+import dev.baton.master.balance.Choice;
+import dev.baton.master.balance.LoadBalancingPolicy;
+import dev.baton.master.delegation.ExecutionListener;
+import dev.baton.master.delegation.PackageBuilder;
+import dev.baton.master.events.PlanReducer;
+import dev.baton.master.plan.PlanModel;
+import dev.baton.master.registry.Instance;
+import dev.baton.v1.Checkpoint;
+import dev.baton.v1.CheckpointCommitted;
+import dev.baton.v1.CheckpointRolledBack;
+import dev.baton.v1.CheckpointStatus;
+import dev.baton.v1.CheckpointTaken;
+import dev.baton.v1.DelegateResponse;
+import dev.baton.v1.DelegationResult;
+import dev.baton.v1.Deliverable;
+import dev.baton.v1.ExecutionIssue;
+import dev.baton.v1.ExecutionUpdate;
+import dev.baton.v1.IssueSeverity;
+import dev.baton.v1.LevelStarted;
+import dev.baton.v1.PlanAccepted;
+import dev.baton.v1.PlanAnalysis;
+import dev.baton.v1.PlanEvent;
+import dev.baton.v1.PlanFinished;
+import dev.baton.v1.PlanState;
+import dev.baton.v1.PlanStatus;
+import dev.baton.v1.SharedArtifact;
+import dev.baton.v1.TaskCancelled;
+import dev.baton.v1.TaskDelegated;
+import dev.baton.v1.TaskFailed;
+import dev.baton.v1.TaskProgress;
+import dev.baton.v1.TaskReady;
+import dev.baton.v1.TaskRetried;
+import dev.baton.v1.TaskSkipped;
+import dev.baton.v1.TaskStarted;
+import dev.baton.v1.TaskState;
+import dev.baton.v1.TaskStatus;
+import dev.baton.v1.TaskSucceeded;
+import io.grpc.Status;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One plan being run. Every decision is taken on the engine's thread from the plan's status (as
+ * its events made it) plus scheduler bookkeeping ({@link Attempt}s); every change is an appended
+ * event. gRPC callbacks arrive through {@link Engine#post}.
+ */
+final class PlanRun {
+  private static final double PROGRESS_STEP = 0.1;
+
+  final String planId;
+  final PlanModel.Plan plan;
+  final double timeScale;
+  private final Engine engine;
+  private final ExecutionStrategy strategy;
+  private final LoadBalancingPolicy policy;
+  private final SyncGates sync;
+  private final Map<String, Attempt> inFlight = new LinkedHashMap<>();
+  private final Map<String, Integer> attempts = new HashMap<>();
+  private final Map<String, Set<String>> failedOn = new HashMap<>();
+  private final Map<String, Integer> levelOf = new HashMap<>();
+  private final Set<Integer> levelsStarted = new HashSet<>();
+  private int checkpoints;
+  private String failure;
+  private boolean finished;
+  private boolean stepping;
+  private boolean stepAgain;
+  private Instant planDeadline;
+  private ScheduledFuture<?> deadlineTimer;
+
+  PlanRun(Engine engine, String planId, PlanModel.Plan plan, double timeScale) {
+    this.engine = engine;
+    this.planId = planId;
+    this.plan = plan;
+    this.timeScale = timeScale;
+    this.strategy = ExecutionStrategy.of(plan);
+    this.policy = LoadBalancingPolicy.of(plan.delegationPolicy());
+    this.sync = new SyncGates(this, engine);
+    for (PlanModel.Level level : plan.analysis().levels()) {
+      for (String id : level.taskIds()) {
+        levelOf.put(id, level.level());
+      }
+    }
+  }
+
+  /** Appends PlanAccepted, arms the deadline and starts whatever is ready. */
+  void start(PlanAnalysis analysis) {
+    PlanAccepted.Builder a = PlanAccepted.newBuilder()
+        .setName(plan.name())
+        .setDescription(plan.description() == null ? "" : plan.description())
+        .setAnalysis(analysis)
+        .setTimeScale(timeScale)
+        .setStrategy(plan.strategy().word())
+        .setDelegationPolicy(plan.delegationPolicy().word())
+        .setFailureHandling(plan.failureHandling().word());
+    plan.tasks().forEach(t -> a.addTasks(Events.initial(t)));
+    plan.syncPoints().forEach(sp -> a.addSyncPoints(Events.initial(sp)));
+    append(e -> e.setPlanAccepted(a));
+    if (plan.deadline().isPresent()) {
+      Duration wall = scaled(plan.deadline().get());
+      planDeadline = engine.clock.instant().plus(wall);
+      deadlineTimer = engine.executor.schedule(() -> engine.guard(() -> {
+        if (!finished) {
+          abort(PlanState.PLAN_STATE_FAILED, "plan deadline " + plan.deadline().get()
+              + " (plan time, " + wall.toMillis() + " ms at time scale " + timeScale + ") exceeded");
+        }
+      }), wall.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    step();
+  }
+
+  boolean finished() {
+    return finished;
+  }
+
+  PlanStatus status() {
+    return engine.store.status(planId).orElseThrow();
+  }
+
+  PlanEvent append(Consumer<PlanEvent.Builder> body) {
+    PlanEvent.Builder b = PlanEvent.newBuilder().setPlanId(planId);
+    body.accept(b);
+    return engine.store.append(b.build());
+  }
+
+  Duration scaled(Duration planTime) {
+    return Duration.ofMillis(Math.max(1, Math.round(planTime.toMillis() * timeScale)));
+  }
+
+  /**
+   * Brings the plan forward as far as it goes now. Re-entrant calls (a failure found while
+   * dispatching) are folded into one more round instead of recursing.
+   */
+  void step() {
+    if (stepping) {
+      stepAgain = true;
+      return;
+    }
+    stepping = true;
+    try {
+      do {
+        stepAgain = false;
+        if (finished) {
+          return;
+        }
+        promote();
+        if (finished) {
+          return;
+        }
+        admit();
+        for (Attempt a : List.copyOf(inFlight.values())) {
+          if (!a.dispatched() && !a.backingOff && !finished && inFlight.get(a.task.id()) == a) {
+            dispatch(a);
+          }
+        }
+        if (!finished) {
+          sync.check();
+        }
+        maybeFinish();
+      } while (stepAgain);
+    } finally {
+      stepping = false;
+    }
+  }
+
+  /** Reaches sync points, skips tasks that can no longer run, marks the others READY: to a fixpoint. */
+  private void promote() {
+    boolean changed = true;
+    while (changed && !finished) {
+      changed = false;
+      PlanStatus st = status();
+      Map<String, TaskStatus> tasks = byId(st);
+      changed |= sync.reachDue(st, tasks);
+      if (changed) {
+        continue;
+      }
+      for (PlanModel.Task t : plan.tasks()) {
+        if (tasks.get(t.id()).getState() != TaskState.TASK_STATE_PENDING) {
+          continue;
+        }
+        String blocked = blockedReason(t, tasks);
+        if (blocked != null) {
+          append(e -> e.setTaskSkipped(TaskSkipped.newBuilder().setTaskId(t.id()).setReason(blocked)));
+          changed = true;
+        } else if (t.dependsOn().stream().allMatch(d -> succeeded(tasks, d)) && sync.gatesOpen(t, st)) {
+          append(e -> e.setTaskReady(TaskReady.newBuilder().setTaskId(t.id())));
+          changed = true;
+        }
+      }
+    }
+  }
+
+  private String blockedReason(PlanModel.Task t, Map<String, TaskStatus> tasks) {
+    for (String dep : t.dependsOn()) {
+      TaskState s = tasks.get(dep).getState();
+      if (PlanReducer.isTerminal(s) && s != TaskState.TASK_STATE_SUCCEEDED) {
+        return "dependency '" + dep + "' " + Events.word(s);
+      }
+    }
+    for (PlanModel.SyncPoint sp : plan.syncPoints()) {
+      if (!sp.before().contains(t.id())) {
+        continue;
+      }
+      for (String after : sp.after()) {
+        TaskState s = tasks.get(after).getState();
+        if (PlanReducer.isTerminal(s) && s != TaskState.TASK_STATE_SUCCEEDED) {
+          return "sync point '" + sp.name() + "' can never be released: task '" + after + "' " + Events.word(s);
+        }
+      }
+    }
+    return null;
+  }
+
+  private void admit() {
+    Map<String, TaskStatus> tasks = byId(status());
+    List<PlanModel.Task> ready = new ArrayList<>();
+    for (PlanModel.Task t : plan.tasks()) {
+      if (tasks.get(t.id()).getState() == TaskState.TASK_STATE_READY && !inFlight.containsKey(t.id())) {
+        ready.add(t);
+      }
+    }
+    List<PlanModel.Task> flying = inFlight.values().stream().map(a -> a.task).toList();
+    for (PlanModel.Task t : strategy.admit(ready, flying)) {
+      inFlight.put(t.id(), new Attempt(t));
+    }
+  }
+
+  /** Picks an instance and delegates, or leaves the task waiting (no instance yet, or all full). */
+  private void dispatch(Attempt a) {
+    PlanModel.Task task = a.task;
+    List<Instance> healthy = engine.registry.healthy(task.domain());
+    Instant now = engine.clock.instant();
+    if (healthy.isEmpty()) {
+      if (a.waitingSince == null) {
+        a.waitingSince = now;
+      } else if (!now.isBefore(a.waitingSince.plus(engine.settings.instanceWait()))) {
+        failForGood(a, "No orchestrator found for specialization: " + task.domain());
+      }
+      return;
+    }
+    a.waitingSince = null;
+    List<Candidate> free = new ArrayList<>();
+    for (Instance i : healthy) {
+      int outstanding = engine.outstanding(i.id());
+      if (outstanding < i.maxConcurrentTasks()) {
+        free.add(new Candidate(i, outstanding));
+      }
+    }
+    Set<String> failed = failedOn.getOrDefault(task.id(), Set.of());
+    List<Candidate> fresh = free.stream().filter(c -> !failed.contains(c.id())).toList();
+    if (!fresh.isEmpty()) {
+      free = fresh; // a retry goes to another instance when there is one
+    }
+    if (free.isEmpty()) {
+      return; // every instance of the domain is at max_concurrent_tasks: hold the task back
+    }
+    Choice choice = policy.choose(task, free);
+    int number = attempts.merge(task.id(), 1, Integer::sum);
+    a.number = number;
+    a.instance = choice.candidate().instance();
+    a.score = choice.score();
+    engine.acquire(a.instance.id());
+    List<String> scope = strategy.checkpointScope(task);
+    if (!scope.isEmpty()) {
+      takeCheckpoint(a, scope);
+    }
+    Duration budget = PackageBuilder.attemptBudget(task, timeScale);
+    Instant deadline = now.plus(budget);
+    if (planDeadline != null && planDeadline.isBefore(deadline)) {
+      deadline = planDeadline;
+    }
+    var pkg = PackageBuilder.build(planId, plan, task, number, timeScale, byId(status()), deadline);
+    a.handle = engine.delegator.delegate(a.instance.address(), pkg, budget, new Listener(task.id(), number, a.instance.address()));
+  }
+
+  private void takeCheckpoint(Attempt a, List<String> scope) {
+    PlanStatus st = status();
+    Map<String, TaskStatus> tasks = byId(st);
+    Checkpoint.Builder cp = Checkpoint.newBuilder()
+        .setId(planId + "-cp-" + (++checkpoints))
+        .setTaskId(a.task.id())
+        .setOrchestrator(a.task.domain())
+        .setTakenAt(Events.ts(engine.clock.instant()))
+        .setStatus(CheckpointStatus.CHECKPOINT_STATUS_TAKEN)
+        .setEventSequence(st.getLastSequence());
+    for (String id : scope) {
+      TaskStatus ts = tasks.get(id);
+      cp.putTaskStates(id, ts.getState());
+      if (ts.getState() == TaskState.TASK_STATE_SUCCEEDED) {
+        for (Deliverable d : ts.getResult().getDeliverablesList()) {
+          cp.addArtifacts(SharedArtifact.newBuilder().setName(d.getName()).setProducedByTask(id)
+              .setOrchestrator(ts.getOrchestrator()).setMediaType(d.getMediaType())
+              .setContent(d.getContent()).setLocation(d.getPath()));
+        }
+      }
+    }
+    a.checkpointId = cp.getId();
+    append(e -> e.setCheckpointTaken(CheckpointTaken.newBuilder().setCheckpoint(cp)));
+  }
+
+  /** Hands a delegation's callbacks to the engine's thread, dropping those of stale attempts. */
+  private final class Listener implements ExecutionListener {
+    private final String taskId;
+    private final int number;
+    private final String address;
+
+    Listener(String taskId, int number, String address) {
+      this.taskId = taskId;
+      this.number = number;
+      this.address = address;
+    }
+
+    private Attempt current() {
+      Attempt a = inFlight.get(taskId);
+      return a != null && a.number == number && a.dispatched() && !finished ? a : null;
+    }
+
+    @Override
+    public void onAccepted(DelegateResponse response) {
+      engine.post(() -> {
+        Attempt a = current();
+        if (a == null) {
+          // The attempt was abandoned while Delegate was in flight: do not leave the work running.
+          engine.delegator.cancel(address, response.getExecutionId(), "attempt abandoned by the master");
+          return;
+        }
+        a.executionId = response.getExecutionId();
+        append(e -> e.setTaskDelegated(TaskDelegated.newBuilder().setTaskId(taskId).setAttempt(number)
+            .setInstanceId(a.instance.id()).setExecutionId(response.getExecutionId())
+            .setPolicy(policy.name()).setScore(a.score)));
+      });
+    }
+
+    @Override
+    public void onUpdate(ExecutionUpdate update) {
+      engine.post(() -> {
+        Attempt a = current();
+        if (a != null) {
+          onExecutionUpdate(a, update);
+        }
+      });
+    }
+
+    @Override
+    public void onError(Status status) {
+      engine.post(() -> {
+        Attempt a = current();
+        if (a != null) {
+          attemptFailed(a, status.getDescription() == null ? status.getCode().toString() : status.getDescription(),
+              DelegationResult.getDefaultInstance());
+        }
+      });
+    }
+  }
+
+  private void onExecutionUpdate(Attempt a, ExecutionUpdate u) {
+    switch (u.getState()) {
+      case EXECUTION_STATE_RUNNING -> {
+        markStarted(a, u);
+        if (u.getProgress() - a.lastProgress >= PROGRESS_STEP) {
+          a.lastProgress = u.getProgress();
+          append(e -> e.setTaskProgress(TaskProgress.newBuilder().setTaskId(a.task.id()).setAttempt(a.number)
+              .setProgress(u.getProgress()).setMessage(u.getMessage())));
+        }
+      }
+      case EXECUTION_STATE_SUCCEEDED -> {
+        markStarted(a, u);
+        succeed(a, u.getResult());
+      }
+      case EXECUTION_STATE_FAILED -> {
+        markStarted(a, u);
+        attemptFailed(a, errorOf(a, u), u.getResult());
+      }
+      case EXECUTION_STATE_CANCELLED -> {
+        markStarted(a, u);
+        attemptFailed(a, "cancelled on instance " + a.instance.id()
+            + (u.getMessage().isEmpty() ? "" : ": " + u.getMessage()), u.getResult());
+      }
+      default -> { }
+    }
+  }
+
+  private void markStarted(Attempt a, ExecutionUpdate u) {
+    if (a.started) {
+      return;
+    }
+    a.started = true;
+    Integer level = levelOf.get(a.task.id());
+    if (level != null && levelsStarted.add(level)) {
+      PlanModel.Level l = plan.analysis().levels().stream().filter(x -> x.level() == level).findFirst().orElseThrow();
+      append(e -> e.setLevelStarted(LevelStarted.newBuilder().setLevel(level)
+          .addAllOrchestrators(l.domains()).setTasks(l.taskIds().size())));
+    }
+    append(e -> {
+      e.setTaskStarted(TaskStarted.newBuilder().setTaskId(a.task.id()).setAttempt(a.number)
+          .setInstanceId(a.instance.id()).setDroid(u.getDroid()));
+      if (u.hasTime()) {
+        e.setTime(u.getTime());
+      }
+    });
+  }
+
+  private static String errorOf(Attempt a, ExecutionUpdate u) {
+    for (ExecutionIssue issue : u.getResult().getIssuesList()) {
+      if (issue.getSeverity() == IssueSeverity.ISSUE_SEVERITY_ERROR) {
+        return issue.getMessage();
+      }
+    }
+    if (!u.getMessage().isEmpty()) {
+      return u.getMessage();
+    }
+    return "attempt " + a.number + " failed on instance " + a.instance.id();
+  }
+
+  private void succeed(Attempt a, DelegationResult result) {
+    engine.release(a.instance.id());
+    append(e -> e.setTaskSucceeded(TaskSucceeded.newBuilder().setTaskId(a.task.id()).setAttempt(a.number)
+        .setInstanceId(a.instance.id()).setResult(result)));
+    if (a.checkpointId != null) {
+      String id = a.checkpointId;
+      append(e -> e.setCheckpointCommitted(CheckpointCommitted.newBuilder().setCheckpointId(id)));
+    }
+    inFlight.remove(a.task.id());
+    step();
+  }
+
+  /** A failed attempt: roll back its checkpoint, then retry after a backoff or fail the task for good. */
+  private void attemptFailed(Attempt a, String error, DelegationResult result) {
+    String instanceId = a.instance.id();
+    engine.release(instanceId);
+    if (a.handle != null) {
+      a.handle.stopWatching();
+    }
+    failedOn.computeIfAbsent(a.task.id(), k -> new HashSet<>()).add(instanceId);
+    int maxAttempts = 1 + plan.retry().maxRetries();
+    boolean willRetry = a.number < maxAttempts;
+    if (a.checkpointId != null) {
+      String id = a.checkpointId;
+      append(e -> e.setCheckpointRolledBack(CheckpointRolledBack.newBuilder().setCheckpointId(id)
+          .setTaskId(a.task.id()).setReason(error)));
+    }
+    append(e -> e.setTaskFailed(TaskFailed.newBuilder().setTaskId(a.task.id()).setAttempt(a.number)
+        .setInstanceId(instanceId).setError(error).setResult(result).setWillRetry(willRetry)));
+    if (willRetry) {
+      Duration backoff = RetryBackoff.of(plan.retry(), a.number, timeScale, engine.random);
+      int next = a.number + 1;
+      append(e -> e.setTaskRetried(TaskRetried.newBuilder().setTaskId(a.task.id()).setAttempt(next)
+          .setBackoffMs(backoff.toMillis())));
+      a.reset();
+      a.backingOff = true;
+      engine.executor.schedule(() -> engine.guard(() -> {
+        if (!finished && inFlight.get(a.task.id()) == a) {
+          a.backingOff = false;
+          append(e -> e.setTaskReady(TaskReady.newBuilder().setTaskId(a.task.id())));
+          step();
+        }
+      }), backoff.toMillis(), TimeUnit.MILLISECONDS);
+    } else {
+      inFlight.remove(a.task.id());
+      noteFailure("task '" + a.task.id() + "' failed after " + a.number
+          + (a.number == 1 ? " attempt: " : " attempts: ") + error);
+    }
+    step();
+  }
+
+  private void failForGood(Attempt a, String error) {
+    int number = a.number;
+    append(e -> e.setTaskFailed(TaskFailed.newBuilder().setTaskId(a.task.id()).setAttempt(number)
+        .setError(error).setWillRetry(false)));
+    inFlight.remove(a.task.id());
+    noteFailure("task '" + a.task.id() + "' failed: " + error);
+    step();
+  }
+
+  private void noteFailure(String reason) {
+    if (failure == null) {
+      failure = reason;
+    }
+  }
+
+  private void maybeFinish() {
+    if (finished || !inFlight.isEmpty() || sync.pending()) {
+      return;
+    }
+    PlanStatus st = status();
+    int unsuccessful = 0;
+    for (TaskStatus ts : st.getTasksList()) {
+      if (!PlanReducer.isTerminal(ts.getState())) {
+        return;
+      }
+      if (ts.getState() != TaskState.TASK_STATE_SUCCEEDED) {
+        unsuccessful++;
+      }
+    }
+    if (unsuccessful == 0) {
+      finish(PlanState.PLAN_STATE_SUCCEEDED, "");
+    } else {
+      finish(PlanState.PLAN_STATE_FAILED,
+          failure != null ? failure : unsuccessful + " task(s) did not succeed");
+    }
+  }
+
+  /** Records a sync point's failure reason and ends the plan. */
+  void failPlan(String reason) {
+    abort(PlanState.PLAN_STATE_FAILED, reason);
+  }
+
+  /** Stops all outstanding work (CancelExecution on each instance), cancels unfinished tasks, ends the plan. */
+  void abort(PlanState state, String reason) {
+    if (finished) {
+      return;
+    }
+    for (Attempt a : inFlight.values()) {
+      if (a.handle != null) {
+        a.handle.stopWatching();
+      }
+      if (a.dispatched()) {
+        engine.release(a.instance.id());
+        if (a.executionId != null) {
+          engine.delegator.cancel(a.instance.address(), a.executionId, reason);
+        }
+      }
+    }
+    inFlight.clear();
+    for (TaskStatus ts : status().getTasksList()) {
+      if (!PlanReducer.isTerminal(ts.getState())) {
+        append(e -> e.setTaskCancelled(TaskCancelled.newBuilder().setTaskId(ts.getId()).setReason(reason)));
+      }
+    }
+    finish(state, reason);
+  }
+
+  private void finish(PlanState state, String reason) {
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel(false);
+    }
+    finished = true;
+    var summary = SummaryBuilder.build(plan, status(), engine.store.read(planId, 0), timeScale, engine.clock.instant());
+    append(e -> e.setPlanFinished(PlanFinished.newBuilder().setState(state).setReason(reason).setSummary(summary)));
+    engine.finished(this);
+  }
+
+  /** The instance's stream or heartbeats ended: re-examine waits. */
+  void onRegistryChange() {
+    step();
+  }
+
+  void onSyncArrival(String instanceId, dev.baton.v1.SyncArrival arrival) {
+    sync.onArrival(instanceId, arrival);
+  }
+
+  /** On master shutdown: stop watching, leave the plan's state as it is. */
+  void detach() {
+    for (Attempt a : inFlight.values()) {
+      if (a.handle != null) {
+        a.handle.stopWatching();
+      }
+    }
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel(false);
+    }
+  }
+
+  static Map<String, TaskStatus> byId(PlanStatus st) {
+    Map<String, TaskStatus> m = new HashMap<>();
+    for (TaskStatus ts : st.getTasksList()) {
+      m.put(ts.getId(), ts);
+    }
+    return m;
+  }
+
+  static boolean succeeded(Map<String, TaskStatus> tasks, String id) {
+    return tasks.get(id).getState() == TaskState.TASK_STATE_SUCCEEDED;
+  }
+}

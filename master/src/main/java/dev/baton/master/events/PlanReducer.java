@@ -1,0 +1,228 @@
+package dev.baton.master.events;
+
+import com.google.protobuf.Timestamp;
+import dev.baton.v1.Checkpoint;
+import dev.baton.v1.CheckpointStatus;
+import dev.baton.v1.PlanEvent;
+import dev.baton.v1.PlanState;
+import dev.baton.v1.PlanStatus;
+import dev.baton.v1.SyncPointState;
+import dev.baton.v1.SyncPointStatus;
+import dev.baton.v1.TaskState;
+import dev.baton.v1.TaskStatus;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The only place a {@link PlanStatus} changes: folds one event into the status before it.
+ *
+ * <p>Pure and deterministic, so replaying a journal rebuilds exactly the status the live store had.
+ * Events about unknown tasks or sync points are ignored rather than thrown on: the store has
+ * already accepted them, and a reducer that throws would make a journal unreadable.
+ */
+public final class PlanReducer {
+  private PlanReducer() {}
+
+  /** True for the states a plan never leaves. */
+  public static boolean isFinished(PlanState state) {
+    return state == PlanState.PLAN_STATE_SUCCEEDED
+        || state == PlanState.PLAN_STATE_FAILED
+        || state == PlanState.PLAN_STATE_CANCELLED
+        || state == PlanState.PLAN_STATE_DEGRADED;
+  }
+
+  /** True for the states a task never leaves (short of a checkpoint rollback). */
+  public static boolean isTerminal(TaskState state) {
+    return state == TaskState.TASK_STATE_SUCCEEDED
+        || state == TaskState.TASK_STATE_FAILED
+        || state == TaskState.TASK_STATE_CANCELLED
+        || state == TaskState.TASK_STATE_SKIPPED;
+  }
+
+  /**
+   * Applies {@code event} to {@code status} ({@code null} before the plan's first event).
+   *
+   * @throws IllegalStateException when the first event is not PlanAccepted
+   */
+  public static PlanStatus apply(PlanStatus status, PlanEvent e) {
+    if (status == null) {
+      if (!e.hasPlanAccepted()) {
+        throw new IllegalStateException("a plan's first event must be PlanAccepted, got " + e.getKindCase());
+      }
+      return accepted(e);
+    }
+    PlanStatus.Builder b = status.toBuilder().setLastSequence(e.getSequence());
+    Timestamp t = e.getTime();
+    switch (e.getKindCase()) {
+      case LEVEL_STARTED -> running(b, t);
+      case TASK_READY -> {
+        running(b, t);
+        task(b, e.getTaskReady().getTaskId(), ts -> ts.setState(TaskState.TASK_STATE_READY));
+      }
+      case TASK_DELEGATED -> {
+        var d = e.getTaskDelegated();
+        task(b, d.getTaskId(), ts -> ts.setState(TaskState.TASK_STATE_DELEGATED)
+            .setAttempt(d.getAttempt())
+            .setInstanceId(d.getInstanceId())
+            .setExecutionId(d.getExecutionId())
+            .setProgress(0));
+      }
+      case TASK_STARTED -> {
+        running(b, t);
+        var s = e.getTaskStarted();
+        task(b, s.getTaskId(), ts -> ts.setState(TaskState.TASK_STATE_RUNNING)
+            .setAttempt(s.getAttempt())
+            .setInstanceId(s.getInstanceId())
+            .setDroid(s.getDroid())
+            .setStartedAt(t)
+            .clearFinishedAt());
+      }
+      case TASK_PROGRESS -> {
+        var p = e.getTaskProgress();
+        task(b, p.getTaskId(), ts -> ts.setProgress(p.getProgress()));
+      }
+      case TASK_SUCCEEDED -> {
+        var s = e.getTaskSucceeded();
+        task(b, s.getTaskId(), ts -> ts.setState(TaskState.TASK_STATE_SUCCEEDED)
+            .setAttempt(s.getAttempt())
+            .setProgress(1)
+            .setResult(s.getResult())
+            .setFinishedAt(t));
+      }
+      case TASK_FAILED -> {
+        var f = e.getTaskFailed();
+        task(b, f.getTaskId(), ts -> {
+          ts.setState(f.getWillRetry() ? TaskState.TASK_STATE_RETRY_WAIT : TaskState.TASK_STATE_FAILED)
+              .setAttempt(f.getAttempt())
+              .setLastError(f.getError())
+              .setResult(f.getResult());
+          if (!f.getWillRetry()) {
+            ts.setFinishedAt(t);
+          }
+          return ts;
+        });
+      }
+      case TASK_RETRIED -> task(b, e.getTaskRetried().getTaskId(),
+          ts -> ts.setState(TaskState.TASK_STATE_RETRY_WAIT).setProgress(0));
+      case TASK_CANCELLED -> {
+        var c = e.getTaskCancelled();
+        task(b, c.getTaskId(), ts -> ts.setState(TaskState.TASK_STATE_CANCELLED)
+            .setLastError(c.getReason())
+            .setFinishedAt(t));
+      }
+      case TASK_SKIPPED -> {
+        var s = e.getTaskSkipped();
+        task(b, s.getTaskId(), ts -> ts.setState(TaskState.TASK_STATE_SKIPPED).setLastError(s.getReason()));
+      }
+      case SYNC_POINT_REACHED -> {
+        running(b, t);
+        sync(b, e.getSyncPointReached().getName(),
+            sp -> sp.setState(SyncPointState.SYNC_POINT_STATE_REACHED).setReachedAt(t));
+      }
+      case SYNC_POINT_RELEASED -> {
+        var r = e.getSyncPointReleased();
+        sync(b, r.getName(), sp -> sp.setState(SyncPointState.SYNC_POINT_STATE_RELEASED)
+            .setReleasedAt(t)
+            .setResult(r.getResult()));
+      }
+      case CHECKPOINT_TAKEN -> b.addCheckpoints(e.getCheckpointTaken().getCheckpoint());
+      case CHECKPOINT_COMMITTED ->
+          checkpoint(b, e.getCheckpointCommitted().getCheckpointId(), CheckpointStatus.CHECKPOINT_STATUS_COMMITTED);
+      case CHECKPOINT_ROLLED_BACK -> rollBack(b, e.getCheckpointRolledBack().getCheckpointId());
+      case RECOVERY_PERFORMED -> b.addRecoveries(e.getRecoveryPerformed().getResult());
+      case PLAN_FINISHED -> {
+        var f = e.getPlanFinished();
+        b.setState(f.getState()).setReason(f.getReason()).setSummary(f.getSummary()).setFinishedAt(t);
+        if (!b.hasStartedAt()) {
+          b.setStartedAt(t);
+        }
+      }
+      case PLAN_ACCEPTED -> throw new IllegalStateException("plan " + status.getPlanId() + " accepted twice");
+      case KIND_NOT_SET -> { }
+    }
+    return b.build();
+  }
+
+  private static PlanStatus accepted(PlanEvent e) {
+    var a = e.getPlanAccepted();
+    return PlanStatus.newBuilder()
+        .setPlanId(e.getPlanId())
+        .setName(a.getName())
+        .setDescription(a.getDescription())
+        .setState(PlanState.PLAN_STATE_ACCEPTED)
+        .setStrategy(a.getStrategy())
+        .setDelegationPolicy(a.getDelegationPolicy())
+        .setFailureHandling(a.getFailureHandling())
+        .setTimeScale(a.getTimeScale())
+        .setSubmittedAt(e.getTime())
+        .setAnalysis(a.getAnalysis())
+        .addAllTasks(a.getTasksList())
+        .addAllSyncPoints(a.getSyncPointsList())
+        .setLastSequence(e.getSequence())
+        .build();
+  }
+
+  private static void running(PlanStatus.Builder b, Timestamp t) {
+    if (b.getState() == PlanState.PLAN_STATE_ACCEPTED) {
+      b.setState(PlanState.PLAN_STATE_RUNNING).setStartedAt(t);
+    }
+  }
+
+  private static void task(PlanStatus.Builder b, String id, UnaryOperator<TaskStatus.Builder> change) {
+    for (int i = 0; i < b.getTasksCount(); i++) {
+      if (b.getTasks(i).getId().equals(id)) {
+        b.setTasks(i, change.apply(b.getTasks(i).toBuilder()));
+        return;
+      }
+    }
+  }
+
+  private static void sync(PlanStatus.Builder b, String name, UnaryOperator<SyncPointStatus.Builder> change) {
+    for (int i = 0; i < b.getSyncPointsCount(); i++) {
+      if (b.getSyncPoints(i).getName().equals(name)) {
+        b.setSyncPoints(i, change.apply(b.getSyncPoints(i).toBuilder()));
+        return;
+      }
+    }
+  }
+
+  private static void checkpoint(PlanStatus.Builder b, String id, CheckpointStatus status) {
+    for (int i = 0; i < b.getCheckpointsCount(); i++) {
+      if (b.getCheckpoints(i).getId().equals(id)) {
+        b.setCheckpoints(i, b.getCheckpoints(i).toBuilder().setStatus(status));
+        return;
+      }
+    }
+  }
+
+  /**
+   * Restores what the checkpoint holds: the state of every task it covers, with the partial effects
+   * of tasks that had not succeeded then (progress, result, artifacts) forgotten. Tasks it does not
+   * cover (another domain's, under the hybrid strategy) keep their state.
+   */
+  private static void rollBack(PlanStatus.Builder b, String checkpointId) {
+    Checkpoint cp = null;
+    for (Checkpoint c : b.getCheckpointsList()) {
+      if (c.getId().equals(checkpointId)) {
+        cp = c;
+      }
+    }
+    if (cp == null) {
+      return;
+    }
+    checkpoint(b, checkpointId, CheckpointStatus.CHECKPOINT_STATUS_ROLLED_BACK);
+    Map<String, TaskState> states = cp.getTaskStatesMap();
+    for (int i = 0; i < b.getTasksCount(); i++) {
+      TaskStatus ts = b.getTasks(i);
+      TaskState then = states.get(ts.getId());
+      if (then == null || then == ts.getState()) {
+        continue;
+      }
+      TaskStatus.Builder restored = ts.toBuilder().setState(then);
+      if (then != TaskState.TASK_STATE_SUCCEEDED) {
+        restored.setProgress(0).clearResult().clearFinishedAt().clearExecutionId();
+      }
+      b.setTasks(i, restored);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.baton.master.events;
+
+import dev.baton.v1.PlanEvent;
+import dev.baton.v1.PlanStatus;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The only way a plan's state changes: events appended here, each given the next gapless sequence
+ * number of its plan and folded into the plan's status by {@link PlanReducer}.
+ *
+ * <p>The scheduler depends on this interface only, so a durable journal can replace the in-memory
+ * store without touching it. Events are the journal format ({@code baton.v1.PlanEvent}).
+ */
+public interface PlanStore {
+
+  /**
+   * Appends an event to its plan. The store assigns the sequence and, when the event carries none,
+   * the time. A {@code PlanAccepted} event creates the plan and must come first; nothing may follow
+   * {@code PlanFinished}.
+   *
+   * @return the event as stored
+   * @throws IllegalStateException when the event does not fit the plan's history
+   */
+  PlanEvent append(PlanEvent event);
+
+  /** Events of the plan with a sequence greater than {@code afterSequence}, in order. */
+  List<PlanEvent> read(String planId, long afterSequence);
+
+  /**
+   * Delivers the plan's events after {@code afterSequence} to the listener, first those already
+   * stored and then each new one, in order, without gaps or duplicates between the two. The listener
+   * runs on the appending thread (or the subscribing one during replay) and must be quick.
+   */
+  Subscription subscribe(String planId, long afterSequence, Listener listener);
+
+  /** The plan's status as its events made it, or empty for an unknown plan. */
+  Optional<PlanStatus> status(String planId);
+
+  /** Every plan's status, newest submission first. */
+  List<PlanStatus> list();
+
+  /** Receives a plan's events. */
+  @FunctionalInterface
+  interface Listener {
+    void onEvent(PlanEvent event);
+  }
+
+  /** Stops a subscription; idempotent. */
+  interface Subscription extends AutoCloseable {
+    @Override
+    void close();
+  }
+}

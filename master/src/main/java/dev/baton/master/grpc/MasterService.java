@@ -1,0 +1,127 @@
+package dev.baton.master.grpc;
+
+import dev.baton.master.dashboard.DashboardCalculator;
+import dev.baton.master.engine.Engine;
+import dev.baton.master.events.PlanStore;
+import dev.baton.master.plan.PlanModel;
+import dev.baton.master.plan.PlanProtos;
+import dev.baton.master.registry.Registry;
+import dev.baton.runtime.server.BatonException;
+import dev.baton.v1.CancelPlanRequest;
+import dev.baton.v1.CancelPlanResponse;
+import dev.baton.v1.GetDashboardRequest;
+import dev.baton.v1.GetDashboardResponse;
+import dev.baton.v1.GetPlanRequest;
+import dev.baton.v1.GetPlanResponse;
+import dev.baton.v1.ListOrchestratorsRequest;
+import dev.baton.v1.ListOrchestratorsResponse;
+import dev.baton.v1.ListPlansRequest;
+import dev.baton.v1.ListPlansResponse;
+import dev.baton.v1.MasterGrpc;
+import dev.baton.v1.PlanEvent;
+import dev.baton.v1.PlanStatus;
+import dev.baton.v1.SubmitPlanRequest;
+import dev.baton.v1.SubmitPlanResponse;
+import dev.baton.v1.ValidatePlanRequest;
+import dev.baton.v1.ValidatePlanResponse;
+import dev.baton.v1.WatchPlanRequest;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.function.Supplier;
+
+/**
+ * {@code baton.v1.Master}: each handler maps its request through {@link MasterMapper}, calls the
+ * engine or the store, and maps back. Exceptions propagate to runtime's StatusMapping interceptor.
+ */
+public final class MasterService extends MasterGrpc.MasterImplBase {
+  private final Engine engine;
+  private final PlanStore store;
+  private final Registry registry;
+  private final DashboardCalculator dashboard;
+  private final String masterId;
+  private final Supplier<String> address;
+
+  public MasterService(Engine engine, PlanStore store, Registry registry, DashboardCalculator dashboard,
+      String masterId, Supplier<String> address) {
+    this.engine = engine;
+    this.store = store;
+    this.registry = registry;
+    this.dashboard = dashboard;
+    this.masterId = masterId;
+    this.address = address;
+  }
+
+  @Override
+  public void submitPlan(SubmitPlanRequest request, StreamObserver<SubmitPlanResponse> response) {
+    double timeScale = MasterMapper.timeScale(request.getTimeScale());
+    PlanModel.Plan plan = MasterMapper.plan(request);
+    String id = engine.submit(plan, PlanProtos.analysisToProto(plan), timeScale);
+    response.onNext(SubmitPlanResponse.newBuilder().setPlanId(id).setStatus(status(id)).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void validatePlan(ValidatePlanRequest request, StreamObserver<ValidatePlanResponse> response) {
+    PlanModel.Plan plan = MasterMapper.plan(request);
+    response.onNext(ValidatePlanResponse.newBuilder()
+        .setPlan(PlanProtos.toProto(plan))
+        .setAnalysis(PlanProtos.analysisToProto(plan))
+        .build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void watchPlan(WatchPlanRequest request, StreamObserver<PlanEvent> response) {
+    String id = MasterMapper.planId(request.getPlanId());
+    if (request.getAfterSequence() < 0) {
+      throw BatonException.invalidArgument("after_sequence: " + request.getAfterSequence() + " (expected: >= 0)");
+    }
+    status(id);
+    new PlanWatcher(store, id, request.getAfterSequence(), (ServerCallStreamObserver<PlanEvent>) response).start();
+  }
+
+  @Override
+  public void getPlan(GetPlanRequest request, StreamObserver<GetPlanResponse> response) {
+    response.onNext(GetPlanResponse.newBuilder().setStatus(status(MasterMapper.planId(request.getPlanId()))).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void listPlans(ListPlansRequest request, StreamObserver<ListPlansResponse> response) {
+    ListPlansResponse.Builder b = ListPlansResponse.newBuilder();
+    store.list().forEach(s -> b.addPlans(MasterMapper.line(s)));
+    response.onNext(b.build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void cancelPlan(CancelPlanRequest request, StreamObserver<CancelPlanResponse> response) {
+    String id = MasterMapper.planId(request.getPlanId());
+    status(id);
+    PlanStatus s = engine.cancel(id, request.getReason());
+    response.onNext(CancelPlanResponse.newBuilder().setStatus(s).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void getDashboard(GetDashboardRequest request, StreamObserver<GetDashboardResponse> response) {
+    response.onNext(GetDashboardResponse.newBuilder().setDashboard(dashboard.compute()).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void listOrchestrators(ListOrchestratorsRequest request, StreamObserver<ListOrchestratorsResponse> response) {
+    var all = registry.instances();
+    ListOrchestratorsResponse.Builder b = ListOrchestratorsResponse.newBuilder()
+        .setMaster(MasterMapper.master(masterId, address.get(), all));
+    all.stream()
+        .filter(i -> request.getDomain().isEmpty() || i.domain().equals(request.getDomain()))
+        .forEach(i -> b.addInstances(MasterMapper.instance(i)));
+    response.onNext(b.build());
+    response.onCompleted();
+  }
+
+  private PlanStatus status(String id) {
+    return store.status(id).orElseThrow(() -> MasterMapper.unknownPlan(id));
+  }
+}

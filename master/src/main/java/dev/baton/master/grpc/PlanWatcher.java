@@ -1,0 +1,83 @@
+package dev.baton.master.grpc;
+
+import dev.baton.master.events.PlanReducer;
+import dev.baton.master.events.PlanStore;
+import dev.baton.v1.PlanEvent;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Streams one plan's events to one WatchPlan caller, honouring flow control: it sends only while
+ * the transport is ready and otherwise keeps nothing but a cursor, reading from the store on demand,
+ * so a slow watcher costs no memory. Ends the call after PlanFinished; unsubscribes on cancel.
+ */
+final class PlanWatcher {
+  private final PlanStore store;
+  private final String planId;
+  private final ServerCallStreamObserver<PlanEvent> call;
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final AtomicBoolean again = new AtomicBoolean();
+  private volatile long cursor;
+  private volatile boolean done;
+  private volatile PlanStore.Subscription subscription;
+
+  PlanWatcher(PlanStore store, String planId, long afterSequence, ServerCallStreamObserver<PlanEvent> call) {
+    this.store = store;
+    this.planId = planId;
+    this.call = call;
+    this.cursor = afterSequence;
+  }
+
+  void start() {
+    call.setOnCancelHandler(this::stop);
+    call.setOnReadyHandler(this::drain);
+    boolean finishedBefore = store.status(planId)
+        .map(s -> PlanReducer.isFinished(s.getState()) && s.getLastSequence() <= cursor).orElse(false);
+    if (finishedBefore) {
+      // Resumed after the last event of a finished plan: nothing more will come.
+      done = true;
+      call.onCompleted();
+      return;
+    }
+    // The listener only signals: the events themselves are read from the store by drain().
+    subscription = store.subscribe(planId, cursor, e -> drain());
+    if (done) {
+      subscription.close();
+    }
+    drain();
+  }
+
+  private void drain() {
+    again.set(true);
+    while (again.get() && !done) {
+      if (!draining.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        again.set(false);
+        for (PlanEvent e : store.read(planId, cursor)) {
+          if (done || !call.isReady()) {
+            break; // onReady will call again
+          }
+          call.onNext(e);
+          cursor = e.getSequence();
+          if (e.hasPlanFinished()) {
+            done = true;
+            call.onCompleted();
+            stop();
+          }
+        }
+      } finally {
+        draining.set(false);
+      }
+    }
+  }
+
+  private void stop() {
+    done = true;
+    PlanStore.Subscription s = subscription;
+    if (s != null) {
+      s.close();
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package dev.baton.master.plan;
+
+import dev.baton.v1.Plan;
+import java.util.Locale;
+
+/**
+ * The one way into a runnable plan: YAML text or the {@code baton.v1.Plan} proto in, a validated,
+ * routed and analysed {@link PlanModel.Plan} out, or a {@link PlanException} whose message names
+ * the place, the problem and what is expected. Both inputs meet in the proto and pass through the
+ * same validator, so a plan means the same whether it came from a file or over gRPC.
+ *
+ * <p>Untrusted input is bounded before it is parsed: at most {@link #MAX_PLAN_BYTES} bytes, nesting
+ * and aliases limited (see {@code YamlTreeReader}), at most 2000 tasks. Stateless and thread-safe;
+ * the methods are static, the constructor is there for callers that prefer an instance.
+ */
+public final class PlanCompiler {
+  /** The largest plan accepted, YAML or serialized proto: 1 MiB. */
+  public static final int MAX_PLAN_BYTES = 1_048_576;
+
+  public PlanCompiler() {}
+
+  /** Parses, validates, routes and analyses a YAML plan. */
+  public static PlanModel.Plan compileYaml(String yaml) {
+    YamlTreeReader.Tree tree = YamlTreeReader.read(yaml == null ? "" : yaml);
+    return PlanValidator.validate(toProto(tree), tree.places());
+  }
+
+  /** Validates, routes and analyses a plan received as a proto (messages then carry no lines). */
+  public static PlanModel.Plan compile(Plan proto) {
+    int size = proto.getSerializedSize();
+    if (size > MAX_PLAN_BYTES) {
+      throw new PlanException("", String.format(
+          Locale.ROOT, "plan is %.1f MiB (expected: at most %d MiB)", size / 1048576.0, MAX_PLAN_BYTES / 1048576));
+    }
+    return PlanValidator.validate(proto, Places.NONE);
+  }
+
+  /**
+   * The YAML plan as the proto, field for field as written (no defaults, no validation beyond
+   * YAML syntax, known fields and value shapes): what a client sends in {@code SubmitPlan}.
+   */
+  public static Plan parseYaml(String yaml) {
+    return toProto(YamlTreeReader.read(yaml == null ? "" : yaml));
+  }
+
+  private static Plan toProto(YamlTreeReader.Tree tree) {
+    Plan.Builder builder = Plan.newBuilder();
+    new TreeToProto(tree.places()).merge(tree.root(), builder, "");
+    return builder.build();
+  }
+}

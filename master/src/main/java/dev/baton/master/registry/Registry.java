@@ -1,0 +1,45 @@
+package dev.baton.master.registry;
+
+import dev.baton.v1.LoadMetrics;
+import dev.baton.v1.SubOrchestratorDescriptor;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the master finds sub-orchestrator instances. The embedded implementation learns them from
+ * their Coordinate streams; a Consul-backed one can replace it without changing the scheduler.
+ */
+public interface Registry {
+
+  /**
+   * Records an instance (replacing an earlier registration with the same id) reachable for
+   * coordination through {@code sink}.
+   *
+   * @return a token identifying this registration, for {@link #deregister}
+   */
+  long register(SubOrchestratorDescriptor descriptor, CoordinateSink sink);
+
+  /** Records a heartbeat; {@code sentAt} (may be null) measures the stream's latency. */
+  void heartbeat(String instanceId, LoadMetrics load, Instant sentAt);
+
+  /**
+   * Marks the instance offline because its stream ended. A token of an older registration is
+   * ignored, so a reconnect racing with the old stream's end is not undone.
+   */
+  void deregister(String instanceId, long token);
+
+  /** Every known instance, live or not, ordered by id. */
+  List<Instance> instances();
+
+  /** Healthy instances of a domain, ordered by id. */
+  List<Instance> healthy(String domain);
+
+  Optional<Instance> instance(String instanceId);
+
+  /** The coordination channel of a live instance. */
+  Optional<CoordinateSink> sink(String instanceId);
+
+  /** Called (on the registering thread) whenever an instance registers or goes offline. */
+  void addListener(Runnable onChange);
+}

@@ -1,0 +1,328 @@
+package dev.baton.master.testing;
+
+import com.google.protobuf.Timestamp;
+import dev.baton.v1.CancelExecutionRequest;
+import dev.baton.v1.CancelExecutionResponse;
+import dev.baton.v1.CoordinateRequest;
+import dev.baton.v1.CoordinateResponse;
+import dev.baton.v1.CoordinationGrpc;
+import dev.baton.v1.DelegateRequest;
+import dev.baton.v1.DelegateResponse;
+import dev.baton.v1.DelegationPackage;
+import dev.baton.v1.DelegationResult;
+import dev.baton.v1.DelegationStatus;
+import dev.baton.v1.Deliverable;
+import dev.baton.v1.DescribeRequest;
+import dev.baton.v1.DescribeResponse;
+import dev.baton.v1.Droid;
+import dev.baton.v1.ExecutionIssue;
+import dev.baton.v1.ExecutionState;
+import dev.baton.v1.ExecutionUpdate;
+import dev.baton.v1.Heartbeat;
+import dev.baton.v1.IssueSeverity;
+import dev.baton.v1.LoadMetrics;
+import dev.baton.v1.Register;
+import dev.baton.v1.SharedDocument;
+import dev.baton.v1.SharedState;
+import dev.baton.v1.Specialization;
+import dev.baton.v1.SubOrchestratorCapabilities;
+import dev.baton.v1.SubOrchestratorDescriptor;
+import dev.baton.v1.SubOrchestratorGrpc;
+import dev.baton.v1.SyncArrival;
+import dev.baton.v1.SyncNotify;
+import dev.baton.v1.WatchExecutionRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real, small sub-orchestrator for the master's tests: a localhost Netty server implementing
+ * {@code SubOrchestrator} and a Coordinate client loop (Register, heartbeats, SyncArrival on
+ * SyncNotify). Executions honour the SimulationSpec (duration, fail first N attempts, hang) and
+ * never queue: the fake records how many were outstanding at once so tests can check that the
+ * master never sent more than max_concurrent_tasks.
+ */
+public final class FakeSubOrchestrator implements AutoCloseable {
+  /** What happened, in order, for assertions. */
+  public record Record(String kind, String taskId, int attempt, String instanceId, long nanos) {}
+
+  private final String id;
+  private final String domain;
+  private final int maxConcurrent;
+  private final Map<String, String> syncDocuments;
+  private final Server server;
+  private final ManagedChannel masterChannel;
+  private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
+  private final Map<String, Exec> byKey = new ConcurrentHashMap<>();
+  private final Map<String, Exec> byId = new ConcurrentHashMap<>();
+  public final List<Record> records = new CopyOnWriteArrayList<>();
+  public final List<CoordinateResponse> frames = new CopyOnWriteArrayList<>();
+  public final List<String> cancelled = new CopyOnWriteArrayList<>();
+  private volatile boolean answerSync = true;
+  private int outstanding;
+  private int maxOutstanding;
+  private volatile StreamObserver<CoordinateRequest> up;
+
+  private final class Exec {
+    final String executionId;
+    final DelegationPackage pkg;
+    volatile ExecutionState state = ExecutionState.EXECUTION_STATE_RUNNING;
+    volatile DelegationResult result;
+    final List<StreamObserver<ExecutionUpdate>> watchers = new CopyOnWriteArrayList<>();
+
+    Exec(String executionId, DelegationPackage pkg) {
+      this.executionId = executionId;
+      this.pkg = pkg;
+    }
+
+    ExecutionUpdate update() {
+      ExecutionUpdate.Builder u = ExecutionUpdate.newBuilder().setExecutionId(executionId)
+          .setTaskId(pkg.getTaskId()).setAttempt(pkg.getAttempt()).setState(state).setInstanceId(id)
+          .setDroid(domain + "-droid").setTime(now())
+          .setProgress(state == ExecutionState.EXECUTION_STATE_SUCCEEDED ? 1 : 0.5);
+      if (result != null) {
+        u.setResult(result);
+      }
+      return u.build();
+    }
+  }
+
+  public FakeSubOrchestrator(String id, String domain, int maxConcurrent, String masterAddress,
+      Map<String, String> syncDocuments) {
+    this.id = id;
+    this.domain = domain;
+    this.maxConcurrent = maxConcurrent;
+    this.syncDocuments = syncDocuments;
+    try {
+      server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+          .addService(new Service()).build().start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    masterChannel = NettyChannelBuilder.forTarget(masterAddress).usePlaintext().build();
+    connect();
+    timer.scheduleWithFixedDelay(this::heartbeat, 50, 50, TimeUnit.MILLISECONDS);
+  }
+
+  public static FakeSubOrchestrator start(String id, String domain, int maxConcurrent, String masterAddress) {
+    return new FakeSubOrchestrator(id, domain, maxConcurrent, masterAddress, Map.of());
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String address() {
+    return "127.0.0.1:" + server.getPort();
+  }
+
+  /** Stops answering SyncNotify (a participant that never arrives). */
+  public void ignoreSync() {
+    answerSync = false;
+  }
+
+  public synchronized int maxOutstanding() {
+    return maxOutstanding;
+  }
+
+  public SubOrchestratorDescriptor descriptor() {
+    return SubOrchestratorDescriptor.newBuilder()
+        .setId(id).setName(domain + " fake").setRole("sub_orchestrator").setAddress(address())
+        .setSpecialization(Specialization.newBuilder().setDomain(domain).addExpertise("API Design"))
+        .setCapabilities(SubOrchestratorCapabilities.newBuilder().setMaxConcurrentTasks(maxConcurrent)
+            .addDomainExpertise("REST APIs"))
+        .addDroids(Droid.newBuilder().setName(domain + "-droid").addExpertise("build"))
+        .build();
+  }
+
+  private void connect() {
+    up = CoordinationGrpc.newStub(masterChannel).coordinate(new StreamObserver<>() {
+      @Override
+      public void onNext(CoordinateResponse frame) {
+        frames.add(frame);
+        if (frame.hasSyncNotify() && answerSync) {
+          arrive(frame.getSyncNotify());
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {}
+
+      @Override
+      public void onCompleted() {}
+    });
+    send(CoordinateRequest.newBuilder().setRegister(Register.newBuilder().setOrchestrator(descriptor())).build());
+  }
+
+  private synchronized void send(CoordinateRequest r) {
+    try {
+      up.onNext(r);
+    } catch (RuntimeException ignored) {
+      // stream already gone
+    }
+  }
+
+  private void heartbeat() {
+    int current;
+    synchronized (this) {
+      current = outstanding;
+    }
+    send(CoordinateRequest.newBuilder().setHeartbeat(Heartbeat.newBuilder().setInstanceId(id).setTime(now())
+        .setLoad(LoadMetrics.newBuilder().setCurrentTasks(Math.min(current, maxConcurrent))
+            .setMaxConcurrentTasks(maxConcurrent))).build());
+  }
+
+  private void arrive(SyncNotify n) {
+    SharedState.Builder s = SharedState.newBuilder().setDomain(domain).setInstanceId(id);
+    syncDocuments.forEach((name, content) -> s.addDocuments(SharedDocument.newBuilder().setKind("api_contract")
+        .setName(name).setContent(content)));
+    send(CoordinateRequest.newBuilder().setSyncArrival(SyncArrival.newBuilder().setPlanId(n.getPlanId())
+        .setSyncPoint(n.getSyncPoint()).setState(s)).build());
+  }
+
+  /** Ends the Coordinate stream: the master must see this instance go offline. */
+  public void disconnect() {
+    synchronized (this) {
+      up.onCompleted();
+    }
+  }
+
+  private void finish(Exec e, boolean success, String error) {
+    synchronized (this) {
+      if (e.state != ExecutionState.EXECUTION_STATE_RUNNING) {
+        return;
+      }
+      outstanding--;
+      DelegationResult.Builder r = DelegationResult.newBuilder().setExecutionId(e.executionId)
+          .setDroid(domain + "-droid")
+          .setStatus(success ? DelegationStatus.DELEGATION_STATUS_SUCCEEDED : DelegationStatus.DELEGATION_STATUS_FAILED);
+      if (success) {
+        e.pkg.getExpectedDeliverablesList().forEach(d -> r.addDeliverables(Deliverable.newBuilder().setName(d)
+            .setContent("made by " + e.pkg.getTaskId())));
+      } else {
+        r.addIssues(ExecutionIssue.newBuilder().setSeverity(IssueSeverity.ISSUE_SEVERITY_ERROR).setMessage(error));
+      }
+      e.result = r.build();
+      e.state = success ? ExecutionState.EXECUTION_STATE_SUCCEEDED
+          : error.startsWith("cancelled") ? ExecutionState.EXECUTION_STATE_CANCELLED : ExecutionState.EXECUTION_STATE_FAILED;
+      records.add(new Record(success ? "finished" : "failed", e.pkg.getTaskId(), e.pkg.getAttempt(), id, System.nanoTime()));
+    }
+    ExecutionUpdate u = e.update();
+    for (StreamObserver<ExecutionUpdate> w : e.watchers) {
+      synchronized (w) {
+        w.onNext(u);
+        w.onCompleted();
+      }
+    }
+  }
+
+  private static Timestamp now() {
+    Instant i = Instant.now();
+    return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    try {
+      up.onCompleted();
+    } catch (RuntimeException ignored) {
+      // already closed
+    }
+    masterChannel.shutdownNow();
+    server.shutdownNow();
+  }
+
+  private final class Service extends SubOrchestratorGrpc.SubOrchestratorImplBase {
+    @Override
+    public void describe(DescribeRequest request, StreamObserver<DescribeResponse> response) {
+      response.onNext(DescribeResponse.newBuilder().setOrchestrator(descriptor()).build());
+      response.onCompleted();
+    }
+
+    @Override
+    public void delegate(DelegateRequest request, StreamObserver<DelegateResponse> response) {
+      DelegationPackage pkg = request.getPackage();
+      String key = pkg.getTaskId() + "#" + pkg.getAttempt();
+      boolean[] created = {false};
+      Exec e = byKey.computeIfAbsent(key, k -> {
+        created[0] = true;
+        Exec x = new Exec(id + "-" + key, pkg);
+        byId.put(x.executionId, x);
+        return x;
+      });
+      if (created[0]) {
+        synchronized (FakeSubOrchestrator.this) {
+          outstanding++;
+          maxOutstanding = Math.max(maxOutstanding, outstanding);
+          records.add(new Record("started", pkg.getTaskId(), pkg.getAttempt(), id, System.nanoTime()));
+        }
+        var sim = pkg.getSimulation();
+        if (!sim.getHang()) {
+          boolean fail = pkg.getAttempt() <= sim.getFailFirstAttempts();
+          timer.schedule(() -> finish(e, !fail, "simulated failure of attempt " + pkg.getAttempt()),
+              sim.getDurationMillis(), TimeUnit.MILLISECONDS);
+        }
+      }
+      response.onNext(DelegateResponse.newBuilder().setExecutionId(e.executionId).setCreated(created[0])
+          .setState(ExecutionState.EXECUTION_STATE_RUNNING).setInstanceId(id).build());
+      response.onCompleted();
+    }
+
+    @Override
+    public void watchExecution(WatchExecutionRequest request, StreamObserver<ExecutionUpdate> response) {
+      Exec e = byId.get(request.getExecutionId());
+      if (e == null) {
+        response.onError(Status.NOT_FOUND.withDescription("no execution " + request.getExecutionId()).asRuntimeException());
+        return;
+      }
+      synchronized (response) {
+        synchronized (FakeSubOrchestrator.this) {
+          response.onNext(e.update());
+          if (e.state != ExecutionState.EXECUTION_STATE_RUNNING) {
+            response.onCompleted();
+            return;
+          }
+          e.watchers.add(response);
+        }
+      }
+    }
+
+    @Override
+    public void cancelExecution(CancelExecutionRequest request, StreamObserver<CancelExecutionResponse> response) {
+      Exec e = byId.get(request.getExecutionId());
+      if (e != null) {
+        cancelled.add(e.pkg.getTaskId());
+        finish(e, false, "cancelled: " + request.getReason());
+      }
+      response.onNext(CancelExecutionResponse.newBuilder().setState(
+          e == null ? ExecutionState.EXECUTION_STATE_CANCELLED : e.state).build());
+      response.onCompleted();
+    }
+  }
+
+  /** Records of several fakes merged in time order. */
+  public static List<Record> merged(FakeSubOrchestrator... fakes) {
+    List<Record> all = new ArrayList<>();
+    for (FakeSubOrchestrator f : fakes) {
+      all.addAll(f.records);
+    }
+    all.sort((a, b) -> Long.compare(a.nanos(), b.nanos()));
+    return all;
+  }
+}

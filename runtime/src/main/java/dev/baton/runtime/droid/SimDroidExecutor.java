@@ -1,0 +1,148 @@
+package dev.baton.runtime.droid;
+
+import dev.baton.runtime.server.BatonException;
+import dev.baton.v1.DelegationPackage;
+import dev.baton.v1.DelegationStatus;
+import dev.baton.v1.Deliverable;
+import dev.baton.v1.ExecutionIssue;
+import dev.baton.v1.IssueSeverity;
+import dev.baton.v1.SimulationSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The simulated droid: takes {@link SimulationSpec#getDurationMillis()} of wall clock (the master
+ * already multiplied the estimate by the time scale), reports progress at fixed fractions, and
+ * produces the documents the plan gave it.
+ *
+ * <p>Deterministic by construction: every step is a task on the injected scheduler at a fixed offset,
+ * and the outcome depends only on the spec and the attempt number, so failures are testable.
+ */
+public final class SimDroidExecutor implements DroidExecutor {
+  /** The fractions of the duration at which progress is reported. */
+  static final double[] PROGRESS_POINTS = {0.25, 0.5, 0.75};
+
+  private final Path workspaceRoot;
+  private final ScheduledExecutorService scheduler;
+
+  public SimDroidExecutor(Path workspaceRoot, ScheduledExecutorService scheduler) {
+    this.workspaceRoot = workspaceRoot;
+    this.scheduler = scheduler;
+  }
+
+  @Override
+  public RunningDroid start(DroidTask task, ProgressListener progress) {
+    SimRun run = new SimRun(task, progress);
+    run.schedule();
+    return run;
+  }
+
+  private final class SimRun implements RunningDroid {
+    private final DroidTask task;
+    private final SimulationSpec spec;
+    private final ProgressListener progress;
+    private final CompletableFuture<DroidOutcome> outcome = new CompletableFuture<>();
+    private final List<ScheduledFuture<?>> steps = new ArrayList<>();
+
+    SimRun(DroidTask task, ProgressListener progress) {
+      this.task = task;
+      this.spec = task.delegation().getSimulation();
+      this.progress = progress;
+    }
+
+    synchronized void schedule() {
+      long duration = Math.max(0, spec.getDurationMillis());
+      for (double point : PROGRESS_POINTS) {
+        steps.add(
+            scheduler.schedule(
+                () -> report(point), (long) (duration * point), TimeUnit.MILLISECONDS));
+      }
+      if (!spec.getHang()) {
+        steps.add(scheduler.schedule(this::finish, duration, TimeUnit.MILLISECONDS));
+      }
+    }
+
+    private void report(double point) {
+      if (!outcome.isDone()) {
+        progress.progress(
+            point, String.format("%s simulated %d%%", task.droid(), Math.round(point * 100)));
+      }
+    }
+
+    private void finish() {
+      int attempt = task.delegation().getAttempt();
+      int failFirst = spec.getFailFirstAttempts();
+      if (attempt <= failFirst) {
+        outcome.complete(
+            DroidOutcome.failed(
+                "simulated failure of attempt " + attempt + " (simulate.failFirstAttempts: "
+                    + failFirst + "; attempt " + (failFirst + 1) + " succeeds)"));
+        return;
+      }
+      try {
+        outcome.complete(succeeded());
+      } catch (RuntimeException e) {
+        outcome.complete(DroidOutcome.failed("sim droid could not write its documents: " + e.getMessage()));
+      }
+    }
+
+    private DroidOutcome succeeded() {
+      DelegationPackage delegation = task.delegation();
+      List<Deliverable> deliverables = new ArrayList<>();
+      List<ExecutionIssue> issues = new ArrayList<>();
+      Map<String, String> documents = new TreeMap<>(spec.getDocumentsMap());
+      Path workspace = documents.isEmpty() ? null : Workspaces.resolve(workspaceRoot, delegation, "");
+      for (Map.Entry<String, String> document : documents.entrySet()) {
+        String name = document.getKey();
+        byte[] bytes = document.getValue().getBytes(StandardCharsets.UTF_8);
+        Deliverable.Builder deliverable =
+            Deliverable.newBuilder()
+                .setName(name)
+                .setMediaType(Workspaces.mediaType(name))
+                .setContent(document.getValue())
+                .setSizeBytes(bytes.length);
+        try {
+          Path file = Workspaces.inside(workspace, name, "simulate.documents");
+          Files.createDirectories(file.getParent());
+          Files.write(file, bytes);
+          deliverable.setPath(workspace.relativize(file).toString());
+        } catch (BatonException | IOException e) {
+          issues.add(
+              DroidOutcome.issue(
+                  IssueSeverity.ISSUE_SEVERITY_WARNING,
+                  "document '" + name + "' kept inline only: " + e.getMessage()));
+        }
+        deliverables.add(deliverable.build());
+      }
+      String summary =
+          task.droid() + " simulated " + delegation.getTaskId() + " in "
+              + Math.max(0, spec.getDurationMillis()) + " ms, " + deliverables.size() + " document(s)";
+      return new DroidOutcome(
+          DelegationStatus.DELEGATION_STATUS_SUCCEEDED, summary, deliverables, issues, 0,
+          summary.length(), false, summary);
+    }
+
+    @Override
+    public CompletableFuture<DroidOutcome> outcome() {
+      return outcome;
+    }
+
+    @Override
+    public synchronized void cancel(String reason) {
+      for (ScheduledFuture<?> step : steps) {
+        step.cancel(false);
+      }
+      outcome.complete(DroidOutcome.cancelled("cancelled: " + reason));
+    }
+  }
+}

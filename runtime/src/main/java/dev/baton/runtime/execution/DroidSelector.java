@@ -1,0 +1,101 @@
+package dev.baton.runtime.execution;
+
+import dev.baton.runtime.server.BatonException;
+import dev.baton.v1.DelegationPackage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Picks the droid for a task: the one the plan names, else the one whose expertise keywords best
+ * fit the task's text (description, requirements, expected deliverables).
+ *
+ * <p>A keyword scores its number of words when every one of its words occurs in the text, so a
+ * specific phrase ("state management") beats a vague word ("ui"). A keyword word matches a text word
+ * it begins ("component" matches "components"). Ties go to the droid listed first, so the
+ * specialisation lists its generalist first and the choice is deterministic.
+ */
+public final class DroidSelector {
+  private final Map<String, List<List<String>>> keywordsByDroid = new LinkedHashMap<>();
+
+  /** {@code expertiseByDroid} in the specialisation's order (a {@link LinkedHashMap}). */
+  public DroidSelector(Map<String, List<String>> expertiseByDroid) {
+    if (expertiseByDroid.isEmpty()) {
+      throw new IllegalArgumentException("droids: [] (expected: at least one droid)");
+    }
+    expertiseByDroid.forEach(
+        (droid, keywords) ->
+            keywordsByDroid.put(droid, keywords.stream().map(DroidSelector::words).filter(w -> !w.isEmpty()).toList()));
+  }
+
+  public List<String> droids() {
+    return List.copyOf(keywordsByDroid.keySet());
+  }
+
+  /** The droid for the delegation; INVALID_ARGUMENT naming the droids when the plan names an unknown one. */
+  public String select(DelegationPackage delegation) {
+    String named = delegation.getDroid();
+    if (!named.isBlank()) {
+      if (!keywordsByDroid.containsKey(named)) {
+        throw BatonException.invalidArgument(
+            "droid: unknown droid '" + named + "' (expected one of: "
+                + String.join(", ", keywordsByDroid.keySet()) + ")");
+      }
+      return named;
+    }
+    List<String> text = new ArrayList<>(words(delegation.getTaskDescription()));
+    delegation.getRequirementsList().forEach(r -> text.addAll(words(r)));
+    delegation.getExpectedDeliverablesList().forEach(d -> text.addAll(words(d)));
+    return best(Set.copyOf(text));
+  }
+
+  /** Scores of every droid for a text; exposed for tests and for explaining a choice. */
+  public Map<String, Integer> scores(String text) {
+    Set<String> words = Set.copyOf(words(text));
+    Map<String, Integer> scores = new LinkedHashMap<>();
+    keywordsByDroid.forEach((droid, keywords) -> scores.put(droid, score(keywords, words)));
+    return scores;
+  }
+
+  private String best(Set<String> text) {
+    String best = null;
+    int bestScore = -1;
+    for (Map.Entry<String, List<List<String>>> entry : keywordsByDroid.entrySet()) {
+      int score = score(entry.getValue(), text);
+      if (score > bestScore) {
+        best = entry.getKey();
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  private static int score(List<List<String>> keywords, Set<String> text) {
+    int score = 0;
+    for (List<String> keyword : keywords) {
+      if (keyword.stream().allMatch(word -> occurs(word, text))) {
+        score += keyword.size();
+      }
+    }
+    return score;
+  }
+
+  private static boolean occurs(String keywordWord, Set<String> text) {
+    if (text.contains(keywordWord)) {
+      return true;
+    }
+    // Prefix matching only for words long enough not to match everything ("ui" must not match "uid").
+    return keywordWord.length() >= 4 && text.stream().anyMatch(w -> w.startsWith(keywordWord));
+  }
+
+  static List<String> words(String text) {
+    return Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^\\p{Alnum}]+"))
+        .filter(w -> !w.isEmpty())
+        .collect(Collectors.toList());
+  }
+}

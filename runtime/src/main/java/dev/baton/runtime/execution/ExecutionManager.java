@@ -1,0 +1,439 @@
+package dev.baton.runtime.execution;
+
+import com.google.protobuf.Timestamp;
+import dev.baton.runtime.droid.DroidExecutor;
+import dev.baton.runtime.droid.DroidOutcome;
+import dev.baton.runtime.droid.DroidTask;
+import dev.baton.runtime.droid.RunningDroid;
+import dev.baton.runtime.server.BatonException;
+import dev.baton.v1.DelegationPackage;
+import dev.baton.v1.DelegationResult;
+import dev.baton.v1.DelegationStatus;
+import dev.baton.v1.ExecutionMetrics;
+import dev.baton.v1.ExecutionState;
+import dev.baton.v1.ExecutionUpdate;
+import dev.baton.v1.LoadMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts delegations, runs at most {@code maxConcurrentTasks} of them at once on their droids, and
+ * queues the rest by priority then arrival.
+ *
+ * <p>Idempotent on (plan, task, attempt): the master may repeat a Delegate whose response it lost
+ * and gets the same execution back. One lock guards all state and the delivery of updates, so every
+ * watcher sees one execution's updates in the order they happened. Droid outcomes are handled on
+ * the injected callback executor, never inside a droid's own thread, so a droid that finishes
+ * synchronously cannot re-enter a half-done transition.
+ *
+ * <p>A cancelled running execution turns CANCELLED at once but keeps its slot until its droid has
+ * really stopped, so the process tree being killed still counts against max_concurrent_tasks.
+ */
+public final class ExecutionManager implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ExecutionManager.class);
+
+  /**
+   * @param maxConcurrentTasks droids running at once (>= 1)
+   * @param retention how long a finished execution stays watchable
+   * @param maxRetained finished executions kept at most, oldest dropped first
+   * @param loadWindow span of the sliding window for failure rate and completion time
+   */
+  public record Settings(
+      String instanceId, int maxConcurrentTasks, Duration retention, int maxRetained, Duration loadWindow) {
+    public static final Duration DEFAULT_RETENTION = Duration.ofHours(1);
+    public static final int DEFAULT_MAX_RETAINED = 2_000;
+    public static final Duration DEFAULT_LOAD_WINDOW = Duration.ofMinutes(10);
+
+    public Settings {
+      Objects.requireNonNull(instanceId, "instanceId");
+      if (maxConcurrentTasks < 1) {
+        throw new IllegalArgumentException("maxConcurrentTasks: " + maxConcurrentTasks + " (expected: >= 1)");
+      }
+      if (retention.isNegative() || retention.isZero()) {
+        throw new IllegalArgumentException("retention: " + retention + " (expected: > 0)");
+      }
+      if (maxRetained < 1) {
+        throw new IllegalArgumentException("maxRetained: " + maxRetained + " (expected: >= 1)");
+      }
+      if (loadWindow.isNegative() || loadWindow.isZero()) {
+        throw new IllegalArgumentException("loadWindow: " + loadWindow + " (expected: > 0)");
+      }
+    }
+
+    public static Settings of(String instanceId, int maxConcurrentTasks) {
+      return new Settings(instanceId, maxConcurrentTasks, DEFAULT_RETENTION, DEFAULT_MAX_RETAINED, DEFAULT_LOAD_WINDOW);
+    }
+  }
+
+  /** Executor kinds: a task with a command runs on "command", every other on "sim". */
+  public static final String SIM = "sim";
+  public static final String COMMAND = "command";
+
+  private record Key(String planId, String taskId, int attempt) {}
+
+  private final Settings settings;
+  private final Clock clock;
+  private final DroidSelector selector;
+  private final Map<String, DroidExecutor> executors;
+  private final Executor callbacks;
+  private final LoadWindow window;
+
+  private final Map<String, Execution> byId = new HashMap<>();
+  private final Map<Key, Execution> byKey = new HashMap<>();
+  private final TreeSet<Execution> queue = new TreeSet<>(Execution.QUEUE_ORDER);
+  private final Deque<Execution> finished = new ArrayDeque<>();
+  private int busySlots;
+  private long seq;
+  private long completedCount;
+  private long failedCount;
+  private boolean closed;
+
+  public ExecutionManager(
+      Settings settings,
+      Clock clock,
+      DroidSelector selector,
+      Map<String, DroidExecutor> executors,
+      Executor callbacks) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.selector = Objects.requireNonNull(selector, "selector");
+    this.executors = Map.copyOf(executors);
+    this.callbacks = Objects.requireNonNull(callbacks, "callbacks");
+    for (String kind : List.of(SIM, COMMAND)) {
+      if (!this.executors.containsKey(kind)) {
+        throw new IllegalArgumentException("executors: missing '" + kind + "' (expected: sim and command)");
+      }
+    }
+    this.window = new LoadWindow(clock, settings.loadWindow(), 100);
+  }
+
+  /** Accepts a delegation, or returns the execution already accepted for its (plan, task, attempt). */
+  public synchronized Admission delegate(DelegationPackage delegation) {
+    validate(delegation);
+    prune();
+    Key key = new Key(delegation.getPlanId(), delegation.getTaskId(), delegation.getAttempt());
+    Execution existing = byKey.get(key);
+    if (existing != null) {
+      return admission(existing, false);
+    }
+    if (closed) {
+      throw BatonException.unavailable(
+          "instance " + settings.instanceId() + " is shutting down (delegate to another instance)");
+    }
+    String droid = selector.select(delegation);
+    Execution execution =
+        new Execution(settings.instanceId() + "/" + (++seq), delegation, droid, seq, clock.instant());
+    byId.put(execution.id, execution);
+    byKey.put(key, execution);
+    if (busySlots < settings.maxConcurrentTasks()) {
+      start(execution);
+    } else {
+      queue.add(execution);
+      execution.message = "waiting for a free slot (" + settings.maxConcurrentTasks() + " running)";
+      refreshQueuePositions(execution);
+    }
+    return admission(execution, true);
+  }
+
+  /**
+   * Streams an execution's updates to the watcher: the current one at once, then each change; ends
+   * after the terminal one (at once for an execution already finished). Returns the unsubscribe.
+   */
+  public synchronized Runnable watch(String executionId, ExecutionWatcher watcher) {
+    Execution execution = find(executionId);
+    watcher.onUpdate(execution.lastUpdate);
+    if (execution.terminal()) {
+      watcher.onEnd();
+      return () -> {};
+    }
+    execution.watchers.add(watcher);
+    return () -> {
+      synchronized (this) {
+        execution.watchers.remove(watcher);
+      }
+    };
+  }
+
+  /** Cancels a queued or running execution; returns its state afterwards. Idempotent. */
+  public ExecutionState cancel(String executionId, String reason) {
+    String why = reason == null || reason.isBlank() ? "cancelled by request" : reason;
+    RunningDroid toStop;
+    synchronized (this) {
+      Execution execution = find(executionId);
+      if (execution.terminal()) {
+        return execution.state;
+      }
+      if (execution.state == ExecutionState.EXECUTION_STATE_QUEUED) {
+        queue.remove(execution);
+        finish(execution, DroidOutcome.cancelled("cancelled while queued: " + why));
+        refreshQueuePositions(null);
+        return execution.state;
+      }
+      toStop = execution.run;
+      finish(execution, DroidOutcome.cancelled("cancelled: " + why));
+    }
+    // Outside the lock: killing a process tree must not hold up every other call.
+    if (toStop != null) {
+      toStop.cancel(why);
+    }
+    return ExecutionState.EXECUTION_STATE_CANCELLED;
+  }
+
+  /** The latest update of an execution (NOT_FOUND if unknown or expired). */
+  public synchronized ExecutionUpdate current(String executionId) {
+    return find(executionId).lastUpdate;
+  }
+
+  /** Load now, for heartbeats and Describe. */
+  public synchronized LoadMetrics load() {
+    return LoadMetrics.newBuilder()
+        .setCurrentTasks(busySlots)
+        .setQueueLength(queue.size())
+        .setMaxConcurrentTasks(settings.maxConcurrentTasks())
+        .setRecentFailureRate(window.failureRate())
+        .setAvgCompletionTimeSeconds(window.averageCompletionSeconds())
+        .setCompletedTasks(completedCount)
+        .setFailedTasks(failedCount)
+        .build();
+  }
+
+  /** Tasks of the plan this instance finished successfully (latest attempt each), in finishing order. */
+  public synchronized List<FinishedTask> finishedTasks(String planId) {
+    Map<String, FinishedTask> byTask = new LinkedHashMap<>();
+    for (Execution e : finished) {
+      if (e.delegation.getPlanId().equals(planId)
+          && e.state == ExecutionState.EXECUTION_STATE_SUCCEEDED) {
+        byTask.remove(e.delegation.getTaskId());
+        byTask.put(e.delegation.getTaskId(), new FinishedTask(planId, e.delegation.getTaskId(),
+            e.delegation.getAttempt(), e.droid, e.result.getDeliverablesList()));
+      }
+    }
+    return List.copyOf(byTask.values());
+  }
+
+  public int maxConcurrentTasks() {
+    return settings.maxConcurrentTasks();
+  }
+
+  /** Refuses new work and cancels everything queued or running. */
+  @Override
+  public void close() {
+    List<String> open;
+    synchronized (this) {
+      closed = true;
+      open = byId.values().stream().filter(e -> !e.terminal()).map(e -> e.id).toList();
+    }
+    for (String id : open) {
+      cancel(id, "instance " + settings.instanceId() + " is shutting down");
+    }
+  }
+
+  private void start(Execution execution) {
+    busySlots++;
+    execution.state = ExecutionState.EXECUTION_STATE_RUNNING;
+    execution.queuePosition = 0;
+    execution.startedAt = clock.instant();
+    execution.message = "running on droid " + execution.droid;
+    publish(execution);
+    String kind = execution.delegation.hasCommand() ? COMMAND : SIM;
+    RunningDroid run;
+    try {
+      run = executors.get(kind).start(new DroidTask(execution.delegation, execution.droid),
+          (fraction, message) -> onProgress(execution, fraction, message));
+    } catch (RuntimeException e) {
+      log.warn("{} droid failed to start task {}", kind, execution.delegation.getTaskId(), e);
+      run = failedRun(kind + " droid could not start: " + e.getMessage());
+    }
+    execution.run = run;
+    run.outcome().whenCompleteAsync(
+        (outcome, error) -> onOutcome(execution, outcome, error), callbacks);
+  }
+
+  private synchronized void onProgress(Execution execution, double fraction, String message) {
+    if (execution.state != ExecutionState.EXECUTION_STATE_RUNNING) {
+      return;
+    }
+    execution.progress = Math.max(0, Math.min(1, fraction));
+    execution.message = message;
+    publish(execution);
+  }
+
+  private synchronized void onOutcome(Execution execution, DroidOutcome outcome, Throwable error) {
+    busySlots--;
+    if (!execution.terminal()) {
+      finish(execution, error != null ? DroidOutcome.failed("droid crashed: " + error) : outcome);
+    }
+    if (closed) {
+      return;
+    }
+    boolean started = false;
+    while (busySlots < settings.maxConcurrentTasks() && !queue.isEmpty()) {
+      start(queue.pollFirst());
+      started = true;
+    }
+    if (started) {
+      refreshQueuePositions(null);
+    }
+  }
+
+  private void finish(Execution execution, DroidOutcome outcome) {
+    Instant now = clock.instant();
+    execution.finishedAt = now;
+    execution.state =
+        switch (outcome.status()) {
+          case DELEGATION_STATUS_SUCCEEDED, DELEGATION_STATUS_DEGRADED -> ExecutionState.EXECUTION_STATE_SUCCEEDED;
+          case DELEGATION_STATUS_CANCELLED -> ExecutionState.EXECUTION_STATE_CANCELLED;
+          default -> ExecutionState.EXECUTION_STATE_FAILED;
+        };
+    if (execution.state == ExecutionState.EXECUTION_STATE_SUCCEEDED) {
+      execution.progress = 1;
+    }
+    execution.queuePosition = 0;
+    execution.message = outcome.message();
+    long queuedMillis = Duration.between(execution.acceptedAt,
+        execution.startedAt != null ? execution.startedAt : now).toMillis();
+    long runMillis = execution.startedAt == null ? 0 : Duration.between(execution.startedAt, now).toMillis();
+    execution.result =
+        DelegationResult.newBuilder()
+            .setStatus(outcome.status())
+            .addAllDeliverables(outcome.deliverables())
+            .setMetrics(ExecutionMetrics.newBuilder()
+                .setQueuedMillis(queuedMillis)
+                .setRunMillis(runMillis)
+                .setExitCode(outcome.exitCode())
+                .setOutputBytes(outcome.outputBytes())
+                .setOutputTruncated(outcome.outputTruncated()))
+            .addAllIssues(outcome.issues())
+            .setExecutionId(execution.id)
+            .setDroid(execution.droid)
+            .setOutputTail(outcome.outputTail())
+            .build();
+    if (outcome.status() == DelegationStatus.DELEGATION_STATUS_FAILED) {
+      failedCount++;
+      window.record(true, runMillis);
+    } else if (execution.state == ExecutionState.EXECUTION_STATE_SUCCEEDED) {
+      completedCount++;
+      window.record(false, runMillis);
+    }
+    finished.addLast(execution);
+    publish(execution);
+  }
+
+  private void publish(Execution execution) {
+    ExecutionUpdate.Builder update =
+        ExecutionUpdate.newBuilder()
+            .setExecutionId(execution.id)
+            .setTaskId(execution.delegation.getTaskId())
+            .setAttempt(execution.delegation.getAttempt())
+            .setState(execution.state)
+            .setProgress(execution.progress)
+            .setMessage(execution.message)
+            .setQueuePosition(execution.queuePosition)
+            .setDroid(execution.droid)
+            .setTime(timestamp(clock.instant()))
+            .setInstanceId(settings.instanceId());
+    if (execution.result != null) {
+      update.setResult(execution.result);
+    }
+    execution.lastUpdate = update.build();
+    for (Iterator<ExecutionWatcher> it = execution.watchers.iterator(); it.hasNext(); ) {
+      ExecutionWatcher watcher = it.next();
+      try {
+        watcher.onUpdate(execution.lastUpdate);
+        if (execution.terminal()) {
+          watcher.onEnd();
+        }
+      } catch (RuntimeException e) {
+        log.debug("dropping a watcher of {} that failed", execution.id, e);
+        it.remove();
+      }
+    }
+    if (execution.terminal()) {
+      execution.watchers.clear();
+    }
+  }
+
+  /** Renumbers the queue and publishes to every queued execution whose place changed. */
+  private void refreshQueuePositions(Execution fresh) {
+    int position = 0;
+    for (Execution queued : queue) {
+      position++;
+      if (queued.queuePosition != position || queued == fresh) {
+        queued.queuePosition = position;
+        publish(queued);
+      }
+    }
+  }
+
+  private Admission admission(Execution execution, boolean created) {
+    return new Admission(execution.id, execution.state, execution.queuePosition, created);
+  }
+
+  private Execution find(String executionId) {
+    Execution execution = byId.get(executionId);
+    if (execution == null) {
+      throw BatonException.notFound(
+          "execution '" + executionId + "' is unknown on " + settings.instanceId()
+              + " (finished executions are kept for " + settings.retention() + "; delegate again)");
+    }
+    return execution;
+  }
+
+  private void prune() {
+    Instant oldest = clock.instant().minus(settings.retention());
+    while (!finished.isEmpty()
+        && (finished.size() > settings.maxRetained() || finished.peekFirst().finishedAt.isBefore(oldest))) {
+      Execution gone = finished.removeFirst();
+      byId.remove(gone.id);
+      byKey.remove(new Key(gone.delegation.getPlanId(), gone.delegation.getTaskId(), gone.delegation.getAttempt()));
+    }
+  }
+
+  private static void validate(DelegationPackage delegation) {
+    if (delegation.getPlanId().isBlank()) {
+      throw BatonException.invalidArgument("package.plan_id: empty (expected: the plan's id)");
+    }
+    if (delegation.getTaskId().isBlank()) {
+      throw BatonException.invalidArgument("package.task_id: empty (expected: the task's id)");
+    }
+    if (delegation.getAttempt() < 1) {
+      throw BatonException.invalidArgument(
+          "package.attempt: " + delegation.getAttempt() + " (expected: >= 1; 1 is the first try)");
+    }
+    if (delegation.hasCommand() && delegation.getCommand().getRun().isBlank()) {
+      throw BatonException.invalidArgument("package.command.run: empty (expected: a shell command)");
+    }
+  }
+
+  private static Timestamp timestamp(Instant instant) {
+    return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+  }
+
+  private static RunningDroid failedRun(String message) {
+    CompletableFuture<DroidOutcome> done = CompletableFuture.completedFuture(DroidOutcome.failed(message));
+    return new RunningDroid() {
+      @Override
+      public CompletableFuture<DroidOutcome> outcome() {
+        return done;
+      }
+
+      @Override
+      public void cancel(String reason) {}
+    };
+  }
+}

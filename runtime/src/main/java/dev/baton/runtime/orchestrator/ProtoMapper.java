@@ -1,0 +1,96 @@
+package dev.baton.runtime.orchestrator;
+
+import dev.baton.runtime.execution.Admission;
+import dev.baton.runtime.execution.FinishedTask;
+import dev.baton.v1.Communication;
+import dev.baton.v1.ComplexityLevel;
+import dev.baton.v1.DelegateResponse;
+import dev.baton.v1.Deliverable;
+import dev.baton.v1.Droid;
+import dev.baton.v1.SharedDocument;
+import dev.baton.v1.SharedState;
+import dev.baton.v1.Specialization;
+import dev.baton.v1.SubOrchestratorCapabilities;
+import dev.baton.v1.SubOrchestratorDescriptor;
+import java.util.List;
+
+/** The one place where the sub-orchestrator's domain values become protos. */
+final class ProtoMapper {
+  /** Channels a sub-orchestrator listens on, advertised in its descriptor. */
+  static final List<String> CHANNELS = List.of("grpc:SubOrchestrator", "grpc:Coordinate");
+
+  private ProtoMapper() {}
+
+  static SubOrchestratorDescriptor descriptor(
+      SpecialisationProfile profile,
+      String instanceId,
+      String address,
+      int maxConcurrentTasks,
+      String masterId,
+      List<String> peers) {
+    SubOrchestratorDescriptor.Builder descriptor =
+        SubOrchestratorDescriptor.newBuilder()
+            .setId(instanceId)
+            .setName(profile.name())
+            .setRole("sub_orchestrator")
+            .setSpecialization(Specialization.newBuilder()
+                .setDomain(profile.domain())
+                .addAllFrameworks(profile.frameworks())
+                .addAllPlatforms(profile.platforms())
+                .addAllExpertise(profile.expertise()))
+            .setCapabilities(SubOrchestratorCapabilities.newBuilder()
+                .addAllDomainExpertise(profile.domainExpertise())
+                .setMaxConcurrentTasks(maxConcurrentTasks)
+                .setComplexityLevel(complexity(profile.complexity())))
+            .setCommunication(Communication.newBuilder()
+                .setMasterOrchestratorId(masterId)
+                .addAllPeerOrchestrators(peers.stream().filter(p -> !p.equals(instanceId)).toList())
+                .addAllCommunicationChannels(CHANNELS))
+            .setAddress(address);
+    for (DroidProfile droid : profile.droids()) {
+      descriptor.addDroids(Droid.newBuilder()
+          .setName(droid.name())
+          .setDescription(droid.description())
+          .addAllExpertise(droid.expertise()));
+    }
+    return descriptor.build();
+  }
+
+  static ComplexityLevel complexity(Complexity complexity) {
+    return switch (complexity) {
+      case SIMPLE -> ComplexityLevel.COMPLEXITY_LEVEL_SIMPLE;
+      case MEDIUM -> ComplexityLevel.COMPLEXITY_LEVEL_MEDIUM;
+      case COMPLEX -> ComplexityLevel.COMPLEXITY_LEVEL_COMPLEX;
+    };
+  }
+
+  /** This instance's documents for a plan: every deliverable of its finished tasks, classified. */
+  static SharedState sharedState(Specialisation specialisation, String instanceId, List<FinishedTask> tasks) {
+    SharedState.Builder state =
+        SharedState.newBuilder().setDomain(specialisation.domain()).setInstanceId(instanceId);
+    for (FinishedTask task : tasks) {
+      state.addCompletedTasks(task.taskId());
+      for (Deliverable deliverable : task.deliverables()) {
+        ProducedDocument document = new ProducedDocument(
+            task.taskId(), deliverable.getName(), deliverable.getMediaType(), deliverable.getContent());
+        state.addDocuments(SharedDocument.newBuilder()
+            .setKind(specialisation.classify(document).wireName())
+            .setName(deliverable.getName())
+            .setMediaType(deliverable.getMediaType())
+            .setContent(deliverable.getContent())
+            .setProducedByTask(task.taskId()));
+      }
+    }
+    return state.build();
+  }
+
+  static DelegateResponse delegateResponse(Admission admission, String instanceId) {
+    return DelegateResponse.newBuilder()
+        .setExecutionId(admission.executionId())
+        .setState(admission.state())
+        .setQueuePosition(admission.queuePosition())
+        .setCreated(admission.created())
+        .setInstanceId(instanceId)
+        .build();
+  }
+}

@@ -1,0 +1,89 @@
+package dev.baton.runtime.orchestrator;
+
+import dev.baton.runtime.execution.ExecutionManager;
+import dev.baton.runtime.execution.ExecutionWatcher;
+import dev.baton.runtime.server.BatonException;
+import dev.baton.v1.CancelExecutionRequest;
+import dev.baton.v1.CancelExecutionResponse;
+import dev.baton.v1.DelegateRequest;
+import dev.baton.v1.DelegateResponse;
+import dev.baton.v1.DescribeRequest;
+import dev.baton.v1.DescribeResponse;
+import dev.baton.v1.ExecutionUpdate;
+import dev.baton.v1.SubOrchestratorDescriptor;
+import dev.baton.v1.SubOrchestratorGrpc;
+import dev.baton.v1.WatchExecutionRequest;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * The thin gRPC face of the execution manager. Errors are thrown as {@link BatonException} and
+ * become a status in the server's {@code StatusMapping}.
+ */
+final class SubOrchestratorService extends SubOrchestratorGrpc.SubOrchestratorImplBase {
+  private final ExecutionManager manager;
+  private final Supplier<SubOrchestratorDescriptor> descriptor;
+  private final String instanceId;
+
+  SubOrchestratorService(
+      ExecutionManager manager, Supplier<SubOrchestratorDescriptor> descriptor, String instanceId) {
+    this.manager = manager;
+    this.descriptor = descriptor;
+    this.instanceId = instanceId;
+  }
+
+  @Override
+  public void describe(DescribeRequest request, StreamObserver<DescribeResponse> response) {
+    response.onNext(DescribeResponse.newBuilder()
+        .setOrchestrator(descriptor.get())
+        .setLoad(manager.load())
+        .build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void delegate(DelegateRequest request, StreamObserver<DelegateResponse> response) {
+    if (!request.hasPackage()) {
+      throw BatonException.invalidArgument("package: missing (expected: the DelegationPackage to run)");
+    }
+    response.onNext(ProtoMapper.delegateResponse(manager.delegate(request.getPackage()), instanceId));
+    response.onCompleted();
+  }
+
+  @Override
+  public void watchExecution(WatchExecutionRequest request, StreamObserver<ExecutionUpdate> response) {
+    ServerCallStreamObserver<ExecutionUpdate> stream = (ServerCallStreamObserver<ExecutionUpdate>) response;
+    AtomicReference<Runnable> unsubscribe = new AtomicReference<>(() -> {});
+    // Set before subscribing: a watcher must stop receiving once the client goes away.
+    stream.setOnCancelHandler(() -> unsubscribe.get().run());
+    unsubscribe.set(manager.watch(request.getExecutionId(), new ExecutionWatcher() {
+      @Override
+      public void onUpdate(ExecutionUpdate update) {
+        if (!stream.isCancelled()) {
+          stream.onNext(update);
+        }
+      }
+
+      @Override
+      public void onEnd() {
+        if (!stream.isCancelled()) {
+          stream.onCompleted();
+        }
+      }
+    }));
+    if (stream.isCancelled()) {
+      unsubscribe.get().run();
+    }
+  }
+
+  @Override
+  public void cancelExecution(
+      CancelExecutionRequest request, StreamObserver<CancelExecutionResponse> response) {
+    response.onNext(CancelExecutionResponse.newBuilder()
+        .setState(manager.cancel(request.getExecutionId(), request.getReason()))
+        .build());
+    response.onCompleted();
+  }
+}

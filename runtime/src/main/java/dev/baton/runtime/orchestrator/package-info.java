@@ -1,0 +1,2 @@
+/** The sub-orchestrator: its specialisation SPI, configuration, gRPC service and server lifecycle. */
+package dev.baton.runtime.orchestrator;
