@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
       "2:invalid input or usage",
       "3:the master cannot be reached"
     })
-public final class Baton implements Runnable {
+public final class Baton implements java.util.concurrent.Callable<Integer> {
   /** Server roles log at INFO to stderr; client commands only warn, so their output stays readable. */
   private static final Set<String> SERVER_COMMANDS = Set.of("master", "orchestrator");
 
@@ -80,8 +80,9 @@ public final class Baton implements Runnable {
 
   /** {@code baton} alone: usage on stderr, exit 2. */
   @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing a command");
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCodes.INVALID_INPUT;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

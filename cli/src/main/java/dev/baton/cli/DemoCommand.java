@@ -50,7 +50,7 @@ final class DemoCommand implements Callable<Integer> {
       SubmitPlanResponse response = PlanRun.submit(client, source.yaml(), timeScale);
       out.println();
       out.println("running " + source.name() + " as plan " + response.getPlanId() + " ("
-          + response.getStatus().getTasksCount() + " tasks, time scale " + timeScale + ")");
+          + response.getStatus().getTasksCount() + " tasks, time scale " + PlanReport.scale(timeScale) + ")");
       out.flush();
       PlanStatus finalStatus =
           PlanRun.follow(client, response.getStatus(),

@@ -79,8 +79,9 @@ final class PlanReport {
     return b <= 0 ? 0 : a / b;
   }
 
-  private static String scale(double timeScale) {
-    return timeScale == 0 ? "1" : f("%s", timeScale);
+  /** 0.001 rather than 1.0E-3; 0 (the proto's "unset") is 1. */
+  static String scale(double timeScale) {
+    return timeScale == 0 ? "1" : java.math.BigDecimal.valueOf(timeScale).stripTrailingZeros().toPlainString();
   }
 
   /** A plan's state now: its tasks and sync points. */

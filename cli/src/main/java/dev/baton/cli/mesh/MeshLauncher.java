@@ -86,11 +86,16 @@ public final class MeshLauncher implements AutoCloseable {
     return mesh;
   }
 
-  /** Starts any {@code baton} subcommand as a tracked child (killed by {@link #close()}). */
+  /**
+   * Starts any {@code baton} server subcommand as a tracked child (stopped by {@link #close()}),
+   * tied to this JVM's life unless {@code batonArgs} name another {@code --parent-pid}.
+   */
   public LaunchedProcess launch(String name, List<String> batonArgs) {
     List<String> args = new ArrayList<>(batonArgs);
-    args.add("--parent-pid");
-    args.add(Long.toString(ProcessHandle.current().pid()));
+    if (!args.contains("--parent-pid")) {
+      args.add("--parent-pid");
+      args.add(Long.toString(ProcessHandle.current().pid()));
+    }
     LaunchedProcess child = LaunchedProcess.start(name, options.java().baton(args), options.runDir());
     children.add(child);
     return child;

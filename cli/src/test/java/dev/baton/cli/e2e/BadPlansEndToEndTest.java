@@ -67,7 +67,7 @@ class BadPlansEndToEndTest {
   }
 
   @AfterAll
-  void stopMaster() throws InterruptedException {
+  void stopMaster() {
     if (api != null) {
       api.close();
     }

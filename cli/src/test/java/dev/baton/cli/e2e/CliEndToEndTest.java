@@ -3,7 +3,9 @@ package dev.baton.cli.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.util.JsonFormat;
+import dev.baton.cli.mesh.LaunchedProcess;
 import dev.baton.cli.mesh.Mesh;
+import dev.baton.cli.mesh.MeshLauncher;
 import dev.baton.v1.GetDashboardResponse;
 import dev.baton.v1.PlanState;
 import dev.baton.v1.PlanStatus;
@@ -13,6 +15,9 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,6 +129,34 @@ class CliEndToEndTest {
     JsonFormat.parser().merge(json.stdout(), response);
     assertThat(response.getAnalysis().getSequentialMinutes()).isEqualTo(435.0);
     assertThat(response.getPlan().getSpec().getTasksCount()).isEqualTo(19);
+  }
+
+  @Test
+  void aServerExitsWhenTheProcessThatLaunchedItDies() throws Exception {
+    Process parent = new ProcessBuilder("sleep", "120").start();
+    MeshLauncher launcher = new MeshLauncher(MeshLauncher.Options.in(dir.resolve("run")));
+    try {
+      LaunchedProcess master = launcher.launch("orphan-master",
+          List.of("master", "--port", "0", "--parent-pid", Long.toString(parent.pid())));
+      master.awaitReady(Duration.ofSeconds(30));
+
+      parent.destroyForcibly();
+
+      assertThat(master.onExit().get(15, TimeUnit.SECONDS).exitValue()).isZero();
+    } finally {
+      parent.destroyForcibly();
+      launcher.killAll();
+    }
+  }
+
+  @Test
+  void demoRunsTheEcommercePlanOnItsOwnMeshAndSummarises() {
+    ProcessRun run = ProcessRun.baton("demo", "--time-scale", "0.0003", "--run-dir", dir.resolve("demo").toString());
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stdout()).contains("mesh up:", "Plan ecommerce-platform", "SUCCEEDED", "Critical path (145 min)",
+        "against 435 min sequential", "Makespan measured", "API Contract Agreement", "Infrastructure Ready",
+        "Integration Testing", "level 0:");
   }
 
   @Test

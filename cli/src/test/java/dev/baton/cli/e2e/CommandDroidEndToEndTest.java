@@ -34,7 +34,7 @@ class CommandDroidEndToEndTest {
   }
 
   @AfterEach
-  void close() throws InterruptedException {
+  void close() {
     api.close();
   }
 

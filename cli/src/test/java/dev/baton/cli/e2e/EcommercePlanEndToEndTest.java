@@ -68,7 +68,7 @@ class EcommercePlanEndToEndTest {
   }
 
   @AfterAll
-  void closeClient() throws InterruptedException {
+  void closeClient() {
     if (api != null) {
       api.close();
     }
