@@ -63,10 +63,17 @@ final class DomainAnalyzer {
     return true;
   }
 
-  /** The text a task is analysed by: its description (its id when it has none) and requirements. */
+  /**
+   * The text a task is analysed by: its description (its id when it has none) and requirements.
+   * The description is counted twice: it names the work, while requirements often mention the
+   * neighbouring domains the work touches ("API integration tests" whose requirement names the
+   * API's endpoints is testing work, not backend work).
+   */
   static String taskText(String id, String description, List<String> requirements) {
     String head = description.isBlank() ? id.replace('-', ' ') : description;
-    return requirements.isEmpty() ? head : head + ". " + String.join(". ", requirements);
+    return requirements.isEmpty()
+        ? head
+        : head + ". " + head + ". " + String.join(". ", requirements);
   }
 
   /**

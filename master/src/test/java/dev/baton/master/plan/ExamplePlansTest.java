@@ -69,6 +69,21 @@ class ExamplePlansTest {
   }
 
   @Test
+  void withoutNamedOrchestratorsEveryEcommerceTaskIsRoutedWhereThePlanPutsIt() {
+    dev.baton.v1.Plan proto = PlanProtos.toProto(ecommerce);
+    var spec = proto.getSpec().toBuilder();
+    spec.getTasksBuilderList().forEach(t -> t.clearOrchestrator());
+
+    PlanModel.Plan routed = PlanCompiler.compile(proto.toBuilder().setSpec(spec).build());
+
+    for (PlanModel.Task task : routed.tasks()) {
+      assertThat(task.routing().explicit()).isFalse();
+      assertThat(task.domain()).as("%s: %s", task.id(), task.routing().reason())
+          .isEqualTo(ecommerce.task(task.id()).domain());
+    }
+  }
+
+  @Test
   void ecommerceUnderParallelReachesItsCriticalPath() {
     dev.baton.v1.Plan proto = PlanProtos.toProto(ecommerce);
     dev.baton.v1.Plan parallel = proto.toBuilder()
