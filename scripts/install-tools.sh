@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the third-party tools Baton's tests call into the project-local .tools/bin, from the Go
 # module proxy, when they are missing or at another version. Idempotent: a second run does nothing.
-# Called by the Maven build (cli module, phase process-test-resources), so `./mvnw -B -ntp verify`
-# alone brings what the tests need. Needs Go (1.22 or newer) on the PATH.
+# Called by the Maven build (runtime and cli modules, phase process-test-resources), so
+# `./mvnw -B -ntp verify` alone brings what the tests need. Needs Go (1.22 or newer) on the PATH.
+# Consul is built from source (see scripts/consul/): several minutes the first time, a second or
+# two when only its build cache is warm; BATON_SKIP_CONSUL=1 skips it (its tests are then skipped).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,3 +51,44 @@ for entry in "${tools[@]}"; do
   fi
   printf '%s' "$module" >"$stamp"
 done
+
+# Consul (MPL-2.0, the 1.14 line): `go install` refuses its module because its go.mod has replace
+# directives, so it is built from a scratch module (scripts/consul/go.mod) that requires the release
+# and the published api/sdk/proto-public versions its go.mod names, copies its one non-local replace
+# and pins the whole go.sum: every dependency is exactly the version Consul 1.14.11 was released with.
+consul_version="1.14.11"
+consul_dir="$root/scripts/consul"
+consul_stamp="$bin/.consul.version"
+consul_want="consul v$consul_version $(cat "$consul_dir/go.mod" "$consul_dir/go.sum" | cksum | cut -d' ' -f1)"
+if [[ "${BATON_SKIP_CONSUL:-0}" == 1 ]]; then
+  echo "install-tools: BATON_SKIP_CONSUL=1: not installing consul" >&2
+elif [[ -x "$bin/consul" && -f "$consul_stamp" && "$(cat "$consul_stamp")" == "$consul_want" ]]; then
+  :
+else
+  if ! command -v go >/dev/null 2>&1; then
+    echo "install-tools: 'go' is not on the PATH; install Go 1.22+ (e.g. apt-get install golang-go) to get consul" >&2
+    exit 1
+  fi
+  echo "install-tools: building consul v$consul_version into $bin (several minutes on a cold cache)"
+  started=$SECONDS
+  tmp_bin="$bin/.consul.tmp.$$"
+  trap 'rm -f "$tmp_bin"' EXIT
+  # -mod=readonly: the pinned go.sum must cover everything; nothing is resolved anew.
+  if ! (cd "$consul_dir" && GOWORK=off CGO_ENABLED=0 GOFLAGS="-modcacherw" go build -mod=readonly -trimpath \
+      -buildvcs=false -ldflags "-s -w" -o "$tmp_bin" github.com/hashicorp/consul); then
+    rm -f "$tmp_bin"
+    echo "install-tools: building consul failed (see above); is the Go module proxy reachable?" >&2
+    exit 1
+  fi
+  # Not `| head -n1`: under pipefail, head closing the pipe early can fail the step with SIGPIPE.
+  version_output="$("$tmp_bin" version)"
+  got="${version_output%%$'\n'*}"
+  if [[ "$got" != "Consul v$consul_version" ]]; then
+    rm -f "$tmp_bin"
+    echo "install-tools: the built consul reports '$got' (expected: Consul v$consul_version)" >&2
+    exit 1
+  fi
+  mv -f "$tmp_bin" "$bin/consul"
+  printf '%s' "$consul_want" >"$consul_stamp"
+  echo "install-tools: consul v$consul_version installed in $((SECONDS - started)) s"
+fi

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,6 +33,8 @@ final class DemoCommand implements Callable<Integer> {
       description = "The master's port; the orchestrators take the next four. 0 takes free ports (default: ${DEFAULT-VALUE}).")
   int basePort;
 
+  @Mixin RegistryOptions registry = new RegistryOptions();
+
   @Option(names = "--run-dir", paramLabel = "DIR",
       description = "Where each process's log goes (default: $TMPDIR/baton-runs/<time>-<pid>).")
   Path runDir;
@@ -43,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
     // Refuse a broken plan before starting five processes.
     ValidateCommand.compile(source.yaml());
     PrintStream out = System.out;
-    try (LocalMesh local = LocalMesh.start(basePort, runDir == null ? LocalMesh.defaultRunDir() : runDir, out);
+    try (LocalMesh local = LocalMesh.start(basePort, runDir == null ? LocalMesh.defaultRunDir() : runDir, out, registry.settings());
         MasterClient client = MasterClient.connect(local.mesh().masterAddress())) {
       out.println("mesh up:");
       local.printAddresses(out);

@@ -62,6 +62,9 @@ final class EventFormat {
           + " rolled back (" + e.getCheckpointRolledBack().getTaskId() + "): " + e.getCheckpointRolledBack().getReason();
       case RECOVERY_PERFORMED -> "recovery " + e.getRecoveryPerformed().getResult().getRecoveryType()
           + " of " + e.getRecoveryPerformed().getResult().getFailedOrchestrator();
+      case TASK_RESULT_IGNORED -> "late " + e.getTaskResultIgnored().getOutcome() + " of task "
+          + e.getTaskResultIgnored().getTaskId() + " (attempt " + e.getTaskResultIgnored().getAttempt() + ") from "
+          + e.getTaskResultIgnored().getInstanceId() + " ignored: " + e.getTaskResultIgnored().getReason();
       case PLAN_FINISHED -> "plan finished: " + state(e.getPlanFinished().getState())
           + (e.getPlanFinished().getReason().isEmpty() ? "" : " (" + e.getPlanFinished().getReason() + ")");
       case KIND_NOT_SET -> "event " + e.getSequence();

@@ -3,6 +3,7 @@ package dev.baton.cli;
 import dev.baton.cli.mesh.LaunchedProcess;
 import dev.baton.cli.mesh.Mesh;
 import dev.baton.cli.mesh.MeshLauncher;
+import dev.baton.runtime.registry.ConsulSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
@@ -25,9 +26,12 @@ final class LocalMesh implements AutoCloseable {
     return MeshLauncher.Options.newRunDir(Path.of(System.getProperty("java.io.tmpdir"), "baton-runs"));
   }
 
-  /** Starts the master on {@code basePort} (0: any) and the four sub-orchestrators. */
-  static LocalMesh start(int basePort, Path runDir, PrintStream out) {
-    MeshLauncher launcher = new MeshLauncher(MeshLauncher.Options.in(runDir));
+  /**
+   * Starts the master on {@code basePort} (0: any) and the four sub-orchestrators, registering in
+   * Consul when {@code consul} is not null.
+   */
+  static LocalMesh start(int basePort, Path runDir, PrintStream out, ConsulSettings consul) {
+    MeshLauncher launcher = new MeshLauncher(MeshLauncher.Options.in(runDir).withConsul(consul));
     Thread hook = new Thread(launcher::close, "baton-mesh-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     out.println("starting the master and " + MeshLauncher.DOMAINS.size()

@@ -5,12 +5,14 @@ import dev.baton.master.MasterConfig;
 import dev.baton.master.MasterServer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code baton master}: the master orchestrator with its embedded registry. */
+/** {@code baton master}: the master orchestrator, with its embedded registry or with Consul. */
 @Command(name = "master", mixinStandardHelpOptions = true,
     description = {
-      "Runs the master orchestrator (baton.v1.Master and baton.v1.Coordination) with its embedded registry.",
+      "Runs the master orchestrator (baton.v1.Master and baton.v1.Coordination) with its embedded registry,",
+      "or with Consul (--registry consul): it registers as baton-master and takes healthy instances from Consul.",
       "Prints one line 'BATON_READY role=master domain=- id=ID address=HOST:PORT' once serving."
     })
 final class MasterCommand implements Callable<Integer> {
@@ -23,12 +25,15 @@ final class MasterCommand implements Callable<Integer> {
   @Option(names = "--id", defaultValue = "master", description = "The master's id (default: ${DEFAULT-VALUE}).")
   String id;
 
+  @Mixin RegistryOptions registry = new RegistryOptions();
+
   @Option(names = "--parent-pid", hidden = true, description = "Exit when this process exits (set by launchers).")
   Long parentPid;
 
   @Override
   public Integer call() throws InterruptedException {
-    MasterServer server = MasterServer.start(MasterConfig.builder().host(host).port(port).id(id).build());
+    MasterServer server = MasterServer.start(
+        MasterConfig.builder().host(host).port(port).id(id).consul(registry.settings()).build());
     return ServerProcess.serve(
         new ServerProcess.Server() {
           @Override

@@ -2,13 +2,17 @@ package dev.baton.cli;
 
 import dev.baton.cli.mesh.ReadyLine;
 import dev.baton.runtime.orchestrator.OrchestratorConfig;
+import dev.baton.runtime.registry.ConsulSettings;
 import dev.baton.runtime.orchestrator.Specialisation;
 import dev.baton.runtime.orchestrator.Specialisations;
 import dev.baton.runtime.orchestrator.SubOrchestratorServer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code baton orchestrator --domain D}: one sub-orchestrator, registered with a master. */
 @Command(
@@ -19,18 +23,14 @@ import picocli.CommandLine.Option;
       "Prints one line 'BATON_READY role=orchestrator domain=D id=ID address=HOST:PORT' once serving."
     })
 final class OrchestratorCommand implements Callable<Integer> {
-  enum Registry {
-    embedded,
-    consul
-  }
-
   @Option(names = "--domain", required = true, paramLabel = "DOMAIN",
       description = "The specialisation: frontend, backend, devops or testing.")
   String domain;
 
   @Option(names = "--master", paramLabel = "HOST:PORT",
       defaultValue = "${env:BATON_MASTER:-" + MasterOption.DEFAULT_ADDRESS + "}",
-      description = "Address of the master's Coordination service (default: $BATON_MASTER or ${DEFAULT-VALUE}).")
+      description = "Address of the master's Coordination service (default: $BATON_MASTER or ${DEFAULT-VALUE});"
+          + " not with Consul, where the master is found as service baton-master.")
   String master;
 
   @Option(names = "--host", defaultValue = OrchestratorConfig.DEFAULT_HOST,
@@ -52,24 +52,27 @@ final class OrchestratorCommand implements Callable<Integer> {
       description = "Overrides the specialisation's max_concurrent_tasks; 0 keeps it (default: ${DEFAULT-VALUE}).")
   int maxConcurrentTasks;
 
-  @Option(names = "--registry", defaultValue = "embedded",
-      description = "Where to register: embedded (the master's registry) or consul (default: ${DEFAULT-VALUE}).")
-  Registry registry;
+  @Mixin RegistryOptions registry = new RegistryOptions();
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--parent-pid", hidden = true, description = "Exit when this process exits (set by launchers).")
   Long parentPid;
 
   @Override
   public Integer call() throws InterruptedException {
-    if (registry == Registry.consul) {
-      throw CliException.invalidInput("the consul registry is not available yet (use --registry embedded)");
+    ConsulSettings consul = registry.settings();
+    if (consul != null && spec.commandLine().getParseResult().hasMatchedOption("--master")) {
+      throw CliException.invalidInput("--master " + master + " with Consul (expected: one of them; with Consul"
+          + " the master is found as service baton-master)");
     }
     Specialisation specialisation = Specialisations.find(domain);
     OrchestratorConfig.Builder config =
         OrchestratorConfig.builder()
             .host(host)
             .port(port)
-            .masterAddress(master)
+            .masterAddress(consul == null ? master : null)
+            .consul(consul)
             .instanceId(id)
             .maxConcurrentTasks(maxConcurrentTasks);
     if (workspace != null) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code baton up}: the master and the four sub-orchestrators on this machine until Ctrl-C. */
@@ -19,6 +20,8 @@ final class UpCommand implements Callable<Integer> {
   @Option(names = "--base-port", defaultValue = "7233",
       description = "The master's port; the orchestrators take the next four. 0 takes free ports (default: ${DEFAULT-VALUE}).")
   int basePort;
+
+  @Mixin RegistryOptions registry = new RegistryOptions();
 
   @Option(names = "--run-dir", paramLabel = "DIR",
       description = "Where each process's log goes (default: $TMPDIR/baton-runs/<time>-<pid>).")
@@ -33,7 +36,7 @@ final class UpCommand implements Callable<Integer> {
     if (basePort < 0 || basePort > 65_530) {
       throw CliException.invalidInput("--base-port: " + basePort + " (expected: 0..65530)");
     }
-    try (LocalMesh local = LocalMesh.start(basePort, runDir == null ? LocalMesh.defaultRunDir() : runDir, System.out)) {
+    try (LocalMesh local = LocalMesh.start(basePort, runDir == null ? LocalMesh.defaultRunDir() : runDir, System.out, registry.settings())) {
       System.out.println("mesh up:");
       local.printAddresses(System.out);
       System.out.println("submit a plan with: baton submit examples/ecommerce.yaml --watch --time-scale 0.001 --master "

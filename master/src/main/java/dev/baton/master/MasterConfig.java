@@ -1,6 +1,8 @@
 package dev.baton.master;
 
+import dev.baton.master.resilience.ResilienceConfig;
 import dev.baton.master.sync.ConflictDetector;
+import dev.baton.runtime.registry.ConsulSettings;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -12,11 +14,17 @@ import java.util.Objects;
  * @param id the master's id, default {@value #DEFAULT_ID}
  * @param heartbeatInterval how often sub-orchestrators are asked to send heartbeats, default 1 s
  * @param heartbeatTimeout an instance silent this long is offline, default 5 s
- * @param delegationDeadline deadline of each unary call to a sub-orchestrator, default 10 s
+ * @param delegationDeadline no longer read: every call to a sub-orchestrator takes its deadline
+ *     from {@code resilience.callDeadline} (kept so existing builders compile)
  * @param instanceWait how long a ready task or a reached sync point waits for an instance of its
  *     domain to register before failing, default 30 s
  * @param syncTimeoutFloor least wall-clock wait of a sync point for arrivals, default 1 s
  * @param conflictDetector run on the shared state gathered at each sync point; default finds nothing
+ * @param resilience circuit breakers, call deadlines and retries, recovery timings; see
+ *     {@link ResilienceConfig} and docs/resilience.md
+ * @param consul null (default) for the embedded registry fed by the Coordinate streams; otherwise the
+ *     master registers as {@code baton-master} in Consul and takes healthy instances from it (see
+ *     docs/consul.md)
  */
 public record MasterConfig(
     String host,
@@ -27,7 +35,9 @@ public record MasterConfig(
     Duration delegationDeadline,
     Duration instanceWait,
     Duration syncTimeoutFloor,
-    ConflictDetector conflictDetector) {
+    ConflictDetector conflictDetector,
+    ResilienceConfig resilience,
+    ConsulSettings consul) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 0;
@@ -58,6 +68,7 @@ public record MasterConfig(
           + " (expected: > heartbeatInterval " + heartbeatInterval + ")");
     }
     Objects.requireNonNull(conflictDetector, "conflictDetector");
+    Objects.requireNonNull(resilience, "resilience");
   }
 
   public static Builder builder() {
@@ -81,6 +92,8 @@ public record MasterConfig(
     private Duration instanceWait = DEFAULT_INSTANCE_WAIT;
     private Duration syncTimeoutFloor = DEFAULT_SYNC_TIMEOUT_FLOOR;
     private ConflictDetector conflictDetector = ConflictDetector.none();
+    private ResilienceConfig resilience = ResilienceConfig.defaults();
+    private ConsulSettings consul;
 
     private Builder() {}
 
@@ -129,9 +142,20 @@ public record MasterConfig(
       return this;
     }
 
+    public Builder resilience(ResilienceConfig r) {
+      this.resilience = r;
+      return this;
+    }
+
+    /** Consul settings, or null (the default) for the embedded registry. */
+    public Builder consul(ConsulSettings c) {
+      this.consul = c;
+      return this;
+    }
+
     public MasterConfig build() {
       return new MasterConfig(host, port, id, heartbeatInterval, heartbeatTimeout, delegationDeadline,
-          instanceWait, syncTimeoutFloor, conflictDetector);
+          instanceWait, syncTimeoutFloor, conflictDetector, resilience, consul);
     }
   }
 }

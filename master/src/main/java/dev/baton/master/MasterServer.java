@@ -11,12 +11,19 @@ import dev.baton.master.grpc.CoordinationService;
 import dev.baton.master.grpc.MasterService;
 import dev.baton.master.plan.PlanModel;
 import dev.baton.master.plan.PlanProtos;
+import dev.baton.master.registry.ConsulRegistry;
 import dev.baton.master.registry.EmbeddedRegistry;
 import dev.baton.master.registry.Registry;
+import dev.baton.master.resilience.BreakerAwareRegistry;
+import dev.baton.master.resilience.Breakers;
+import dev.baton.runtime.registry.ConsulMembership;
+import dev.baton.runtime.registry.DescriptorMeta;
+import dev.baton.runtime.registry.ServiceNames;
 import dev.baton.runtime.server.GrpcServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,6 +44,7 @@ public final class MasterServer implements AutoCloseable {
   private final ChannelPool channels;
   private final ScheduledExecutorService scheduler;
   private final PlanStore store;
+  private volatile ConsulMembership consul;
 
   private MasterServer(MasterConfig config, GrpcServer server, Engine engine, ChannelPool channels,
       ScheduledExecutorService scheduler, PlanStore store) {
@@ -57,27 +65,46 @@ public final class MasterServer implements AutoCloseable {
       return t;
     });
     PlanStore store = new InMemoryPlanStore(clock);
-    Registry registry = new EmbeddedRegistry(clock, config.heartbeatInterval(), config.heartbeatTimeout());
+    // With Consul, healthy instances come from its checks; the streams still bring descriptors and load.
+    ConsulMembership consul =
+        config.consul() == null ? null : ConsulMembership.connect(config.consul(), clock, new Random());
+    Registry registry = consul == null
+        ? new EmbeddedRegistry(clock, config.heartbeatInterval(), config.heartbeatTimeout())
+        : ConsulRegistry.start(consul, ServiceNames.DOMAINS, clock, config.heartbeatInterval(),
+            config.heartbeatTimeout());
     ChannelPool channels = ChannelPool.netty();
-    Delegator delegator = new Delegator(channels, config.delegationDeadline(), scheduler);
+    Random random = new Random();
+    Breakers breakers = new Breakers(config.resilience(), clock);
+    Delegator delegator = new Delegator(channels, config.resilience(), breakers, scheduler, clock, random);
     EngineSettings settings = new EngineSettings(config.instanceWait(), config.syncTimeoutFloor(), TICK);
     Engine engine = new Engine(store, registry, delegator, config.conflictDetector(), scheduler, clock,
-        new Random(), settings);
+        random, settings, breakers, config.resilience());
+    // What users see: an instance whose breaker is open shows OFFLINE (the dashboard's "failed").
+    Registry view = new BreakerAwareRegistry(registry, breakers);
     AtomicReference<String> address = new AtomicReference<>("");
-    var dashboard = new DashboardCalculator(registry, store, engine::outstanding);
+    var dashboard = new DashboardCalculator(view, store, engine::outstanding);
     GrpcServer server;
     try {
       server = GrpcServer.start(config.host(), config.port(), List.of(
-          new MasterService(engine, store, registry, dashboard, config.id(), address::get),
+          new MasterService(engine, store, view, dashboard, config.id(), address::get),
           new CoordinationService(registry, engine, config.id(), config.heartbeatInterval())));
     } catch (RuntimeException e) {
       engine.close();
       channels.close();
       scheduler.shutdownNow();
+      if (consul != null) {
+        consul.close();
+      }
       throw e;
     }
     address.set(server.address());
-    return new MasterServer(config, server, engine, channels, scheduler, store);
+    MasterServer master = new MasterServer(config, server, engine, channels, scheduler, store);
+    if (consul != null) {
+      String host = server.address().substring(0, server.address().lastIndexOf(':'));
+      consul.register(DescriptorMeta.masterRegistration(config.id(), host, server.port()), () -> true);
+      master.consul = consul;
+    }
+    return master;
   }
 
   /** {@code host:port} to dial. */
@@ -108,9 +135,21 @@ public final class MasterServer implements AutoCloseable {
     server.awaitTermination();
   }
 
-  /** Stops serving, stops watching executions, closes the channels to the instances. */
+  /** Its Consul membership (registration and watch statuses) when Consul is configured. */
+  public Optional<ConsulMembership> consul() {
+    return Optional.ofNullable(consul);
+  }
+
+  /**
+   * Leaves Consul (deregistering first, so sub-orchestrators stop finding this master), stops
+   * serving, stops watching executions, closes the channels to the instances.
+   */
   @Override
   public void close() {
+    ConsulMembership c = consul;
+    if (c != null) {
+      c.close();
+    }
     server.close();
     engine.close();
     channels.close();

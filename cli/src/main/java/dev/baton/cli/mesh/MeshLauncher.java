@@ -1,5 +1,6 @@
 package dev.baton.cli.mesh;
 
+import dev.baton.runtime.registry.ConsulSettings;
 import dev.baton.v1.InstanceHealth;
 import dev.baton.v1.ListOrchestratorsRequest;
 import dev.baton.v1.ListOrchestratorsResponse;
@@ -49,23 +50,27 @@ public final class MeshLauncher implements AutoCloseable {
 
   /** Starts {@code baton master} on {@code port} (0: any free port) and waits for its ready line. */
   public LaunchedProcess startMaster(int port) {
-    LaunchedProcess master =
-        launch("master", List.of("master", "--host", options.host(), "--port", Integer.toString(port)));
+    List<String> args = new ArrayList<>(List.of("master", "--host", options.host(), "--port", Integer.toString(port)));
+    args.addAll(options.registryArgs());
+    LaunchedProcess master = launch("master", args);
     master.awaitReady(options.readyTimeout());
     return master;
   }
 
   /**
-   * Starts {@code baton orchestrator --domain D} on {@code port} against {@code masterAddress};
+   * Starts {@code baton orchestrator --domain D} on {@code port} against {@code masterAddress}
+   * (with Consul the orchestrator finds the master there and {@code masterAddress} is not passed);
    * does not wait for it, so that several start in parallel: call {@link LaunchedProcess#awaitReady}.
    */
   public LaunchedProcess startOrchestrator(String domain, String masterAddress, int port) {
-    return launch(
-        domain,
-        List.of(
-            "orchestrator", "--domain", domain, "--master", masterAddress,
-            "--host", options.host(), "--port", Integer.toString(port),
-            "--workspace", options.workspaceRoot().resolve(domain).toString()));
+    List<String> args = new ArrayList<>(List.of("orchestrator", "--domain", domain));
+    if (options.consul() == null) {
+      args.addAll(List.of("--master", masterAddress));
+    }
+    args.addAll(List.of("--host", options.host(), "--port", Integer.toString(port),
+        "--workspace", options.workspaceRoot().resolve(domain).toString()));
+    args.addAll(options.registryArgs());
+    return launch(domain, args);
   }
 
   /**
@@ -185,10 +190,13 @@ public final class MeshLauncher implements AutoCloseable {
    * @param host address the servers bind (default 127.0.0.1: a local mesh)
    * @param readyTimeout how long a child may take to print its ready line and register (default 60 s)
    * @param stopGrace how long a child may take to stop after SIGTERM before it is killed (default 10 s)
+   * @param consul the Consul agent every child registers with, or null (default) for the embedded
+   *     registry; passed to the children explicitly, so a CONSUL_HTTP_ADDR in their environment
+   *     cannot flip them
    */
   public record Options(
       Path runDir, Path workspaceRoot, JavaCommand java, String host, Duration readyTimeout,
-      Duration stopGrace) {
+      Duration stopGrace, ConsulSettings consul) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
@@ -210,7 +218,24 @@ public final class MeshLauncher implements AutoCloseable {
     public static Options in(Path runDir) {
       return new Options(
           runDir, runDir.resolve("workspaces"), JavaCommand.current(), DEFAULT_HOST,
-          DEFAULT_READY_TIMEOUT, DEFAULT_STOP_GRACE);
+          DEFAULT_READY_TIMEOUT, DEFAULT_STOP_GRACE, null);
+    }
+
+    /** {@code --registry ...} arguments that give a child this mesh's registry choice. */
+    public List<String> registryArgs() {
+      if (consul == null) {
+        return List.of("--registry", "embedded");
+      }
+      String check = switch (consul.checkMode()) {
+        case GRPC -> "grpc";
+        case TTL -> "ttl";
+        case GRPC_AND_TTL -> "grpc+ttl";
+      };
+      return List.of("--registry", "consul", "--consul", consul.address(), "--consul-check", check);
+    }
+
+    public Options withConsul(ConsulSettings value) {
+      return new Options(runDir, workspaceRoot, java, host, readyTimeout, stopGrace, value);
     }
 
     /** A fresh run directory under {@code parent}, named by the time and this process's pid. */
@@ -220,15 +245,15 @@ public final class MeshLauncher implements AutoCloseable {
     }
 
     public Options withJava(JavaCommand value) {
-      return new Options(runDir, workspaceRoot, value, host, readyTimeout, stopGrace);
+      return new Options(runDir, workspaceRoot, value, host, readyTimeout, stopGrace, consul);
     }
 
     public Options withReadyTimeout(Duration value) {
-      return new Options(runDir, workspaceRoot, java, host, value, stopGrace);
+      return new Options(runDir, workspaceRoot, java, host, value, stopGrace, consul);
     }
 
     public Options withStopGrace(Duration value) {
-      return new Options(runDir, workspaceRoot, java, host, readyTimeout, value);
+      return new Options(runDir, workspaceRoot, java, host, readyTimeout, value, consul);
     }
   }
 }

@@ -161,9 +161,14 @@ class CliEndToEndTest {
 
   @Test
   void usageErrorsExitTwo() throws IOException {
-    ProcessRun consul = ProcessRun.baton("orchestrator", "--domain", "backend", "--registry", "consul");
+    ProcessRun consul = ProcessRun.baton(
+        "orchestrator", "--domain", "backend", "--registry", "consul", "--master", "127.0.0.1:7233");
     assertThat(consul.exitCode()).as(consul.toString()).isEqualTo(2);
-    assertThat(consul.stderr()).contains("the consul registry is not available yet (use --registry embedded)");
+    assertThat(consul.stderr()).contains("--master 127.0.0.1:7233 with Consul (expected: one of them");
+
+    ProcessRun check = ProcessRun.baton("master", "--registry", "consul", "--consul-check", "http");
+    assertThat(check.exitCode()).as(check.toString()).isEqualTo(2);
+    assertThat(check.stderr()).contains("consul check mode: 'http' (expected: grpc, ttl or grpc+ttl)");
 
     ProcessRun missing = ProcessRun.baton("validate", dir.resolve("nope.yaml").toString());
     assertThat(missing.exitCode()).isEqualTo(2);

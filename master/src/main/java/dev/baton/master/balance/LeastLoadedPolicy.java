@@ -1,7 +1,9 @@
 package dev.baton.master.balance;
 
 import dev.baton.master.plan.PlanModel;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Takes the candidate with the lowest share of busy and queued slots, (current + queued) / max; the
@@ -16,14 +18,18 @@ public final class LeastLoadedPolicy implements LoadBalancingPolicy {
 
   @Override
   public Choice choose(PlanModel.Task task, List<Candidate> candidates) {
-    Choice best = null;
+    Candidate best = null;
+    double bestLoad = 0;
+    Map<String, Double> scores = new LinkedHashMap<>();
     for (Candidate c : candidates) {
       double load = loadOf(c);
-      if (best == null || load < best.score()) {
-        best = new Choice(c, load);
+      scores.put(c.id(), load);
+      if (best == null || load < bestLoad) {
+        best = c;
+        bestLoad = load;
       }
     }
-    return best;
+    return new Choice(best, bestLoad, scores);
   }
 
   static double loadOf(Candidate c) {

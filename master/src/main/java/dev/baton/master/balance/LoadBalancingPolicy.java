@@ -12,7 +12,7 @@ public interface LoadBalancingPolicy {
   /** Chooses among {@code candidates} (not empty, ordered by instance id). */
   Choice choose(PlanModel.Task task, List<Candidate> candidates);
 
-  /** The policy a plan names. */
+  /** A fresh policy of the kind a plan names; a master shares them through {@link Policies}. */
   static LoadBalancingPolicy of(PlanModel.DelegationPolicy policy) {
     return switch (policy) {
       case SCORE -> new ScorePolicy();

@@ -3,9 +3,11 @@ package dev.baton.master.balance;
 import dev.baton.master.plan.PlanModel;
 import dev.baton.v1.Droid;
 import dev.baton.v1.SubOrchestratorDescriptor;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -30,14 +32,18 @@ public final class ScorePolicy implements LoadBalancingPolicy {
 
   @Override
   public Choice choose(PlanModel.Task task, List<Candidate> candidates) {
-    Choice best = null;
+    Candidate best = null;
+    double bestScore = 0;
+    Map<String, Double> scores = new LinkedHashMap<>();
     for (Candidate c : candidates) {
       double s = score(task, c);
-      if (best == null || s > best.score()) {
-        best = new Choice(c, s);
+      scores.put(c.id(), s);
+      if (best == null || s > bestScore) {
+        best = c;
+        bestScore = s;
       }
     }
-    return best;
+    return new Choice(best, bestScore, scores);
   }
 
   /** The seed's formula for one candidate. */
@@ -79,7 +85,8 @@ public final class ScorePolicy implements LoadBalancingPolicy {
     return (double) hits / taskWords.size();
   }
 
-  static String taskText(PlanModel.Task task) {
+  /** The text of a task the expertise match reads. */
+  public static String taskText(PlanModel.Task task) {
     return task.description();
   }
 

@@ -5,8 +5,9 @@ import dev.baton.v1.ExecutionUpdate;
 import io.grpc.Status;
 
 /**
- * Hears how one delegation goes. Called on gRPC threads: implementations hand the calls over to
- * the scheduler's thread. After {@link #onError} or a terminal update nothing more arrives.
+ * Hears how one delegation goes. Called on gRPC and timer threads: implementations hand the calls
+ * over to the scheduler's thread. After a terminal update, {@link #onDelegateFailed} or
+ * {@link #onWatchLost} nothing more arrives.
  */
 public interface ExecutionListener {
   /** The instance accepted the task (or returned the execution it already had for this attempt). */
@@ -14,6 +15,12 @@ public interface ExecutionListener {
 
   void onUpdate(ExecutionUpdate update);
 
-  /** The delegation or its watch failed before a terminal update; the attempt counts as failed. */
-  void onError(Status status);
+  /** Delegate failed, after the retries its status allowed: the task never reached the instance. */
+  void onDelegateFailed(Status status);
+
+  /**
+   * The watch broke or ended without a terminal update: the task may still run on the instance,
+   * which is unreachable for now. Whether the instance is gone is for the breaker to decide.
+   */
+  void onWatchLost(Status status);
 }

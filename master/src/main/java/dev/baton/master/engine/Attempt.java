@@ -3,7 +3,10 @@ package dev.baton.master.engine;
 import dev.baton.master.delegation.Delegator;
 import dev.baton.master.plan.PlanModel;
 import dev.baton.master.registry.Instance;
+import dev.baton.v1.DelegationPackage;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * A task admitted by the strategy and not finished: waiting for an instance, delegated, running,
@@ -16,14 +19,32 @@ final class Attempt {
   int number;
   Instance instance;
   double score;
+  Map<String, Double> scores = Map.of();
   String executionId;
   Delegator.Handle handle;
   String checkpointId;
+  /** What was sent, kept to re-attach to the same attempt after its watch was lost. */
+  DelegationPackage pkg;
+  Duration budget;
   /** When the task began waiting for an instance of its domain to exist, or null. */
   Instant waitingSince;
   boolean backingOff;
   boolean started;
   double lastProgress;
+  /** Where recovery sent the task when not its own domain (redistribute), else null. */
+  String domain;
+  /** The backup recovery chose for the next dispatch, if it has a free slot then. */
+  String preferred;
+  /** Why the next dispatch goes where it goes (for TaskDelegated.reason), or null. */
+  String via;
+  /** Times recovery moved the task off a failed instance; these do not spend the retry budget. */
+  int transfers;
+  /** The watch broke: the instance is being probed; the task may still run there. */
+  boolean lost;
+  /** Recovery (restart) waits for the instance to come back before doing anything else. */
+  boolean awaitingRestart;
+  /** Delegate is being repeated for the same attempt to watch it again: no second TaskDelegated. */
+  boolean reattaching;
 
   Attempt(PlanModel.Task task) {
     this.task = task;
@@ -33,15 +54,25 @@ final class Attempt {
     return instance != null;
   }
 
-  /** Forgets the failed attempt's instance and execution before the next one. */
+  String domain() {
+    return domain != null ? domain : task.domain();
+  }
+
+  /** Forgets the attempt's instance and execution before the next one; recovery's routing stays. */
   void reset() {
     instance = null;
     score = 0;
+    scores = Map.of();
     executionId = null;
     handle = null;
     checkpointId = null;
+    pkg = null;
+    budget = null;
     waitingSince = null;
     started = false;
     lastProgress = 0;
+    lost = false;
+    awaitingRestart = false;
+    reattaching = false;
   }
 }

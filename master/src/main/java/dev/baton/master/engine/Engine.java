@@ -1,10 +1,15 @@
 package dev.baton.master.engine;
 
+import dev.baton.master.balance.Policies;
 import dev.baton.master.delegation.Delegator;
 import dev.baton.master.events.PlanReducer;
 import dev.baton.master.events.PlanStore;
 import dev.baton.master.plan.PlanModel;
+import dev.baton.master.registry.Instance;
 import dev.baton.master.registry.Registry;
+import dev.baton.master.resilience.Breakers;
+import dev.baton.master.resilience.ResilienceConfig;
+import dev.baton.master.resilience.RetryRules;
 import dev.baton.master.sync.ConflictDetector;
 import dev.baton.runtime.server.BatonException;
 import dev.baton.v1.PlanAnalysis;
@@ -12,6 +17,9 @@ import dev.baton.v1.PlanState;
 import dev.baton.v1.PlanStatus;
 import dev.baton.v1.SyncArrival;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -45,6 +53,12 @@ public final class Engine implements AutoCloseable {
   final Clock clock;
   final Random random;
   final EngineSettings settings;
+  final Breakers breakers;
+  final ResilienceConfig resilience;
+  final Policies policies = new Policies();
+  private final InstanceMonitor monitor;
+  /** Instances being probed because a watch on them was lost. */
+  private final Set<String> probing = new HashSet<>();
   private final Map<String, PlanRun> active = new LinkedHashMap<>();
   /** Delegations this master has outstanding per instance id, across plans. Engine thread only. */
   private final Map<String, Integer> outstanding = new HashMap<>();
@@ -54,9 +68,11 @@ public final class Engine implements AutoCloseable {
   /**
    * @param executor single-threaded: it is the scheduler's only thread
    * @param random seeded in tests: plan ids and retry jitter come from it
+   * @param breakers the instances' circuit breakers, shared with the delegator
    */
   public Engine(PlanStore store, Registry registry, Delegator delegator, ConflictDetector detector,
-      ScheduledExecutorService executor, Clock clock, Random random, EngineSettings settings) {
+      ScheduledExecutorService executor, Clock clock, Random random, EngineSettings settings,
+      Breakers breakers, ResilienceConfig resilience) {
     this.store = store;
     this.registry = registry;
     this.delegator = delegator;
@@ -65,6 +81,14 @@ public final class Engine implements AutoCloseable {
     this.clock = clock;
     this.random = random;
     this.settings = settings;
+    this.breakers = breakers;
+    this.resilience = resilience;
+    this.monitor = new InstanceMonitor(registry, breakers);
+    // The detection time is taken where the breaker opened, before the hop to the scheduler's thread.
+    breakers.addListener((id, why) -> {
+      Instant at = clock.instant();
+      post(() -> instanceFailed(id, why, at));
+    });
     registry.addListener(() -> post(this::stepAll));
     long tick = settings.tick().toMillis();
     this.ticker = executor.scheduleWithFixedDelay(() -> guard(this::stepAll), tick, tick, TimeUnit.MILLISECONDS);
@@ -175,7 +199,44 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /** An instance's breaker opened: every plan recovers the tasks it had there. */
+  private void instanceFailed(String instanceId, String detection, Instant detectedAt) {
+    int tasks = tasksOn(instanceId);
+    log.warn("instance {} failed ({}); {} task(s) of running plans on it", instanceId, detection, tasks);
+    for (PlanRun run : java.util.List.copyOf(active.values())) {
+      run.onInstanceFailed(instanceId, detection, detectedAt);
+    }
+  }
+
+  /** Tasks of all running plans delegated to the instance and not finished. */
+  int tasksOn(String instanceId) {
+    return outstanding(instanceId);
+  }
+
+  /**
+   * A watch on the instance was lost: probe it (Describe, with deadline) until it answers (its lost
+   * attempts are watched again) or its breaker opens (recovery takes them). Each failed probe is a
+   * breaker failure, so this ends within slidingWindowSize probes.
+   */
+  void suspect(Instance instance) {
+    if (!probing.add(instance.id())) {
+      return;
+    }
+    delegator.probe(Dispatcher.target(instance), alive -> post(() -> {
+      probing.remove(instance.id());
+      if (alive) {
+        for (PlanRun run : java.util.List.copyOf(active.values())) {
+          run.reattach(instance.id());
+        }
+      } else if (!breakers.isOpen(instance.id()) && active.values().stream().anyMatch(r -> r.hasLost(instance.id()))) {
+        long pause = RetryRules.backoff(resilience, 2, random).toMillis();
+        executor.schedule(() -> guard(() -> suspect(instance)), pause, TimeUnit.MILLISECONDS);
+      }
+    }));
+  }
+
   private void stepAll() {
+    monitor.scan();
     for (PlanRun run : java.util.List.copyOf(active.values())) {
       run.step();
     }

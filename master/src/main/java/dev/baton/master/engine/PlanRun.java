@@ -1,44 +1,24 @@
 package dev.baton.master.engine;
 
-import dev.baton.master.balance.Candidate;
-import dev.baton.master.balance.Choice;
-import dev.baton.master.balance.LoadBalancingPolicy;
-import dev.baton.master.delegation.ExecutionListener;
-import dev.baton.master.delegation.PackageBuilder;
 import dev.baton.master.events.PlanReducer;
 import dev.baton.master.plan.PlanModel;
-import dev.baton.master.registry.Instance;
-import dev.baton.v1.Checkpoint;
 import dev.baton.v1.CheckpointCommitted;
 import dev.baton.v1.CheckpointRolledBack;
-import dev.baton.v1.CheckpointStatus;
-import dev.baton.v1.CheckpointTaken;
-import dev.baton.v1.DelegateResponse;
 import dev.baton.v1.DelegationResult;
-import dev.baton.v1.Deliverable;
-import dev.baton.v1.ExecutionIssue;
-import dev.baton.v1.ExecutionUpdate;
-import dev.baton.v1.IssueSeverity;
-import dev.baton.v1.LevelStarted;
 import dev.baton.v1.PlanAccepted;
 import dev.baton.v1.PlanAnalysis;
 import dev.baton.v1.PlanEvent;
 import dev.baton.v1.PlanFinished;
 import dev.baton.v1.PlanState;
 import dev.baton.v1.PlanStatus;
-import dev.baton.v1.SharedArtifact;
 import dev.baton.v1.TaskCancelled;
-import dev.baton.v1.TaskDelegated;
 import dev.baton.v1.TaskFailed;
-import dev.baton.v1.TaskProgress;
 import dev.baton.v1.TaskReady;
 import dev.baton.v1.TaskRetried;
 import dev.baton.v1.TaskSkipped;
-import dev.baton.v1.TaskStarted;
 import dev.baton.v1.TaskState;
 import dev.baton.v1.TaskStatus;
 import dev.baton.v1.TaskSucceeded;
-import io.grpc.Status;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,26 +38,24 @@ import java.util.function.Consumer;
  * event. gRPC callbacks arrive through {@link Engine#post}.
  */
 final class PlanRun {
-  private static final double PROGRESS_STEP = 0.1;
-
   final String planId;
   final PlanModel.Plan plan;
   final double timeScale;
   private final Engine engine;
-  private final ExecutionStrategy strategy;
-  private final LoadBalancingPolicy policy;
+  final ExecutionStrategy strategy;
   private final SyncGates sync;
-  private final Map<String, Attempt> inFlight = new LinkedHashMap<>();
-  private final Map<String, Integer> attempts = new HashMap<>();
-  private final Map<String, Set<String>> failedOn = new HashMap<>();
-  private final Map<String, Integer> levelOf = new HashMap<>();
-  private final Set<Integer> levelsStarted = new HashSet<>();
-  private int checkpoints;
+  final Dispatcher dispatcher;
+  final PlanRecovery recovery;
+  final Map<String, Attempt> inFlight = new LinkedHashMap<>();
+  final Map<String, Integer> attempts = new HashMap<>();
+  final Map<String, Set<String>> failedOn = new HashMap<>();
+  final Map<String, Integer> levelOf = new HashMap<>();
+  final Set<Integer> levelsStarted = new HashSet<>();
   private String failure;
   private boolean finished;
   private boolean stepping;
   private boolean stepAgain;
-  private Instant planDeadline;
+  Instant planDeadline;
   private ScheduledFuture<?> deadlineTimer;
 
   PlanRun(Engine engine, String planId, PlanModel.Plan plan, double timeScale) {
@@ -86,7 +64,8 @@ final class PlanRun {
     this.plan = plan;
     this.timeScale = timeScale;
     this.strategy = ExecutionStrategy.of(plan);
-    this.policy = LoadBalancingPolicy.of(plan.delegationPolicy());
+    this.dispatcher = new Dispatcher(this, engine, engine.policies.of(plan.delegationPolicy()));
+    this.recovery = new PlanRecovery(this, engine);
     this.sync = new SyncGates(this, engine);
     for (PlanModel.Level level : plan.analysis().levels()) {
       for (String id : level.taskIds()) {
@@ -160,9 +139,10 @@ final class PlanRun {
           return;
         }
         admit();
+        recovery.check();
         for (Attempt a : List.copyOf(inFlight.values())) {
           if (!a.dispatched() && !a.backingOff && !finished && inFlight.get(a.task.id()) == a) {
-            dispatch(a);
+            dispatcher.dispatch(a);
           }
         }
         if (!finished) {
@@ -237,194 +217,7 @@ final class PlanRun {
     }
   }
 
-  /** Picks an instance and delegates, or leaves the task waiting (no instance yet, or all full). */
-  private void dispatch(Attempt a) {
-    PlanModel.Task task = a.task;
-    List<Instance> healthy = engine.registry.healthy(task.domain());
-    Instant now = engine.clock.instant();
-    if (healthy.isEmpty()) {
-      if (a.waitingSince == null) {
-        a.waitingSince = now;
-      } else if (!now.isBefore(a.waitingSince.plus(engine.settings.instanceWait()))) {
-        failForGood(a, "No orchestrator found for specialization: " + task.domain());
-      }
-      return;
-    }
-    a.waitingSince = null;
-    List<Candidate> free = new ArrayList<>();
-    for (Instance i : healthy) {
-      int outstanding = engine.outstanding(i.id());
-      if (outstanding < i.maxConcurrentTasks()) {
-        free.add(new Candidate(i, outstanding));
-      }
-    }
-    Set<String> failed = failedOn.getOrDefault(task.id(), Set.of());
-    List<Candidate> fresh = free.stream().filter(c -> !failed.contains(c.id())).toList();
-    if (!fresh.isEmpty()) {
-      free = fresh; // a retry goes to another instance when there is one
-    }
-    if (free.isEmpty()) {
-      return; // every instance of the domain is at max_concurrent_tasks: hold the task back
-    }
-    Choice choice = policy.choose(task, free);
-    int number = attempts.merge(task.id(), 1, Integer::sum);
-    a.number = number;
-    a.instance = choice.candidate().instance();
-    a.score = choice.score();
-    engine.acquire(a.instance.id());
-    List<String> scope = strategy.checkpointScope(task);
-    if (!scope.isEmpty()) {
-      takeCheckpoint(a, scope);
-    }
-    Duration budget = PackageBuilder.attemptBudget(task, timeScale);
-    Instant deadline = now.plus(budget);
-    if (planDeadline != null && planDeadline.isBefore(deadline)) {
-      deadline = planDeadline;
-    }
-    var pkg = PackageBuilder.build(planId, plan, task, number, timeScale, byId(status()), deadline);
-    a.handle = engine.delegator.delegate(a.instance.address(), pkg, budget, new Listener(task.id(), number, a.instance.address()));
-  }
-
-  private void takeCheckpoint(Attempt a, List<String> scope) {
-    PlanStatus st = status();
-    Map<String, TaskStatus> tasks = byId(st);
-    Checkpoint.Builder cp = Checkpoint.newBuilder()
-        .setId(planId + "-cp-" + (++checkpoints))
-        .setTaskId(a.task.id())
-        .setOrchestrator(a.task.domain())
-        .setTakenAt(Events.ts(engine.clock.instant()))
-        .setStatus(CheckpointStatus.CHECKPOINT_STATUS_TAKEN)
-        .setEventSequence(st.getLastSequence());
-    for (String id : scope) {
-      TaskStatus ts = tasks.get(id);
-      cp.putTaskStates(id, ts.getState());
-      if (ts.getState() == TaskState.TASK_STATE_SUCCEEDED) {
-        for (Deliverable d : ts.getResult().getDeliverablesList()) {
-          cp.addArtifacts(SharedArtifact.newBuilder().setName(d.getName()).setProducedByTask(id)
-              .setOrchestrator(ts.getOrchestrator()).setMediaType(d.getMediaType())
-              .setContent(d.getContent()).setLocation(d.getPath()));
-        }
-      }
-    }
-    a.checkpointId = cp.getId();
-    append(e -> e.setCheckpointTaken(CheckpointTaken.newBuilder().setCheckpoint(cp)));
-  }
-
-  /** Hands a delegation's callbacks to the engine's thread, dropping those of stale attempts. */
-  private final class Listener implements ExecutionListener {
-    private final String taskId;
-    private final int number;
-    private final String address;
-
-    Listener(String taskId, int number, String address) {
-      this.taskId = taskId;
-      this.number = number;
-      this.address = address;
-    }
-
-    private Attempt current() {
-      Attempt a = inFlight.get(taskId);
-      return a != null && a.number == number && a.dispatched() && !finished ? a : null;
-    }
-
-    @Override
-    public void onAccepted(DelegateResponse response) {
-      engine.post(() -> {
-        Attempt a = current();
-        if (a == null) {
-          // The attempt was abandoned while Delegate was in flight: do not leave the work running.
-          engine.delegator.cancel(address, response.getExecutionId(), "attempt abandoned by the master");
-          return;
-        }
-        a.executionId = response.getExecutionId();
-        append(e -> e.setTaskDelegated(TaskDelegated.newBuilder().setTaskId(taskId).setAttempt(number)
-            .setInstanceId(a.instance.id()).setExecutionId(response.getExecutionId())
-            .setPolicy(policy.name()).setScore(a.score)));
-      });
-    }
-
-    @Override
-    public void onUpdate(ExecutionUpdate update) {
-      engine.post(() -> {
-        Attempt a = current();
-        if (a != null) {
-          onExecutionUpdate(a, update);
-        }
-      });
-    }
-
-    @Override
-    public void onError(Status status) {
-      engine.post(() -> {
-        Attempt a = current();
-        if (a != null) {
-          attemptFailed(a, status.getDescription() == null ? status.getCode().toString() : status.getDescription(),
-              DelegationResult.getDefaultInstance());
-        }
-      });
-    }
-  }
-
-  private void onExecutionUpdate(Attempt a, ExecutionUpdate u) {
-    switch (u.getState()) {
-      case EXECUTION_STATE_RUNNING -> {
-        markStarted(a, u);
-        if (u.getProgress() - a.lastProgress >= PROGRESS_STEP) {
-          a.lastProgress = u.getProgress();
-          append(e -> e.setTaskProgress(TaskProgress.newBuilder().setTaskId(a.task.id()).setAttempt(a.number)
-              .setProgress(u.getProgress()).setMessage(u.getMessage())));
-        }
-      }
-      case EXECUTION_STATE_SUCCEEDED -> {
-        markStarted(a, u);
-        succeed(a, u.getResult());
-      }
-      case EXECUTION_STATE_FAILED -> {
-        markStarted(a, u);
-        attemptFailed(a, errorOf(a, u), u.getResult());
-      }
-      case EXECUTION_STATE_CANCELLED -> {
-        markStarted(a, u);
-        attemptFailed(a, "cancelled on instance " + a.instance.id()
-            + (u.getMessage().isEmpty() ? "" : ": " + u.getMessage()), u.getResult());
-      }
-      default -> { }
-    }
-  }
-
-  private void markStarted(Attempt a, ExecutionUpdate u) {
-    if (a.started) {
-      return;
-    }
-    a.started = true;
-    Integer level = levelOf.get(a.task.id());
-    if (level != null && levelsStarted.add(level)) {
-      PlanModel.Level l = plan.analysis().levels().stream().filter(x -> x.level() == level).findFirst().orElseThrow();
-      append(e -> e.setLevelStarted(LevelStarted.newBuilder().setLevel(level)
-          .addAllOrchestrators(l.domains()).setTasks(l.taskIds().size())));
-    }
-    append(e -> {
-      e.setTaskStarted(TaskStarted.newBuilder().setTaskId(a.task.id()).setAttempt(a.number)
-          .setInstanceId(a.instance.id()).setDroid(u.getDroid()));
-      if (u.hasTime()) {
-        e.setTime(u.getTime());
-      }
-    });
-  }
-
-  private static String errorOf(Attempt a, ExecutionUpdate u) {
-    for (ExecutionIssue issue : u.getResult().getIssuesList()) {
-      if (issue.getSeverity() == IssueSeverity.ISSUE_SEVERITY_ERROR) {
-        return issue.getMessage();
-      }
-    }
-    if (!u.getMessage().isEmpty()) {
-      return u.getMessage();
-    }
-    return "attempt " + a.number + " failed on instance " + a.instance.id();
-  }
-
-  private void succeed(Attempt a, DelegationResult result) {
+  void succeed(Attempt a, DelegationResult result) {
     engine.release(a.instance.id());
     append(e -> e.setTaskSucceeded(TaskSucceeded.newBuilder().setTaskId(a.task.id()).setAttempt(a.number)
         .setInstanceId(a.instance.id()).setResult(result)));
@@ -437,14 +230,15 @@ final class PlanRun {
   }
 
   /** A failed attempt: roll back its checkpoint, then retry after a backoff or fail the task for good. */
-  private void attemptFailed(Attempt a, String error, DelegationResult result) {
+  void attemptFailed(Attempt a, String error, DelegationResult result) {
     String instanceId = a.instance.id();
     engine.release(instanceId);
     if (a.handle != null) {
       a.handle.stopWatching();
     }
     failedOn.computeIfAbsent(a.task.id(), k -> new HashSet<>()).add(instanceId);
-    int maxAttempts = 1 + plan.retry().maxRetries();
+    // Moves off a failed instance (recovery) are not the task's failures: they do not spend its retries.
+    int maxAttempts = 1 + plan.retry().maxRetries() + a.transfers;
     boolean willRetry = a.number < maxAttempts;
     if (a.checkpointId != null) {
       String id = a.checkpointId;
@@ -475,7 +269,7 @@ final class PlanRun {
     step();
   }
 
-  private void failForGood(Attempt a, String error) {
+  void failForGood(Attempt a, String error) {
     int number = a.number;
     append(e -> e.setTaskFailed(TaskFailed.newBuilder().setTaskId(a.task.id()).setAttempt(number)
         .setError(error).setWillRetry(false)));
@@ -506,6 +300,8 @@ final class PlanRun {
     }
     if (unsuccessful == 0) {
       finish(PlanState.PLAN_STATE_SUCCEEDED, "");
+    } else if (failure == null && recovery.degraded()) {
+      finish(PlanState.PLAN_STATE_DEGRADED, recovery.degradedReason(st));
     } else {
       finish(PlanState.PLAN_STATE_FAILED,
           failure != null ? failure : unsuccessful + " task(s) did not succeed");
@@ -529,7 +325,7 @@ final class PlanRun {
       if (a.dispatched()) {
         engine.release(a.instance.id());
         if (a.executionId != null) {
-          engine.delegator.cancel(a.instance.address(), a.executionId, reason);
+          engine.delegator.cancel(Dispatcher.target(a.instance), a.executionId, reason);
         }
       }
     }
@@ -546,6 +342,7 @@ final class PlanRun {
     if (deadlineTimer != null) {
       deadlineTimer.cancel(false);
     }
+    recovery.close();
     finished = true;
     var summary = SummaryBuilder.build(plan, status(), engine.store.read(planId, 0), timeScale, engine.clock.instant());
     append(e -> e.setPlanFinished(PlanFinished.newBuilder().setState(state).setReason(reason).setSummary(summary)));
@@ -571,6 +368,34 @@ final class PlanRun {
     if (deadlineTimer != null) {
       deadlineTimer.cancel(false);
     }
+    recovery.close();
+  }
+
+  /** An instance failed (its breaker opened): recover this plan's tasks on it. */
+  void onInstanceFailed(String instanceId, String detection, Instant detectedAt) {
+    if (!finished) {
+      recovery.onInstanceFailed(instanceId, detection, detectedAt);
+      step();
+    }
+  }
+
+  /** The instance answered a probe: watch its lost attempts again. */
+  void reattach(String instanceId) {
+    for (Attempt a : List.copyOf(inFlight.values())) {
+      if (a.lost && !a.awaitingRestart && a.dispatched() && a.instance.id().equals(instanceId) && a.pkg != null) {
+        dispatcher.reattach(a);
+      }
+    }
+  }
+
+  /** True when an attempt of this plan on the instance lost its watch and waits for a verdict. */
+  boolean hasLost(String instanceId) {
+    for (Attempt a : inFlight.values()) {
+      if (a.lost && !a.awaitingRestart && a.dispatched() && a.instance.id().equals(instanceId)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static Map<String, TaskStatus> byId(PlanStatus st) {

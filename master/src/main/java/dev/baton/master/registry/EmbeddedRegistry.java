@@ -68,6 +68,7 @@ public final class EmbeddedRegistry implements Registry {
     synchronized (e) {
       e.load = load;
       e.lastHeartbeat = now;
+      e.markedOffline = null; // it proved alive again
       if (sentAt != null && !sentAt.equals(Instant.EPOCH)) {
         double ms = Math.max(0, Duration.between(sentAt, now).toNanos() / 1e6);
         e.latencyMillis = e.latencySamples == 0 ? ms : e.latencyMillis * 0.8 + ms * 0.2;
@@ -84,6 +85,19 @@ public final class EmbeddedRegistry implements Registry {
     }
     e.offline = true;
     log.info("instance {} went offline: its Coordinate stream ended", instanceId);
+    fire();
+  }
+
+  @Override
+  public void markOffline(String instanceId, String reason) {
+    Entry e = entries.get(instanceId);
+    if (e == null || e.offline) {
+      return;
+    }
+    synchronized (e) {
+      e.markedOffline = reason;
+    }
+    log.info("instance {} marked offline: {}", instanceId, reason);
     fire();
   }
 
@@ -136,6 +150,8 @@ public final class EmbeddedRegistry implements Registry {
     volatile boolean offline;
     LoadMetrics load;
     Instant lastHeartbeat;
+    /** Set by {@link #markOffline} until the next heartbeat. */
+    String markedOffline;
     double latencyMillis;
     long latencySamples;
 
@@ -156,7 +172,7 @@ public final class EmbeddedRegistry implements Registry {
     synchronized Instance snapshot(Instant now) {
       Duration age = Duration.between(lastHeartbeat, now);
       InstanceHealth health;
-      if (offline || age.compareTo(heartbeatTimeout) > 0) {
+      if (offline || markedOffline != null || age.compareTo(heartbeatTimeout) > 0) {
         health = InstanceHealth.INSTANCE_HEALTH_OFFLINE;
       } else if (age.compareTo(heartbeatInterval.multipliedBy(2)) > 0) {
         health = InstanceHealth.INSTANCE_HEALTH_SUSPECT;

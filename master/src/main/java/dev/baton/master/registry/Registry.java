@@ -42,4 +42,12 @@ public interface Registry {
 
   /** Called (on the registering thread) whenever an instance registers or goes offline. */
   void addListener(Runnable onChange);
+
+  /**
+   * The master gave up on the instance (its breaker opened and its tasks were transferred): report
+   * it OFFLINE until it proves alive again (a later heartbeat or registration). A registry that
+   * cannot hold such a mark (health decided elsewhere, e.g. by Consul checks) may ignore it: the
+   * breaker keeps the instance out of rotation either way.
+   */
+  default void markOffline(String instanceId, String reason) {}
 }

@@ -1,2 +1,2 @@
-/** Which sub-orchestrator instances exist and whether they are alive: the embedded registry behind an interface Consul can implement. */
+/** Which sub-orchestrator instances exist and whether they are alive: the embedded registry fed by the Coordinate streams, or Consul's checks (ConsulRegistry). */
 package dev.baton.master.registry;

@@ -77,6 +77,12 @@ public final class FakeSubOrchestrator implements AutoCloseable {
   private int outstanding;
   private int maxOutstanding;
   private volatile StreamObserver<CoordinateRequest> up;
+  private final List<String> expertise;
+  /** Hung: no heartbeats, no answers, no progress; what would have happened waits in {@link #held}. */
+  private volatile boolean hung;
+  private final List<Runnable> held = new CopyOnWriteArrayList<>();
+  private volatile Status delegateFailure;
+  public final java.util.concurrent.atomic.AtomicInteger delegateCalls = new java.util.concurrent.atomic.AtomicInteger();
 
   private final class Exec {
     final String executionId;
@@ -104,6 +110,16 @@ public final class FakeSubOrchestrator implements AutoCloseable {
 
   public FakeSubOrchestrator(String id, String domain, int maxConcurrent, String masterAddress,
       Map<String, String> syncDocuments) {
+    this(id, domain, maxConcurrent, masterAddress, syncDocuments, List.of());
+  }
+
+  /**
+   * @param expertise when not empty, the instance's (and its droid's) expertise, instead of the
+   *     default "REST APIs" / "build" every fake shares
+   */
+  public FakeSubOrchestrator(String id, String domain, int maxConcurrent, String masterAddress,
+      Map<String, String> syncDocuments, List<String> expertise) {
+    this.expertise = List.copyOf(expertise);
     this.id = id;
     this.domain = domain;
     this.maxConcurrent = maxConcurrent;
@@ -123,8 +139,46 @@ public final class FakeSubOrchestrator implements AutoCloseable {
     return new FakeSubOrchestrator(id, domain, maxConcurrent, masterAddress, Map.of());
   }
 
+  public static FakeSubOrchestrator withExpertise(String id, String domain, int maxConcurrent, String masterAddress,
+      String... expertise) {
+    return new FakeSubOrchestrator(id, domain, maxConcurrent, masterAddress, Map.of(), List.of(expertise));
+  }
+
   public String id() {
     return id;
+  }
+
+  /** Stops heartbeats, answers and progress, like a SIGSTOPped process; the connections stay open. */
+  public void hang() {
+    hung = true;
+  }
+
+  /** Continues after {@link #hang}: what came due meanwhile (finished tasks) happens now. */
+  public void resume() {
+    hung = false;
+    List<Runnable> due = List.copyOf(held);
+    held.clear();
+    due.forEach(Runnable::run);
+  }
+
+  /** Every Delegate fails with {@code status} (null: answers again). */
+  public void failDelegates(Status status) {
+    delegateFailure = status;
+  }
+
+  /** Stops the gRPC server only (the Coordinate stream and heartbeats go on), like a crashed listener. */
+  public void shutdownServer() {
+    server.shutdownNow();
+  }
+
+  /** Opens a new Coordinate stream and registers again, after {@link #disconnect}. */
+  public void reconnect() {
+    connect();
+  }
+
+  /** Tasks started here (attempt records), in order. */
+  public List<String> started() {
+    return records.stream().filter(r -> r.kind().equals("started")).map(r -> r.taskId() + "#" + r.attempt()).toList();
   }
 
   public String address() {
@@ -143,10 +197,12 @@ public final class FakeSubOrchestrator implements AutoCloseable {
   public SubOrchestratorDescriptor descriptor() {
     return SubOrchestratorDescriptor.newBuilder()
         .setId(id).setName(domain + " fake").setRole("sub_orchestrator").setAddress(address())
-        .setSpecialization(Specialization.newBuilder().setDomain(domain).addExpertise("API Design"))
+        .setSpecialization(Specialization.newBuilder().setDomain(domain)
+            .addAllExpertise(expertise.isEmpty() ? List.of("API Design") : expertise))
         .setCapabilities(SubOrchestratorCapabilities.newBuilder().setMaxConcurrentTasks(maxConcurrent)
-            .addDomainExpertise("REST APIs"))
-        .addDroids(Droid.newBuilder().setName(domain + "-droid").addExpertise("build"))
+            .addAllDomainExpertise(expertise.isEmpty() ? List.of("REST APIs") : expertise))
+        .addDroids(Droid.newBuilder().setName(domain + "-droid")
+            .addAllExpertise(expertise.isEmpty() ? List.of("build") : expertise))
         .build();
   }
 
@@ -178,6 +234,9 @@ public final class FakeSubOrchestrator implements AutoCloseable {
   }
 
   private void heartbeat() {
+    if (hung) {
+      return;
+    }
     int current;
     synchronized (this) {
       current = outstanding;
@@ -203,6 +262,10 @@ public final class FakeSubOrchestrator implements AutoCloseable {
   }
 
   private void finish(Exec e, boolean success, String error) {
+    if (hung) {
+      held.add(() -> finish(e, success, error));
+      return;
+    }
     synchronized (this) {
       if (e.state != ExecutionState.EXECUTION_STATE_RUNNING) {
         return;
@@ -251,12 +314,24 @@ public final class FakeSubOrchestrator implements AutoCloseable {
   private final class Service extends SubOrchestratorGrpc.SubOrchestratorImplBase {
     @Override
     public void describe(DescribeRequest request, StreamObserver<DescribeResponse> response) {
+      if (hung) {
+        return; // never answers: the caller's deadline must catch it
+      }
       response.onNext(DescribeResponse.newBuilder().setOrchestrator(descriptor()).build());
       response.onCompleted();
     }
 
     @Override
     public void delegate(DelegateRequest request, StreamObserver<DelegateResponse> response) {
+      delegateCalls.incrementAndGet();
+      if (hung) {
+        return;
+      }
+      Status failure = delegateFailure;
+      if (failure != null) {
+        response.onError(failure.asRuntimeException());
+        return;
+      }
       DelegationPackage pkg = request.getPackage();
       String key = pkg.getTaskId() + "#" + pkg.getAttempt();
       boolean[] created = {false};
@@ -305,6 +380,9 @@ public final class FakeSubOrchestrator implements AutoCloseable {
 
     @Override
     public void cancelExecution(CancelExecutionRequest request, StreamObserver<CancelExecutionResponse> response) {
+      if (hung) {
+        return;
+      }
       Exec e = byId.get(request.getExecutionId());
       if (e != null) {
         cancelled.add(e.pkg.getTaskId());

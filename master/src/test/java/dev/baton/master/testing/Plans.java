@@ -16,6 +16,7 @@ public final class Plans {
   private PlanModel.DelegationPolicy policy = PlanModel.DelegationPolicy.SCORE;
   private PlanModel.RetryPolicy retry = new PlanModel.RetryPolicy(2, Duration.ofSeconds(1), Duration.ofMinutes(1));
   private Optional<Duration> deadline = Optional.empty();
+  private PlanModel.FailureHandling failureHandling = PlanModel.FailureHandling.FAILOVER;
   private final List<PlanModel.Task> tasks = new ArrayList<>();
   private final List<PlanModel.SyncPoint> syncPoints = new ArrayList<>();
 
@@ -39,6 +40,11 @@ public final class Plans {
 
   public Plans retries(int maxRetries) {
     this.retry = new PlanModel.RetryPolicy(maxRetries, Duration.ofSeconds(1), Duration.ofMinutes(1));
+    return this;
+  }
+
+  public Plans failureHandling(PlanModel.FailureHandling f) {
+    this.failureHandling = f;
     return this;
   }
 
@@ -106,7 +112,7 @@ public final class Plans {
     PlanModel.Analysis analysis = new PlanModel.Analysis(new PlanModel.DomainAnalysis(0, 0, 0, 0, 0, 0),
         List.of(), levels, List.of(), sequential, sequential, sequential);
     return new PlanModel.Plan(name, "test plan " + name, strategy, PlanModel.SyncMode.TIGHT,
-        PlanModel.FailureHandling.FAILOVER, policy, deadline,
+        failureHandling, policy, deadline,
         new PlanModel.Context("Test project", List.of("Java"), List.of("REST"), List.of("fast")),
         List.copyOf(tasks), List.copyOf(syncPoints), retry, analysis);
   }

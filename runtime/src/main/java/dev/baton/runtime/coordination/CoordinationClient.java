@@ -30,6 +30,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * <p>The stream is meant to live as long as the process, so it has no deadline; HTTP/2 keepalive
  * detects a dead master instead. When the stream breaks, or the master is not up yet (orchestrators
  * may start first), the client dials again after a capped exponential backoff with jitter, reset
- * once the master answers Registered. All frames of a stream go through one synchronized send, since
+ * once the master answers Registered. The master's address is asked of a supplier before each dial
+ * (with Consul it is the current passing {@code baton-master}), so a master that moved is found on
+ * the next reconnect; a supplier with no answer counts as a failed dial. All frames of a stream go through one synchronized send, since
  * a gRPC stream observer is not thread-safe; a heartbeat is skipped rather than buffered when the
  * transport is not ready, as the next one supersedes it.
  */
@@ -59,13 +62,14 @@ public final class CoordinationClient implements AutoCloseable {
   }
 
   /**
-   * @param masterAddress {@code host:port} of the master's Coordination service
+   * @param masterAddress supplies {@code host:port} of the master's Coordination service, asked
+   *     before every dial; null or blank while no master is known
    * @param heartbeatInterval used until the master's Registered names its own
    * @param initialBackoff first reconnect delay (before jitter)
    * @param maxBackoff cap of the reconnect delay
    */
   public record Settings(
-      String masterAddress, String instanceId, Duration heartbeatInterval, Duration initialBackoff, Duration maxBackoff) {
+      Supplier<String> masterAddress, String instanceId, Duration heartbeatInterval, Duration initialBackoff, Duration maxBackoff) {
     public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(200);
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
 
@@ -78,7 +82,23 @@ public final class CoordinationClient implements AutoCloseable {
       new Backoff(initialBackoff, maxBackoff, new Random(0));
     }
 
+    /** A master at a fixed address. */
+    public Settings(
+        String masterAddress, String instanceId, Duration heartbeatInterval, Duration initialBackoff, Duration maxBackoff) {
+      this(fixed(masterAddress), instanceId, heartbeatInterval, initialBackoff, maxBackoff);
+    }
+
+    private static Supplier<String> fixed(String address) {
+      Objects.requireNonNull(address, "masterAddress");
+      return () -> address;
+    }
+
     public static Settings of(String masterAddress, String instanceId, Duration heartbeatInterval) {
+      return new Settings(masterAddress, instanceId, heartbeatInterval, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF);
+    }
+
+    /** A master found anew before each dial, e.g. through Consul. */
+    public static Settings of(Supplier<String> masterAddress, String instanceId, Duration heartbeatInterval) {
       return new Settings(masterAddress, instanceId, heartbeatInterval, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF);
     }
   }
@@ -88,9 +108,10 @@ public final class CoordinationClient implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
   private final Backoff backoff;
-  private final ManagedChannel channel;
 
   // Guarded by this.
+  private ManagedChannel channel;
+  private String target = "";
   private Stream current;
   private int failures;
   private boolean closed;
@@ -106,13 +127,6 @@ public final class CoordinationClient implements AutoCloseable {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(), random);
-    this.channel =
-        NettyChannelBuilder.forTarget(settings.masterAddress())
-            .usePlaintext()
-            .keepAliveTime(20, TimeUnit.SECONDS)
-            .keepAliveTimeout(10, TimeUnit.SECONDS)
-            .keepAliveWithoutCalls(true)
-            .build();
   }
 
   /** Dials the master; returns at once. */
@@ -143,39 +157,60 @@ public final class CoordinationClient implements AutoCloseable {
     return List.copyOf(messages);
   }
 
+  /** The master address dialled last, empty before the first dial. */
+  public synchronized String masterAddress() {
+    return target;
+  }
+
+  private String describeMaster() {
+    String t = masterAddress();
+    return t.isEmpty() ? "(address not known yet)" : t;
+  }
+
   @Override
   public void close() {
     Stream stream;
+    ManagedChannel open;
     synchronized (this) {
       closed = true;
       stream = current;
       current = null;
+      open = channel;
     }
     if (stream != null) {
       stream.end(true);
     }
-    channel.shutdown();
+    if (open == null) {
+      return;
+    }
+    open.shutdown();
     try {
-      if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
-        channel.shutdownNow();
+      if (!open.awaitTermination(2, TimeUnit.SECONDS)) {
+        open.shutdownNow();
       }
     } catch (InterruptedException e) {
-      channel.shutdownNow();
+      open.shutdownNow();
       Thread.currentThread().interrupt();
     }
   }
 
   private void connect() {
     Stream stream;
+    ManagedChannel dial;
     synchronized (this) {
       if (closed) {
         return;
       }
       stream = new Stream();
       current = stream;
+      dial = channelToMaster();
+    }
+    if (dial == null) {
+      streamEnded(stream, new IllegalStateException("no master address known yet"));
+      return;
     }
     try {
-      CoordinationGrpc.newStub(channel).coordinate(stream);
+      CoordinationGrpc.newStub(dial).coordinate(stream);
       stream.send(CoordinateRequest.newBuilder()
           .setRegister(Register.newBuilder().setOrchestrator(handler.descriptor()))
           .build());
@@ -183,6 +218,35 @@ public final class CoordinationClient implements AutoCloseable {
     } catch (RuntimeException e) {
       stream.onError(e);
     }
+  }
+
+  /** The channel to the master's current address, replacing one to an old address; null if none is known. */
+  private ManagedChannel channelToMaster() {
+    String address;
+    try {
+      address = settings.masterAddress().get();
+    } catch (RuntimeException e) {
+      log.debug("cannot resolve the master's address", e);
+      address = null;
+    }
+    if (address == null || address.isBlank()) {
+      return null;
+    }
+    if (channel != null && address.equals(target)) {
+      return channel;
+    }
+    if (channel != null) {
+      log.info("master moved from {} to {}; dialling the new address", target, address);
+      channel.shutdownNow();
+    }
+    target = address;
+    channel = NettyChannelBuilder.forTarget(address)
+        .usePlaintext()
+        .keepAliveTime(20, TimeUnit.SECONDS)
+        .keepAliveTimeout(10, TimeUnit.SECONDS)
+        .keepAliveWithoutCalls(true)
+        .build();
+    return channel;
   }
 
   private void streamEnded(Stream stream, Throwable error) {
@@ -200,10 +264,10 @@ public final class CoordinationClient implements AutoCloseable {
     String reason = error == null ? "completed by the master" : error.getMessage();
     if (failure == 0) {
       log.info("coordination stream to master {} ended ({}); redialling with backoff",
-          settings.masterAddress(), reason);
+          describeMaster(), reason);
     } else {
       log.debug("redial {} to master {} failed ({}); next in {} ms",
-          failure, settings.masterAddress(), reason, delay.toMillis());
+          failure, describeMaster(), reason, delay.toMillis());
     }
     try {
       scheduler.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -223,7 +287,7 @@ public final class CoordinationClient implements AutoCloseable {
       failures = 0;
     }
     log.info("registered with master {} at {} ({} peer(s))",
-        answer.getMasterId(), settings.masterAddress(), answer.getPeersCount());
+        answer.getMasterId(), masterAddress(), answer.getPeersCount());
     if (answer.getHeartbeatIntervalMs() > 0) {
       stream.scheduleHeartbeats(Duration.ofMillis(answer.getHeartbeatIntervalMs()));
     }

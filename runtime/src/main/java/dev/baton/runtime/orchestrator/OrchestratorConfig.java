@@ -1,5 +1,6 @@
 package dev.baton.runtime.orchestrator;
 
+import dev.baton.runtime.registry.ConsulSettings;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -12,13 +13,16 @@ import java.util.Objects;
  *
  * @param host interface to listen on (default {@value #DEFAULT_HOST})
  * @param port port to listen on, 0 for an ephemeral one (default 0)
- * @param masterAddress {@code host:port} of the master's Coordination service (required)
+ * @param masterAddress {@code host:port} of the master's Coordination service; required without
+ *     Consul, and must be null with it (the master is then the passing {@code baton-master})
  * @param instanceId unique per instance; null means {@code <domain>-orchestrator-<6 hex>}, see
  *     {@link #instanceIdFor(String)}
  * @param workspaceRoot directory under which command droids get their workspaces
  * @param heartbeatInterval time between heartbeats on the Coordinate stream
  * @param defaultCommandTimeout timeout of a command whose task sets none
  * @param maxConcurrentTasks overrides the specialisation's max_concurrent_tasks; 0 keeps it
+ * @param consul null (default) to register with the master's embedded registry only; otherwise the
+ *     instance registers in Consul and finds the master and its peers there
  */
 public record OrchestratorConfig(
     String host,
@@ -28,7 +32,8 @@ public record OrchestratorConfig(
     Path workspaceRoot,
     Duration heartbeatInterval,
     Duration defaultCommandTimeout,
-    int maxConcurrentTasks) {
+    int maxConcurrentTasks,
+    ConsulSettings consul) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 0;
@@ -48,7 +53,12 @@ public record OrchestratorConfig(
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port: " + port + " (expected: 0..65535, 0 for any free port)");
     }
-    checkAddress(masterAddress);
+    if (consul == null) {
+      checkAddress(masterAddress);
+    } else if (masterAddress != null) {
+      throw new IllegalArgumentException("masterAddress: '" + masterAddress
+          + "' (expected: none with consul, which finds the master as service baton-master)");
+    }
     if (instanceId != null && !instanceId.matches("[A-Za-z0-9._-]+")) {
       throw new IllegalArgumentException("instanceId: '" + instanceId + "' (expected: [A-Za-z0-9._-]+)");
     }
@@ -75,7 +85,8 @@ public record OrchestratorConfig(
         .workspaceRoot(workspaceRoot)
         .heartbeatInterval(heartbeatInterval)
         .defaultCommandTimeout(defaultCommandTimeout)
-        .maxConcurrentTasks(maxConcurrentTasks);
+        .maxConcurrentTasks(maxConcurrentTasks)
+        .consul(consul);
   }
 
   /** The configured instance id, or a fresh {@code <domain>-orchestrator-<6 hex>}. */
@@ -113,7 +124,7 @@ public record OrchestratorConfig(
     }
   }
 
-  /** Builder with the named defaults; {@link #masterAddress} is the only required field. */
+  /** Builder with the named defaults; {@link #masterAddress} (or {@link #consul}) is the only required field. */
   public static final class Builder {
     private String host = DEFAULT_HOST;
     private int port = DEFAULT_PORT;
@@ -123,6 +134,7 @@ public record OrchestratorConfig(
     private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
     private Duration defaultCommandTimeout = DEFAULT_COMMAND_TIMEOUT;
     private int maxConcurrentTasks = DEFAULT_MAX_CONCURRENT_TASKS;
+    private ConsulSettings consul;
 
     private Builder() {}
 
@@ -167,9 +179,15 @@ public record OrchestratorConfig(
       return this;
     }
 
+    /** Consul settings, or null (the default) for the embedded registry. */
+    public Builder consul(ConsulSettings consul) {
+      this.consul = consul;
+      return this;
+    }
+
     public OrchestratorConfig build() {
       return new OrchestratorConfig(host, port, masterAddress, instanceId, workspaceRoot,
-          heartbeatInterval, defaultCommandTimeout, maxConcurrentTasks);
+          heartbeatInterval, defaultCommandTimeout, maxConcurrentTasks, consul);
     }
   }
 }

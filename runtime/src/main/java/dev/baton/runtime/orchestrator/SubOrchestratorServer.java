@@ -5,6 +5,10 @@ import dev.baton.runtime.droid.CommandDroidExecutor;
 import dev.baton.runtime.droid.SimDroidExecutor;
 import dev.baton.runtime.execution.DroidSelector;
 import dev.baton.runtime.execution.ExecutionManager;
+import dev.baton.runtime.registry.ConsulMembership;
+import dev.baton.runtime.registry.DescriptorMeta;
+import dev.baton.runtime.registry.ServiceInstance;
+import dev.baton.runtime.registry.ServiceNames;
 import dev.baton.runtime.server.GrpcServer;
 import dev.baton.v1.LoadMetrics;
 import dev.baton.v1.Registered;
@@ -12,6 +16,7 @@ import dev.baton.v1.SharedState;
 import dev.baton.v1.SubOrchestratorDescriptor;
 import dev.baton.v1.SyncNotify;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * reflection) and keeps its Coordinate stream to the master open.
  *
  * <p>The server starts serving before the master is reachable: the coordination client keeps
- * redialling, so orchestrators and master may start in any order.
+ * redialling, so orchestrators and master may start in any order. With Consul configured the
+ * instance also registers there as {@code baton-<domain>}, finds the master as the first passing
+ * {@code baton-master} (asked again before each redial) and its peers as the passing instances of
+ * every domain.
  */
 public final class SubOrchestratorServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SubOrchestratorServer.class);
@@ -43,6 +51,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
   private final ExecutionManager manager;
   private volatile GrpcServer grpc;
   private volatile CoordinationClient coordination;
+  private volatile ConsulMembership consul;
   private final Object closeLock = new Object();
   private boolean closed;
 
@@ -73,20 +82,40 @@ public final class SubOrchestratorServer implements AutoCloseable {
     try {
       server.grpc = GrpcServer.start(config.host(), config.port(), List.of(
           new SubOrchestratorService(server.manager, server::descriptor, server.instanceId)));
+      CoordinationClient.Settings coordinationSettings;
+      if (config.consul() != null) {
+        server.consul = ConsulMembership.connect(config.consul(), server.scheduler, Clock.systemUTC(), new Random());
+        server.consul.watch(ServiceNames.MASTER, passing -> { });
+        for (String domain : ServiceNames.DOMAINS) {
+          server.consul.watch(ServiceNames.forDomain(domain), passing -> { });
+        }
+        coordinationSettings = CoordinationClient.Settings.of(
+            server::masterFromConsul, server.instanceId, config.heartbeatInterval());
+      } else {
+        coordinationSettings =
+            CoordinationClient.Settings.of(config.masterAddress(), server.instanceId, config.heartbeatInterval());
+      }
       server.coordination = new CoordinationClient(
-          CoordinationClient.Settings.of(config.masterAddress(), server.instanceId, config.heartbeatInterval()),
+          coordinationSettings,
           server.new CoordinationHandler(),
           server.scheduler,
           Clock.systemUTC(),
           new Random());
       server.coordination.start();
+      if (server.consul != null) {
+        String address = server.grpc.address();
+        int colon = address.lastIndexOf(':');
+        server.consul.register(
+            DescriptorMeta.registration(server.descriptor(), address.substring(0, colon), server.grpc.port()),
+            () -> !server.isClosed());
+      }
     } catch (RuntimeException e) {
       server.close();
       throw e;
     }
     log.info("{} orchestrator {} serving on {} (max {} concurrent tasks), master at {}",
         specialisation.domain(), server.instanceId, server.address(), server.maxConcurrentTasks,
-        config.masterAddress());
+        config.consul() == null ? config.masterAddress() : "consul:" + ServiceNames.MASTER + " via " + config.consul().address());
     return server;
   }
 
@@ -108,10 +137,41 @@ public final class SubOrchestratorServer implements AutoCloseable {
   public SubOrchestratorDescriptor descriptor() {
     CoordinationClient c = coordination;
     Registered registered = c == null ? null : c.lastRegistered().orElse(null);
+    ConsulMembership m = consul;
+    String masterId = registered == null ? "" : registered.getMasterId();
+    List<String> peers = registered == null ? List.of() : registered.getPeersList();
+    if (m != null) {
+      List<ServiceInstance> masters = m.passing(ServiceNames.MASTER);
+      if (masterId.isEmpty() && !masters.isEmpty()) {
+        masterId = masters.get(0).id();
+      }
+      peers = new ArrayList<>();
+      for (String domain : ServiceNames.DOMAINS) {
+        for (ServiceInstance peer : m.passing(ServiceNames.forDomain(domain))) {
+          peers.add(peer.id());
+        }
+      }
+    }
     return ProtoMapper.descriptor(
-        specialisation.profile(), instanceId, address(), maxConcurrentTasks,
-        registered == null ? "" : registered.getMasterId(),
-        registered == null ? List.of() : registered.getPeersList());
+        specialisation.profile(), instanceId, address(), maxConcurrentTasks, masterId, peers);
+  }
+
+  /** The Consul membership when configured: its registration and watch statuses, for operators and tests. */
+  public java.util.Optional<ConsulMembership> consul() {
+    return java.util.Optional.ofNullable(consul);
+  }
+
+  /** The first passing baton-master in Consul (by id), null while there is none. */
+  private String masterFromConsul() {
+    ConsulMembership m = consul;
+    List<ServiceInstance> masters = m == null ? List.of() : m.passing(ServiceNames.MASTER);
+    return masters.isEmpty() ? null : masters.get(0).address();
+  }
+
+  private boolean isClosed() {
+    synchronized (closeLock) {
+      return closed;
+    }
   }
 
   public LoadMetrics load() {
@@ -136,6 +196,10 @@ public final class SubOrchestratorServer implements AutoCloseable {
         return;
       }
       closed = true;
+    }
+    // Leave Consul first, so the master stops choosing this instance before its port closes.
+    if (consul != null) {
+      consul.close();
     }
     if (coordination != null) {
       coordination.close();

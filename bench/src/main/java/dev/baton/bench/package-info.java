@@ -1,0 +1,2 @@
+/** JMH benchmarks of the master's hot paths, run from bench/target/benchmarks.jar (see BENCHMARKS.md). */
+package dev.baton.bench;

@@ -1,0 +1,314 @@
+package dev.baton.master.engine;
+
+import dev.baton.master.balance.Candidate;
+import dev.baton.master.balance.Choice;
+import dev.baton.master.balance.LoadBalancingPolicy;
+import dev.baton.master.balance.ScorePolicy;
+import dev.baton.master.delegation.Delegator;
+import dev.baton.master.delegation.ExecutionListener;
+import dev.baton.master.delegation.PackageBuilder;
+import dev.baton.master.plan.PlanModel;
+import dev.baton.master.registry.Instance;
+import dev.baton.v1.Checkpoint;
+import dev.baton.v1.CheckpointStatus;
+import dev.baton.v1.CheckpointTaken;
+import dev.baton.v1.DelegateResponse;
+import dev.baton.v1.DelegationResult;
+import dev.baton.v1.Deliverable;
+import dev.baton.v1.ExecutionIssue;
+import dev.baton.v1.ExecutionUpdate;
+import dev.baton.v1.IssueSeverity;
+import dev.baton.v1.LevelStarted;
+import dev.baton.v1.PlanStatus;
+import dev.baton.v1.SharedArtifact;
+import dev.baton.v1.TaskDelegated;
+import dev.baton.v1.TaskProgress;
+import dev.baton.v1.TaskStarted;
+import dev.baton.v1.TaskState;
+import dev.baton.v1.TaskStatus;
+import io.grpc.Status;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One plan's delegations: picks an instance (healthy, breaker letting work through, a free slot,
+ * the policy's or recovery's choice), delegates, and turns the instance's updates into events.
+ * Callbacks of attempts the plan gave up on (transferred or degraded) go to
+ * {@link PlanRecovery#onStaleUpdate}, never to the plan's state.
+ */
+final class Dispatcher {
+  private static final double PROGRESS_STEP = 0.1;
+
+  private final PlanRun run;
+  private final Engine engine;
+  private final LoadBalancingPolicy policy;
+  private int checkpoints;
+
+  Dispatcher(PlanRun run, Engine engine, LoadBalancingPolicy policy) {
+    this.run = run;
+    this.engine = engine;
+    this.policy = policy;
+  }
+
+  String policyName() {
+    return policy.name();
+  }
+
+  /** Picks an instance and delegates, or leaves the task waiting (no instance yet, or all full). */
+  void dispatch(Attempt a) {
+    PlanModel.Task task = a.task;
+    String domain = a.domain();
+    Instant now = engine.clock.instant();
+    // Asking every breaker for a permission moves an open one past its wait to half-open, so its probe can go.
+    List<Instance> allowed = new ArrayList<>();
+    for (Instance i : engine.registry.healthy(domain)) {
+      if (engine.breakers.tryAcquire(i.id())) {
+        allowed.add(i);
+      }
+    }
+    if (allowed.isEmpty()) {
+      if (a.waitingSince == null) {
+        a.waitingSince = now;
+      } else if (!now.isBefore(a.waitingSince.plus(engine.settings.instanceWait()))) {
+        run.failForGood(a, "No orchestrator found for specialization: " + domain);
+      }
+      return;
+    }
+    a.waitingSince = null;
+    List<Candidate> free = new ArrayList<>();
+    for (Instance i : allowed) {
+      int outstanding = engine.outstanding(i.id());
+      if (outstanding < i.maxConcurrentTasks()) {
+        free.add(new Candidate(i, outstanding));
+      }
+    }
+    Set<String> failed = run.failedOn.getOrDefault(task.id(), Set.of());
+    List<Candidate> fresh = free.stream().filter(c -> !failed.contains(c.id())).toList();
+    if (!fresh.isEmpty()) {
+      free = fresh; // a retry goes to another instance when there is one
+    }
+    Choice choice = free.isEmpty() ? null : choose(a, free);
+    for (Instance i : allowed) {
+      if (choice == null || !i.id().equals(choice.candidate().id())) {
+        engine.breakers.release(i.id());
+      }
+    }
+    if (choice == null) {
+      return; // every instance of the domain is at max_concurrent_tasks: hold the task back
+    }
+    int number = run.attempts.merge(task.id(), 1, Integer::sum);
+    a.number = number;
+    a.instance = choice.candidate().instance();
+    a.score = choice.score();
+    a.scores = choice.scores();
+    engine.acquire(a.instance.id());
+    List<String> scope = run.strategy.checkpointScope(task);
+    if (!scope.isEmpty()) {
+      takeCheckpoint(a, scope);
+    }
+    Duration budget = PackageBuilder.attemptBudget(task, run.timeScale);
+    Instant deadline = now.plus(budget);
+    if (run.planDeadline != null && run.planDeadline.isBefore(deadline)) {
+      deadline = run.planDeadline;
+    }
+    a.budget = budget;
+    a.pkg = PackageBuilder.build(run.planId, run.plan, task, number, run.timeScale, PlanRun.byId(run.status()), deadline);
+    a.handle = engine.delegator.delegate(target(a.instance), a.pkg, budget, new Listener(task.id(), number, a.instance));
+  }
+
+  /** Recovery's preferred backup when it has a slot, else the policy's choice; every candidate's score is kept. */
+  private Choice choose(Attempt a, List<Candidate> free) {
+    if (a.preferred != null) {
+      for (Candidate c : free) {
+        if (c.id().equals(a.preferred)) {
+          Map<String, Double> scores = new LinkedHashMap<>();
+          free.forEach(x -> scores.put(x.id(), ScorePolicy.score(a.task, x)));
+          return new Choice(c, scores.get(c.id()), scores);
+        }
+      }
+    }
+    return policy.choose(a.task, free);
+  }
+
+  /** The same attempt again on the same instance (Delegate is idempotent): to watch it once more. */
+  void reattach(Attempt a) {
+    a.lost = false;
+    a.reattaching = true;
+    a.handle = engine.delegator.delegate(target(a.instance), a.pkg, a.budget, new Listener(a.task.id(), a.number, a.instance));
+  }
+
+  static Delegator.Target target(Instance i) {
+    return new Delegator.Target(i.id(), i.address());
+  }
+
+  private void takeCheckpoint(Attempt a, List<String> scope) {
+    PlanStatus st = run.status();
+    Map<String, TaskStatus> tasks = PlanRun.byId(st);
+    Checkpoint.Builder cp = Checkpoint.newBuilder()
+        .setId(run.planId + "-cp-" + (++checkpoints))
+        .setTaskId(a.task.id())
+        .setOrchestrator(a.task.domain())
+        .setTakenAt(Events.ts(engine.clock.instant()))
+        .setStatus(CheckpointStatus.CHECKPOINT_STATUS_TAKEN)
+        .setEventSequence(st.getLastSequence());
+    for (String id : scope) {
+      TaskStatus ts = tasks.get(id);
+      cp.putTaskStates(id, ts.getState());
+      if (ts.getState() == TaskState.TASK_STATE_SUCCEEDED) {
+        for (Deliverable d : ts.getResult().getDeliverablesList()) {
+          cp.addArtifacts(SharedArtifact.newBuilder().setName(d.getName()).setProducedByTask(id)
+              .setOrchestrator(ts.getOrchestrator()).setMediaType(d.getMediaType())
+              .setContent(d.getContent()).setLocation(d.getPath()));
+        }
+      }
+    }
+    a.checkpointId = cp.getId();
+    run.append(e -> e.setCheckpointTaken(CheckpointTaken.newBuilder().setCheckpoint(cp)));
+  }
+
+  /** Hands a delegation's callbacks to the engine's thread, telling current attempts from abandoned ones. */
+  private final class Listener implements ExecutionListener {
+    private final String taskId;
+    private final int number;
+    private final Instance instance;
+
+    Listener(String taskId, int number, Instance instance) {
+      this.taskId = taskId;
+      this.number = number;
+      this.instance = instance;
+    }
+
+    private Attempt current() {
+      Attempt a = run.inFlight.get(taskId);
+      return a != null && a.number == number && a.dispatched() && !run.finished() ? a : null;
+    }
+
+    @Override
+    public void onAccepted(DelegateResponse response) {
+      engine.post(() -> {
+        Attempt a = current();
+        if (a == null) {
+          // The attempt was abandoned while Delegate was in flight: do not leave the work running.
+          engine.delegator.cancel(target(instance), response.getExecutionId(), "attempt abandoned by the master");
+          return;
+        }
+        a.executionId = response.getExecutionId();
+        if (a.reattaching) {
+          a.reattaching = false;
+          return;
+        }
+        String via = a.via;
+        a.via = null;
+        a.preferred = null;
+        run.append(e -> e.setTaskDelegated(TaskDelegated.newBuilder().setTaskId(taskId).setAttempt(number)
+            .setInstanceId(a.instance.id()).setExecutionId(response.getExecutionId())
+            .setPolicy(policy.name()).setScore(a.score).putAllCandidateScores(a.scores)
+            .setReason(via == null ? "" : via)));
+      });
+    }
+
+    @Override
+    public void onUpdate(ExecutionUpdate update) {
+      engine.post(() -> {
+        Attempt a = current();
+        if (a != null) {
+          onExecutionUpdate(a, update);
+        } else {
+          run.recovery.onStaleUpdate(taskId, number, instance.id(), update);
+        }
+      });
+    }
+
+    @Override
+    public void onDelegateFailed(Status status) {
+      engine.post(() -> {
+        Attempt a = current();
+        if (a != null) {
+          run.attemptFailed(a, describe(status), DelegationResult.getDefaultInstance());
+        }
+      });
+    }
+
+    @Override
+    public void onWatchLost(Status status) {
+      engine.post(() -> {
+        Attempt a = current();
+        if (a != null) {
+          // Not a failure of the task: the instance is probed, and its breaker decides.
+          a.lost = true;
+          if (!a.awaitingRestart) {
+            engine.suspect(a.instance);
+          }
+        }
+      });
+    }
+  }
+
+  static String describe(Status status) {
+    return status.getDescription() == null ? status.getCode().toString() : status.getDescription();
+  }
+
+  private void onExecutionUpdate(Attempt a, ExecutionUpdate u) {
+    switch (u.getState()) {
+      case EXECUTION_STATE_RUNNING -> {
+        markStarted(a, u);
+        if (u.getProgress() - a.lastProgress >= PROGRESS_STEP) {
+          a.lastProgress = u.getProgress();
+          run.append(e -> e.setTaskProgress(TaskProgress.newBuilder().setTaskId(a.task.id()).setAttempt(a.number)
+              .setProgress(u.getProgress()).setMessage(u.getMessage())));
+        }
+      }
+      case EXECUTION_STATE_SUCCEEDED -> {
+        markStarted(a, u);
+        run.succeed(a, u.getResult());
+      }
+      case EXECUTION_STATE_FAILED -> {
+        markStarted(a, u);
+        run.attemptFailed(a, errorOf(a, u), u.getResult());
+      }
+      case EXECUTION_STATE_CANCELLED -> {
+        markStarted(a, u);
+        run.attemptFailed(a, "cancelled on instance " + a.instance.id()
+            + (u.getMessage().isEmpty() ? "" : ": " + u.getMessage()), u.getResult());
+      }
+      default -> { }
+    }
+  }
+
+  private void markStarted(Attempt a, ExecutionUpdate u) {
+    if (a.started) {
+      return;
+    }
+    a.started = true;
+    Integer level = run.levelOf.get(a.task.id());
+    if (level != null && run.levelsStarted.add(level)) {
+      PlanModel.Level l = run.plan.analysis().levels().stream().filter(x -> x.level() == level).findFirst().orElseThrow();
+      run.append(e -> e.setLevelStarted(LevelStarted.newBuilder().setLevel(level)
+          .addAllOrchestrators(l.domains()).setTasks(l.taskIds().size())));
+    }
+    run.append(e -> {
+      e.setTaskStarted(TaskStarted.newBuilder().setTaskId(a.task.id()).setAttempt(a.number)
+          .setInstanceId(a.instance.id()).setDroid(u.getDroid()));
+      if (u.hasTime()) {
+        e.setTime(u.getTime());
+      }
+    });
+  }
+
+  private static String errorOf(Attempt a, ExecutionUpdate u) {
+    for (ExecutionIssue issue : u.getResult().getIssuesList()) {
+      if (issue.getSeverity() == IssueSeverity.ISSUE_SEVERITY_ERROR) {
+        return issue.getMessage();
+      }
+    }
+    if (!u.getMessage().isEmpty()) {
+      return u.getMessage();
+    }
+    return "attempt " + a.number + " failed on instance " + a.instance.id();
+  }
+}

@@ -1,0 +1,64 @@
+package dev.baton.runtime.registry;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What one process registers in Consul.
+ *
+ * @param service the service name ({@link ServiceNames})
+ * @param id the service id: the instance id, unique across the datacenter
+ * @param host the address the other roles (and the agent's gRPC check) dial
+ * @param port the gRPC port
+ * @param tags Consul tags
+ * @param meta Consul service meta (keys up to 128 characters, values up to 512, at most 64 pairs)
+ */
+public record ServiceRegistration(
+    String service, String id, String host, int port, List<String> tags, Map<String, String> meta) {
+  static final int MAX_META_KEY = 128;
+  static final int MAX_META_VALUE = 512;
+  static final int MAX_META_PAIRS = 64;
+
+  public ServiceRegistration {
+    if (service == null || !service.matches("[a-z0-9-]+")) {
+      throw new IllegalArgumentException("service: '" + service + "' (expected: [a-z0-9-]+)");
+    }
+    if (id == null || !id.matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException("id: '" + id + "' (expected: [A-Za-z0-9._-]+)");
+    }
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("host: '" + host + "' (expected: an address others can dial)");
+    }
+    if (port < 1 || port > 65_535) {
+      throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
+    }
+    tags = List.copyOf(tags);
+    meta = Map.copyOf(Objects.requireNonNull(meta, "meta"));
+    if (meta.size() > MAX_META_PAIRS) {
+      throw new IllegalArgumentException("meta: " + meta.size() + " pairs (expected: <= " + MAX_META_PAIRS + ")");
+    }
+    meta.forEach((k, v) -> {
+      if (k.length() > MAX_META_KEY || !k.matches("[A-Za-z0-9_-]+")) {
+        throw new IllegalArgumentException("meta key: '" + k + "' (expected: [A-Za-z0-9_-]{1,128})");
+      }
+      if (v.length() > MAX_META_VALUE) {
+        throw new IllegalArgumentException(
+            "meta '" + k + "': " + v.length() + " characters (expected: <= " + MAX_META_VALUE + ")");
+      }
+    });
+  }
+
+  /** {@code host:port}. */
+  public String address() {
+    return host + ":" + port;
+  }
+
+  String grpcCheckId() {
+    return "service:" + id + ":grpc";
+  }
+
+  String ttlCheckId() {
+    return "service:" + id + ":ttl";
+  }
+}
