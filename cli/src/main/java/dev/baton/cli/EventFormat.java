@@ -54,7 +54,11 @@ final class EventFormat {
       case SYNC_POINT_REACHED -> "sync point '" + e.getSyncPointReached().getName() + "' reached by "
           + String.join(", ", e.getSyncPointReached().getParticipantsList());
       case SYNC_POINT_RELEASED -> "sync point '" + e.getSyncPointReleased().getName() + "' released after "
-          + e.getSyncPointReleased().getResult().getDurationMs() + " ms";
+          + e.getSyncPointReleased().getResult().getDurationMs() + " ms" + released(e.getSyncPointReleased().getResult());
+      case SYNC_POINT_CHECKED -> checked(e.getSyncPointChecked());
+      case TASK_ADDED -> "task " + e.getTaskAdded().getTask().getId() + " added on "
+          + e.getTaskAdded().getTask().getOrchestrator() + " to remediate " + e.getTaskAdded().getConflictsCount()
+          + " conflict(s) of sync point '" + e.getTaskAdded().getSyncPoint() + "'";
       case CHECKPOINT_TAKEN -> "checkpoint " + e.getCheckpointTaken().getCheckpoint().getId()
           + " taken before " + e.getCheckpointTaken().getCheckpoint().getTaskId();
       case CHECKPOINT_COMMITTED -> "checkpoint " + e.getCheckpointCommitted().getCheckpointId() + " committed";
@@ -69,6 +73,36 @@ final class EventFormat {
           + (e.getPlanFinished().getReason().isEmpty() ? "" : " (" + e.getPlanFinished().getReason() + ")");
       case KIND_NOT_SET -> "event " + e.getSequence();
     };
+  }
+
+  private static String released(dev.baton.v1.SyncResult r) {
+    String rounds = r.getRounds() > 1 ? ", " + r.getRounds() + " rounds" : "";
+    String resolved = r.getConflictsResolved() > 0 ? ", " + r.getConflictsResolved() + " conflict(s) resolved" : "";
+    String open = r.getUnresolvedCount() > 0 ? ", " + r.getUnresolvedCount() + " unresolved" : "";
+    String missing = r.getMissingCount() > 0 ? ", missing " + String.join(", ", r.getMissingList()) : "";
+    return rounds + resolved + open + missing;
+  }
+
+  /** The check's outcome, then one indented line per conflict. */
+  private static String checked(dev.baton.v1.SyncPointChecked c) {
+    StringBuilder b = new StringBuilder("sync point '").append(c.getName()).append("' check round ")
+        .append(c.getRound()).append(": ");
+    if (c.getConflictsCount() == 0) {
+      b.append("no conflicts");
+    } else {
+      b.append(c.getConflictsCount()).append(" conflict(s), ").append(c.getOutcome());
+      if (c.getRemediationTasksCount() > 0) {
+        b.append(" by ").append(String.join(", ", c.getRemediationTasksList()));
+      }
+    }
+    for (dev.baton.v1.CrossOrchestratorConflict x : c.getConflictsList()) {
+      b.append("\n      ").append(x.getCheck()).append(" [").append(String.join(" vs ", x.getPartiesList()))
+          .append("] ").append(x.getLocation()).append(": ").append(ExitCodes.oneLine(x.getDescription()));
+      if (!x.getMustChange().isEmpty()) {
+        b.append(" -> ").append(x.getMustChange()).append(" changes (").append(x.getPolicy()).append(")");
+      }
+    }
+    return b.toString();
   }
 
   /** PLAN_STATE_SUCCEEDED -> SUCCEEDED. */

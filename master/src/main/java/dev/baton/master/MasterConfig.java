@@ -91,7 +91,8 @@ public record MasterConfig(
     private Duration delegationDeadline = DEFAULT_DELEGATION_DEADLINE;
     private Duration instanceWait = DEFAULT_INSTANCE_WAIT;
     private Duration syncTimeoutFloor = DEFAULT_SYNC_TIMEOUT_FLOOR;
-    private ConflictDetector conflictDetector = ConflictDetector.none();
+    /** The deterministic detectors (docs/shared-documents.md); a point without checks runs none. */
+    private ConflictDetector conflictDetector = dev.baton.master.conflict.CompositeConflictDetector.standard();
     private ResilienceConfig resilience = ResilienceConfig.defaults();
     private ConsulSettings consul;
 

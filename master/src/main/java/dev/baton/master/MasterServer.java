@@ -45,6 +45,7 @@ public final class MasterServer implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final PlanStore store;
   private volatile ConsulMembership consul;
+  private volatile CoordinationService coordination;
 
   private MasterServer(MasterConfig config, GrpcServer server, Engine engine, ChannelPool channels,
       ScheduledExecutorService scheduler, PlanStore store) {
@@ -84,10 +85,12 @@ public final class MasterServer implements AutoCloseable {
     AtomicReference<String> address = new AtomicReference<>("");
     var dashboard = new DashboardCalculator(view, store, engine::outstanding);
     GrpcServer server;
+    CoordinationService coordination = new CoordinationService(registry, engine, config.id(),
+        config.heartbeatInterval(), CoordinationService.Settings.DEFAULTS, scheduler, clock);
     try {
       server = GrpcServer.start(config.host(), config.port(), List.of(
           new MasterService(engine, store, view, dashboard, config.id(), address::get),
-          new CoordinationService(registry, engine, config.id(), config.heartbeatInterval())));
+          coordination));
     } catch (RuntimeException e) {
       engine.close();
       channels.close();
@@ -99,6 +102,7 @@ public final class MasterServer implements AutoCloseable {
     }
     address.set(server.address());
     MasterServer master = new MasterServer(config, server, engine, channels, scheduler, store);
+    master.coordination = coordination;
     if (consul != null) {
       String host = server.address().substring(0, server.address().lastIndexOf(':'));
       consul.register(DescriptorMeta.masterRegistration(config.id(), host, server.port()), () -> true);
@@ -136,6 +140,11 @@ public final class MasterServer implements AutoCloseable {
   }
 
   /** Its Consul membership (registration and watch statuses) when Consul is configured. */
+  /** The Coordinate sessions: the master's side of cross-orchestrator messaging (send, request, listeners). */
+  public CoordinationService coordination() {
+    return coordination;
+  }
+
   public Optional<ConsulMembership> consul() {
     return Optional.ofNullable(consul);
   }

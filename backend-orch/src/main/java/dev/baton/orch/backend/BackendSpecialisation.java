@@ -56,6 +56,9 @@ public final class BackendSpecialisation implements Specialisation {
 
   private static final DocumentRules RULES =
       DocumentRules.builder()
+          // The format headers of docs/shared-documents.md win over file names.
+          .content(DocumentKind.INFRASTRUCTURE_NEEDS, "kind: infrastructureneeds")
+          .content(DocumentKind.DEPLOYMENT_CONFIG, "kind: deploymentconfig")
           .name(DocumentKind.INFRASTRUCTURE_NEEDS, "infra-needs", "infrastructure-needs", "infrastructure_needs",
               "infra_needs", "needs", "resources", "capacity")
           .name(DocumentKind.DEPLOYMENT_CONFIG, "dockerfile", "docker-compose", "deploy", "helm", "k8s",

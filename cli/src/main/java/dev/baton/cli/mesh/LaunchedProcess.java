@@ -189,6 +189,35 @@ public final class LaunchedProcess {
     }
   }
 
+  /**
+   * SIGSTOP: the process hangs without dying (no socket closes, nothing answers), as a stuck JVM
+   * or a paused container would; {@link #resume()} lets it go on. For chaos tests; POSIX only.
+   */
+  public void suspend() {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #suspend()}. */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+          .redirectErrorStream(true).start();
+      if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: "
+            + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run kill -" + name, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sending SIG" + name, e);
+    }
+  }
+
   /** The last {@code lines} lines of the log, for error messages. */
   public String logTail(int lines) {
     try {

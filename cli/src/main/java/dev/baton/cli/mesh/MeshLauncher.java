@@ -63,14 +63,23 @@ public final class MeshLauncher implements AutoCloseable {
    * does not wait for it, so that several start in parallel: call {@link LaunchedProcess#awaitReady}.
    */
   public LaunchedProcess startOrchestrator(String domain, String masterAddress, int port) {
+    return startOrchestrator(domain, domain, masterAddress, port);
+  }
+
+  /**
+   * Like {@link #startOrchestrator(String, String, int)} for one of several replicas of a domain:
+   * {@code name} (e.g. {@code backend-2}) names its log files and its workspace directory, so
+   * replicas do not share them.
+   */
+  public LaunchedProcess startOrchestrator(String name, String domain, String masterAddress, int port) {
     List<String> args = new ArrayList<>(List.of("orchestrator", "--domain", domain));
     if (options.consul() == null) {
       args.addAll(List.of("--master", masterAddress));
     }
     args.addAll(List.of("--host", options.host(), "--port", Integer.toString(port),
-        "--workspace", options.workspaceRoot().resolve(domain).toString()));
+        "--workspace", options.workspaceRoot().resolve(name).toString()));
     args.addAll(options.registryArgs());
-    return launch(domain, args);
+    return launch(name, args);
   }
 
   /**
@@ -155,14 +164,14 @@ public final class MeshLauncher implements AutoCloseable {
   }
 
   /**
-   * Stops every child gracefully (orchestrators first, in parallel, then the rest), killing the
-   * ones that do not stop within the grace period.
+   * Stops every child gracefully (every one but the master first, in parallel, then the master),
+   * killing the ones that do not stop within the grace period.
    */
   @Override
   public void close() {
     List<LaunchedProcess> all = new ArrayList<>(children);
     List<LaunchedProcess> first =
-        all.stream().filter(c -> DOMAINS.contains(c.name())).toList();
+        all.stream().filter(c -> !c.name().equals("master")).toList();
     List<LaunchedProcess> rest = all.stream().filter(c -> !first.contains(c)).toList();
     stopAll(first);
     stopAll(rest);

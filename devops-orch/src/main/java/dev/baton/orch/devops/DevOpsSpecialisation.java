@@ -53,6 +53,9 @@ public final class DevOpsSpecialisation implements Specialisation {
 
   private static final DocumentRules RULES =
       DocumentRules.builder()
+          // The format headers of docs/shared-documents.md win over file names.
+          .content(DocumentKind.INFRASTRUCTURE_PROVISIONS, "kind: infrastructureprovisions")
+          .content(DocumentKind.DEPLOYMENT_STRATEGY, "kind: deploymentstrategy")
           .name(DocumentKind.DEPLOYMENT_STRATEGY, "deploy", "rollout", "release", "pipeline", "workflow",
               ".github", "jenkinsfile", "gitlab-ci", "argocd", "canary", "strategy")
           .name(DocumentKind.INFRASTRUCTURE_PROVISIONS, ".tf", "terraform", "infra", "provision", "k8s",

@@ -51,6 +51,9 @@ public final class FrontendSpecialisation implements Specialisation {
 
   private static final DocumentRules RULES =
       DocumentRules.builder()
+          // The format headers of docs/shared-documents.md win over file names.
+          .content(DocumentKind.API_CONTRACT, "kind: apiusage")
+          .content(DocumentKind.DEPLOYMENT_CONFIG, "kind: deploymentconfig")
           .name(DocumentKind.API_CONTRACT, "openapi", "swagger", "api-contract", "api_contract", "api/",
               "api-client", ".graphql", "contract")
           .content(DocumentKind.API_CONTRACT, "openapi:", "\"openapi\"", "swagger:")

@@ -107,6 +107,8 @@ public final class DashboardCalculator {
     long syncs = 0;
     long syncMillis = 0;
     long conflicts = 0;
+    long resolved = 0;
+    long unresolved = 0;
     double efficiencySum = 0;
     int finishedPlans = 0;
     for (PlanStatus p : store.list()) {
@@ -114,7 +116,12 @@ public final class DashboardCalculator {
         if (sp.getState() == SyncPointState.SYNC_POINT_STATE_RELEASED) {
           syncs++;
           syncMillis += sp.getResult().getDurationMs();
+        }
+        if (sp.getState() == SyncPointState.SYNC_POINT_STATE_RELEASED
+            || sp.getState() == SyncPointState.SYNC_POINT_STATE_FAILED) {
           conflicts += sp.getResult().getConflictsCount();
+          resolved += sp.getResult().getConflictsResolved();
+          unresolved += sp.getResult().getUnresolvedCount();
         }
       }
       if (PlanReducer.isFinished(p.getState()) && p.hasSummary()) {
@@ -136,6 +143,8 @@ public final class DashboardCalculator {
         .setTotalSynchronizations(syncs)
         .setAvgSyncTime(syncs == 0 ? 0 : (double) syncMillis / syncs)
         .setCrossOrchestratorConflicts(conflicts)
+        .setConflictsResolved(resolved)
+        .setConflictsUnresolved(unresolved)
         .setCommunicationLatency(latencyCount == 0 ? 0 : latencySum / latencyCount));
     perf.setParallelEfficiency(finishedPlans == 0 ? 0 : efficiencySum / finishedPlans)
         .setResourceUtilization(totalSlots == 0 ? 0 : (double) runningSlots / totalSlots);

@@ -117,7 +117,7 @@ final class Dispatcher {
       deadline = run.planDeadline;
     }
     a.budget = budget;
-    a.pkg = PackageBuilder.build(run.planId, run.plan, task, number, run.timeScale, PlanRun.byId(run.status()), deadline);
+    a.pkg = PackageBuilder.build(run.planId, run.plan, task, number, run.timeScale, run.tasksById(), deadline);
     a.handle = engine.delegator.delegate(target(a.instance), a.pkg, budget, new Listener(task.id(), number, a.instance));
   }
 
@@ -148,7 +148,7 @@ final class Dispatcher {
 
   private void takeCheckpoint(Attempt a, List<String> scope) {
     PlanStatus st = run.status();
-    Map<String, TaskStatus> tasks = PlanRun.byId(st);
+    Map<String, TaskStatus> tasks = run.tasksById();
     Checkpoint.Builder cp = Checkpoint.newBuilder()
         .setId(run.planId + "-cp-" + (++checkpoints))
         .setTaskId(a.task.id())

@@ -48,8 +48,9 @@ final class InstanceMonitor {
         if (!breakers.isOpen(i.id())) {
           wentAway.add(i.id());
         }
-        breakers.open(i.id(), before == InstanceHealth.INSTANCE_HEALTH_SUSPECT
+        String reason = registry.offlineReason(i.id()).orElse(before == InstanceHealth.INSTANCE_HEALTH_SUSPECT
             ? "heartbeats missed for " + ageMs + " ms" : "coordinate stream lost");
+        breakers.open(i.id(), reason);
       } else if (now == InstanceHealth.INSTANCE_HEALTH_HEALTHY && before == InstanceHealth.INSTANCE_HEALTH_OFFLINE
           && wentAway.remove(i.id())) {
         breakers.halfOpen(i.id());

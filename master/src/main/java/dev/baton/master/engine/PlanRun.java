@@ -55,6 +55,8 @@ final class PlanRun {
   private boolean finished;
   private boolean stepping;
   private boolean stepAgain;
+  private PlanStatus indexedStatus;
+  private Map<String, TaskStatus> index;
   Instant planDeadline;
   private ScheduledFuture<?> deadlineTimer;
 
@@ -106,6 +108,19 @@ final class PlanRun {
 
   PlanStatus status() {
     return engine.store.status(planId).orElseThrow();
+  }
+
+  /**
+   * The status's tasks by id, rebuilt only when an event changed the status since the last call:
+   * a step that dispatches many tasks without appending reads one index, not one per dispatch.
+   */
+  Map<String, TaskStatus> tasksById() {
+    PlanStatus st = status();
+    if (st != indexedStatus) {
+      index = byId(st);
+      indexedStatus = st;
+    }
+    return index;
   }
 
   PlanEvent append(Consumer<PlanEvent.Builder> body) {
@@ -161,7 +176,7 @@ final class PlanRun {
     while (changed && !finished) {
       changed = false;
       PlanStatus st = status();
-      Map<String, TaskStatus> tasks = byId(st);
+      Map<String, TaskStatus> tasks = tasksById();
       changed |= sync.reachDue(st, tasks);
       if (changed) {
         continue;
@@ -204,7 +219,7 @@ final class PlanRun {
   }
 
   private void admit() {
-    Map<String, TaskStatus> tasks = byId(status());
+    Map<String, TaskStatus> tasks = tasksById();
     List<PlanModel.Task> ready = new ArrayList<>();
     for (PlanModel.Task t : plan.tasks()) {
       if (tasks.get(t.id()).getState() == TaskState.TASK_STATE_READY && !inFlight.containsKey(t.id())) {

@@ -30,12 +30,18 @@ final class SummaryBuilder {
     double scale = timeScale <= 0 ? 1 : timeScale;
     Map<String, PlanModel.Task> tasks = new HashMap<>();
     plan.tasks().forEach(t -> tasks.put(t.id(), t));
+    // Domain of every task the plan ran, remediation tasks added at sync points included.
+    Map<String, String> domainOf = new HashMap<>();
+    status.getTasksList().forEach(ts -> domainOf.put(ts.getId(), ts.getOrchestrator()));
 
     Map<String, OrchestratorSummary.Builder> perDomain = new LinkedHashMap<>();
     for (PlanModel.Task t : plan.tasks()) {
-      OrchestratorSummary.Builder o = perDomain.computeIfAbsent(t.domain(),
+      perDomain.computeIfAbsent(t.domain(), d -> OrchestratorSummary.newBuilder().setOrchestrator(d));
+    }
+    for (TaskStatus ts : status.getTasksList()) {
+      OrchestratorSummary.Builder o = perDomain.computeIfAbsent(ts.getOrchestrator(),
           d -> OrchestratorSummary.newBuilder().setOrchestrator(d));
-      o.setTasks(o.getTasks() + 1).setEstimatedMinutes(o.getEstimatedMinutes() + t.estimateMinutes());
+      o.setTasks(o.getTasks() + 1).setEstimatedMinutes(o.getEstimatedMinutes() + ts.getEstimateMinutes());
     }
     for (TaskStatus ts : status.getTasksList()) {
       OrchestratorSummary.Builder o = perDomain.get(ts.getOrchestrator());
@@ -55,13 +61,12 @@ final class SummaryBuilder {
       Instant at = Events.instant(e.getTime());
       switch (e.getKindCase()) {
         case TASK_STARTED -> started.put(e.getTaskStarted().getTaskId(), at);
-        case TASK_SUCCEEDED -> busy(started, busyMillis, tasks, e.getTaskSucceeded().getTaskId(), at);
-        case TASK_FAILED -> busy(started, busyMillis, tasks, e.getTaskFailed().getTaskId(), at);
-        case TASK_CANCELLED -> busy(started, busyMillis, tasks, e.getTaskCancelled().getTaskId(), at);
+        case TASK_SUCCEEDED -> busy(started, busyMillis, domainOf, e.getTaskSucceeded().getTaskId(), at);
+        case TASK_FAILED -> busy(started, busyMillis, domainOf, e.getTaskFailed().getTaskId(), at);
+        case TASK_CANCELLED -> busy(started, busyMillis, domainOf, e.getTaskCancelled().getTaskId(), at);
         case TASK_RETRIED -> {
-          PlanModel.Task t = tasks.get(e.getTaskRetried().getTaskId());
-          if (t != null) {
-            OrchestratorSummary.Builder o = perDomain.get(t.domain());
+          OrchestratorSummary.Builder o = perDomain.get(domainOf.get(e.getTaskRetried().getTaskId()));
+          if (o != null) {
             o.setRetries(o.getRetries() + 1);
           }
         }
@@ -109,11 +114,11 @@ final class SummaryBuilder {
   }
 
   private static void busy(Map<String, Instant> started, Map<String, Long> busyMillis,
-      Map<String, PlanModel.Task> tasks, String taskId, Instant end) {
+      Map<String, String> domainOf, String taskId, Instant end) {
     Instant start = started.remove(taskId);
-    PlanModel.Task t = tasks.get(taskId);
-    if (start != null && t != null) {
-      busyMillis.merge(t.domain(), Math.max(0, Duration.between(start, end).toMillis()), Long::sum);
+    String domain = domainOf.get(taskId);
+    if (start != null && domain != null) {
+      busyMillis.merge(domain, Math.max(0, Duration.between(start, end).toMillis()), Long::sum);
     }
   }
 }

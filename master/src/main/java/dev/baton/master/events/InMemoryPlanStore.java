@@ -80,9 +80,10 @@ public final class InMemoryPlanStore implements PlanStore {
     if (entry == null) {
       return List.of();
     }
-    List<PlanEvent> events = entry.events;
-    int from = (int) Math.max(0, Math.min(afterSequence, events.size()));
-    return List.copyOf(events.subList(from, events.size()));
+    AppendOnlyLog<PlanEvent> events = entry.events;
+    int size = events.size();
+    int from = (int) Math.max(0, Math.min(afterSequence, size));
+    return events.copy(from, size);
   }
 
   @Override
@@ -124,7 +125,7 @@ public final class InMemoryPlanStore implements PlanStore {
 
   private static final class PlanLog {
     /** Appended under the log's lock; iterated and copied without it. */
-    final List<PlanEvent> events = new CopyOnWriteArrayList<>();
+    final AppendOnlyLog<PlanEvent> events = new AppendOnlyLog<>();
     final List<Sub> subscribers = new CopyOnWriteArrayList<>();
     PlanStatus status;
   }
@@ -156,7 +157,7 @@ public final class InMemoryPlanStore implements PlanStore {
         }
         try {
           again.set(false);
-          List<PlanEvent> events = planLog.events;
+          AppendOnlyLog<PlanEvent> events = planLog.events;
           while (!closed && cursor.get() < events.size()) {
             PlanEvent e = events.get((int) cursor.get());
             cursor.incrementAndGet();

@@ -130,6 +130,12 @@ public final class PlanReducer {
           checkpoint(b, e.getCheckpointCommitted().getCheckpointId(), CheckpointStatus.CHECKPOINT_STATUS_COMMITTED);
       case CHECKPOINT_ROLLED_BACK -> rollBack(b, e.getCheckpointRolledBack().getCheckpointId());
       case RECOVERY_PERFORMED -> b.addRecoveries(e.getRecoveryPerformed().getResult());
+      case TASK_ADDED -> {
+        String id = e.getTaskAdded().getTask().getId();
+        if (b.getTasksList().stream().noneMatch(ts -> ts.getId().equals(id))) {
+          b.addTasks(e.getTaskAdded().getTask());
+        }
+      }
       case PLAN_FINISHED -> {
         var f = e.getPlanFinished();
         b.setState(f.getState()).setReason(f.getReason()).setSummary(f.getSummary()).setFinishedAt(t);

@@ -10,7 +10,7 @@ import java.util.Locale;
  * same validator, so a plan means the same whether it came from a file or over gRPC.
  *
  * <p>Untrusted input is bounded before it is parsed: at most {@link #MAX_PLAN_BYTES} bytes, nesting
- * and aliases limited (see {@code YamlTreeReader}), at most 2000 tasks. Stateless and thread-safe;
+ * and aliases limited (see {@code YamlTreeReader}), at most 100,000 tasks. Stateless and thread-safe;
  * the methods are static, the constructor is there for callers that prefer an instance.
  */
 public final class PlanCompiler {

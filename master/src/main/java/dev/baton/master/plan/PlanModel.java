@@ -72,9 +72,40 @@ public final class PlanModel {
   /** Retries after the first attempt, and the first backoff (doubling, capped). */
   public record RetryPolicy(int maxRetries, Duration backoff, Duration maxBackoff) {}
 
-  /** Testing aids for the sim droid. */
-  public record Simulation(int failFirstAttempts, boolean hang, Map<String, String> documents) {
-    public static final Simulation NONE = new Simulation(0, false, Map.of());
+  /**
+   * Testing aids for the sim droid; {@code remediation} holds corrected content of some of
+   * {@code documents}, written by a sync point's remediation task when this task's document must change.
+   */
+  public record Simulation(
+      int failFirstAttempts, boolean hang, Map<String, String> documents, Map<String, String> remediation) {
+    public static final Simulation NONE = new Simulation(0, false, Map.of(), Map.of());
+
+    public Simulation(int failFirstAttempts, boolean hang, Map<String, String> documents) {
+      this(failFirstAttempts, hang, documents, Map.of());
+    }
+  }
+
+  /** Who changes when a check finds conflicts at a sync point. */
+  public enum MediationPolicy implements PlanWord {
+    /** The provider's document is authoritative: the consumer (or the needing side) changes. */
+    PROVIDER_WINS,
+    /** The consumer's document is authoritative: the provider changes. */
+    CONSUMER_WINS,
+    /** No automatic remediation: the parties are notified and the point is unresolved. */
+    ASK
+  }
+
+  /**
+   * A sync point's mediation: the policy per check (absent: provider wins) and how many
+   * remediation rounds are tried before the plan's failure handling applies.
+   */
+  public record Mediation(Map<Check, MediationPolicy> policies, int maxRounds) {
+    public static final int DEFAULT_MAX_ROUNDS = 2;
+    public static final Mediation DEFAULT = new Mediation(Map.of(), DEFAULT_MAX_ROUNDS);
+
+    public MediationPolicy policy(Check check) {
+      return policies.getOrDefault(check, MediationPolicy.PROVIDER_WINS);
+    }
   }
 
   /** Why a task went to its domain: named by the plan, or the matched expertise and score. */
@@ -110,7 +141,14 @@ public final class PlanModel {
       List<String> before,
       SyncMode mode,
       List<Check> checks,
-      Duration timeout) {}
+      Duration timeout,
+      Mediation mediation) {
+
+    public SyncPoint(String name, List<String> participants, List<String> after, List<String> before,
+        SyncMode mode, List<Check> checks, Duration timeout) {
+      this(name, participants, after, before, mode, checks, timeout, Mediation.DEFAULT);
+    }
+  }
 
   /** The seed's DomainAnalysis: share of the plan's text in each domain, 0..1. */
   public record DomainAnalysis(

@@ -62,6 +62,10 @@ public final class PlanProtos {
           .setMode(p.mode().word())
           .setTimeout(Durations.format(p.timeout()));
       p.checks().forEach(c -> b.addChecks(c.word()));
+      p.mediation().policies().forEach((c, m) -> b.putMediation(c.word(), m.word()));
+      if (p.mediation().maxRounds() != PlanModel.Mediation.DEFAULT_MAX_ROUNDS) {
+        b.setMaxRounds(p.mediation().maxRounds());
+      }
       spec.addSyncPoints(b);
     }
     return Plan.newBuilder()
@@ -90,7 +94,8 @@ public final class PlanProtos {
       b.setSimulate(TaskSimulationSpec.newBuilder()
           .setFailFirstAttempts(t.simulation().failFirstAttempts())
           .setHang(t.simulation().hang())
-          .putAllDocuments(t.simulation().documents()));
+          .putAllDocuments(t.simulation().documents())
+          .putAllRemediation(t.simulation().remediation()));
     }
     return b.build();
   }

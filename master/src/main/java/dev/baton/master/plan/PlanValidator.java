@@ -29,7 +29,8 @@ import java.util.stream.Collectors;
 final class PlanValidator {
   static final String API_VERSION = "baton.dev/v1";
   static final String KIND = "Plan";
-  static final int MAX_TASKS = 2000;
+  /** Bounds the work one submission can ask of the scheduler (issue 5 measures 100,000-task plans). */
+  static final int MAX_TASKS = 100_000;
   static final int MAX_RETRIES = 10;
 
   static final PlanModel.Strategy DEFAULT_STRATEGY = PlanModel.Strategy.PARALLEL;
@@ -197,8 +198,15 @@ final class PlanValidator {
     if (failFirst < 0) {
       throw places.fail(path + ".simulate.failFirstAttempts", failFirst + " (expected: >= 0)");
     }
+    for (String name : new java.util.TreeSet<>(t.getSimulate().getRemediationMap().keySet())) {
+      if (!t.getSimulate().getDocumentsMap().containsKey(name)) {
+        throw places.fail(path + ".simulate.remediation." + name, "'" + name
+            + "' is not among simulate.documents (expected: corrected content of a document this task produces)");
+      }
+    }
     PlanModel.Simulation simulation = t.hasSimulate()
-        ? new PlanModel.Simulation(failFirst, t.getSimulate().getHang(), Map.copyOf(t.getSimulate().getDocumentsMap()))
+        ? new PlanModel.Simulation(failFirst, t.getSimulate().getHang(), Map.copyOf(t.getSimulate().getDocumentsMap()),
+            Map.copyOf(t.getSimulate().getRemediationMap()))
         : PlanModel.Simulation.NONE;
     List<String> requirements = List.copyOf(t.getRequirementsList());
     PlanModel.Routing routing = t.getOrchestrator().isEmpty()
@@ -259,9 +267,25 @@ final class PlanValidator {
       Duration timeout = p.getTimeout().isEmpty() ? DEFAULT_SYNC_TIMEOUT : duration(path + ".timeout", p.getTimeout());
       points.add(new PlanModel.SyncPoint(
           p.getName(), List.copyOf(p.getParticipantsList()), List.copyOf(p.getAfterList()),
-          List.copyOf(p.getBeforeList()), mode, List.copyOf(checks), timeout));
+          List.copyOf(p.getBeforeList()), mode, List.copyOf(checks), timeout, mediation(path, p)));
     }
     return List.copyOf(points);
+  }
+
+  /** {@code mediation: {api_contract: provider_wins, ...}} and {@code maxRounds: 2}. */
+  private PlanModel.Mediation mediation(String path, SyncPointSpec p) {
+    java.util.EnumMap<PlanModel.Check, PlanModel.MediationPolicy> policies = new java.util.EnumMap<>(PlanModel.Check.class);
+    for (Map.Entry<String, String> e : new java.util.TreeMap<>(p.getMediationMap()).entrySet()) {
+      PlanModel.Check check = word(path + ".mediation", e.getKey(), PlanModel.Check.values(), null, "check");
+      policies.put(check, word(path + ".mediation." + e.getKey(), e.getValue(), PlanModel.MediationPolicy.values(),
+          null, "mediation policy"));
+    }
+    if (p.getMaxRounds() < 0 || p.getMaxRounds() > 10) {
+      throw places.fail(path + ".maxRounds", p.getMaxRounds() + " (expected: 0..10; 0 means the default, "
+          + PlanModel.Mediation.DEFAULT_MAX_ROUNDS + ")");
+    }
+    int rounds = p.getMaxRounds() == 0 ? PlanModel.Mediation.DEFAULT_MAX_ROUNDS : p.getMaxRounds();
+    return new PlanModel.Mediation(Map.copyOf(policies), rounds);
   }
 
   private void knownTasks(String path, List<String> named, Set<String> ids, List<String> idList) {

@@ -140,6 +140,20 @@ public final class ConsulRegistry implements Registry {
   }
 
   @Override
+  public Optional<String> offlineReason(String instanceId) {
+    if (marked.containsKey(instanceId)) {
+      return Optional.of(marked.get(instanceId));
+    }
+    boolean passingInConsul = passing.values().stream().flatMap(List::stream).anyMatch(s -> s.id().equals(instanceId));
+    if (!passingInConsul) {
+      return streams.instance(instanceId).isPresent()
+          ? Optional.of("Consul health check not passing (or service deregistered)")
+          : Optional.empty();
+    }
+    return streams.offlineReason(instanceId);
+  }
+
+  @Override
   public Optional<CoordinateSink> sink(String instanceId) {
     return streams.sink(instanceId);
   }

@@ -137,6 +137,12 @@ public final class EmbeddedRegistry implements Registry {
     listeners.add(onChange);
   }
 
+  @Override
+  public Optional<String> offlineReason(String instanceId) {
+    Entry e = entries.get(instanceId);
+    return e == null ? Optional.empty() : Optional.ofNullable(e.offlineReason(clock.instant()));
+  }
+
   private void fire() {
     for (Runnable r : listeners) {
       r.run();
@@ -167,6 +173,17 @@ public final class EmbeddedRegistry implements Registry {
 
     String domain() {
       return descriptor.getSpecialization().getDomain();
+    }
+
+    synchronized String offlineReason(Instant now) {
+      Duration age = Duration.between(lastHeartbeat, now);
+      if (markedOffline != null) {
+        return markedOffline;
+      }
+      if (offline) {
+        return "coordinate stream lost";
+      }
+      return age.compareTo(heartbeatTimeout) > 0 ? "heartbeats missed for " + age.toMillis() + " ms" : null;
     }
 
     synchronized Instance snapshot(Instant now) {

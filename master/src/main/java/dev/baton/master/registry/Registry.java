@@ -50,4 +50,12 @@ public interface Registry {
    * breaker keeps the instance out of rotation either way.
    */
   default void markOffline(String instanceId, String reason) {}
+
+  /**
+   * Why an instance is offline now, in words for events and logs ("coordinate stream lost",
+   * "heartbeats missed for 5200 ms", "Consul health check not passing"); empty while it is not.
+   */
+  default Optional<String> offlineReason(String instanceId) {
+    return Optional.empty();
+  }
 }

@@ -79,6 +79,11 @@ public final class BreakerAwareRegistry implements Registry {
   }
 
   @Override
+  public Optional<String> offlineReason(String instanceId) {
+    return delegate.offlineReason(instanceId);
+  }
+
+  @Override
   public void addListener(Runnable onChange) {
     delegate.addListener(onChange);
   }

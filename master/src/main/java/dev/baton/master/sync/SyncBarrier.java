@@ -69,6 +69,23 @@ public final class SyncBarrier {
     return List.copyOf(arrived.values());
   }
 
+  /** The seed's SyncResult with the given conflicts (already detected), timed from the point's reaching. */
+  public SyncResult.Builder result(List<dev.baton.v1.CrossOrchestratorConflict> conflicts, long nowNanos) {
+    return SyncResult.newBuilder()
+        .setSyncPoint(point.name())
+        .setParticipants(expected.size())
+        .addAllSharedState(states())
+        .setDurationMs(Math.max(0, (nowNanos - reachedAtNanos) / 1_000_000))
+        .addAllConflicts(conflicts)
+        .setMode(point.mode().word())
+        .addAllMissing(missing());
+  }
+
+  /** Instance ids that arrived, in arrival order. */
+  public List<String> arrivedIds() {
+    return List.copyOf(arrived.keySet());
+  }
+
   /** The seed's SyncResult with the conflicts the detector found. */
   public SyncResult result(ConflictDetector detector, List<String> missing, long nowNanos) {
     List<SharedState> states = states();

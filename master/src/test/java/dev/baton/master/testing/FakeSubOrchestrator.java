@@ -74,6 +74,8 @@ public final class FakeSubOrchestrator implements AutoCloseable {
   public final List<CoordinateResponse> frames = new CopyOnWriteArrayList<>();
   public final List<String> cancelled = new CopyOnWriteArrayList<>();
   private volatile boolean answerSync = true;
+  /** The SharedDocument kind of every document this fake publishes at a sync point. */
+  private volatile String documentKind = "api_contract";
   private int outstanding;
   private int maxOutstanding;
   private volatile StreamObserver<CoordinateRequest> up;
@@ -146,6 +148,15 @@ public final class FakeSubOrchestrator implements AutoCloseable {
 
   public String id() {
     return id;
+  }
+
+  /**
+   * Publishes its sync documents as {@code kind} (default {@code api_contract}), e.g. a backend's
+   * {@code api_implementation}, so that the master's real detectors compare them.
+   */
+  public FakeSubOrchestrator documentKind(String kind) {
+    documentKind = kind;
+    return this;
   }
 
   /** Stops heartbeats, answers and progress, like a SIGSTOPped process; the connections stay open. */
@@ -248,7 +259,7 @@ public final class FakeSubOrchestrator implements AutoCloseable {
 
   private void arrive(SyncNotify n) {
     SharedState.Builder s = SharedState.newBuilder().setDomain(domain).setInstanceId(id);
-    syncDocuments.forEach((name, content) -> s.addDocuments(SharedDocument.newBuilder().setKind("api_contract")
+    syncDocuments.forEach((name, content) -> s.addDocuments(SharedDocument.newBuilder().setKind(documentKind)
         .setName(name).setContent(content)));
     send(CoordinateRequest.newBuilder().setSyncArrival(SyncArrival.newBuilder().setPlanId(n.getPlanId())
         .setSyncPoint(n.getSyncPoint()).setState(s)).build());

@@ -72,6 +72,12 @@ public final class Plans {
     return this;
   }
 
+  /** A sync point built by the test, e.g. with its own checks and mediation. */
+  public Plans sync(PlanModel.SyncPoint point) {
+    syncPoints.add(point);
+    return this;
+  }
+
   public PlanModel.Plan build() {
     Map<String, List<String>> prereq = new HashMap<>();
     for (PlanModel.Task t : tasks) {

@@ -1,5 +1,8 @@
 package dev.baton.runtime.coordination;
 
+import dev.baton.runtime.server.BatonException;
+import dev.baton.runtime.server.Keepalive;
+import dev.baton.v1.Ack;
 import dev.baton.v1.CoordinateRequest;
 import dev.baton.v1.CoordinateResponse;
 import dev.baton.v1.CoordinationGrpc;
@@ -10,11 +13,12 @@ import dev.baton.v1.Register;
 import dev.baton.v1.Registered;
 import dev.baton.v1.SharedState;
 import dev.baton.v1.SubOrchestratorDescriptor;
+import dev.baton.v1.Subscribe;
 import dev.baton.v1.SyncArrival;
 import dev.baton.v1.SyncNotify;
 import dev.baton.v1.SyncRelease;
-import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -22,10 +26,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -35,18 +43,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one Coordinate stream open to the master: Register first, then a Heartbeat with the load
- * every interval; answers SyncNotify with a SyncArrival carrying this instance's shared state;
- * records SyncRelease and cross-orchestrator messages.
+ * Keeps one Coordinate session open to the master (docs/coordination-protocol.md): Register first,
+ * then a Heartbeat with the load every interval; answers SyncNotify with a SyncArrival carrying this
+ * instance's shared state; passes SyncRelease, Peers and cross-orchestrator messages on.
  *
- * <p>The stream is meant to live as long as the process, so it has no deadline; HTTP/2 keepalive
- * detects a dead master instead. When the stream breaks, or the master is not up yet (orchestrators
- * may start first), the client dials again after a capped exponential backoff with jitter, reset
- * once the master answers Registered. The master's address is asked of a supplier before each dial
- * (with Consul it is the current passing {@code baton-master}), so a master that moved is found on
- * the next reconnect; a supplier with no answer counts as a failed dial. All frames of a stream go through one synchronized send, since
- * a gRPC stream observer is not thread-safe; a heartbeat is skipped rather than buffered when the
- * transport is not ready, as the next one supersedes it.
+ * <p>Every frame but Register, Heartbeat and Ack carries a sequence number and stays in a bounded
+ * {@link Outbox} until the master acknowledges it; frames from the master are taken once and in order
+ * ({@link InboundSequence}). When the stream breaks, or the master is not up yet, the client dials
+ * again after a capped exponential backoff with jitter and asks to resume its session: the master
+ * answers with the last sequence it received and both sides re-send exactly what the other lacks.
+ * The master's address is asked of a supplier before each dial (with Consul it is the current
+ * passing {@code baton-master}). HTTP/2 keepalive ({@link Keepalive}) detects a dead master within
+ * seconds on an idle stream; heartbeats are skipped rather than buffered when the transport is not
+ * ready, as the next one supersedes them.
  */
 public final class CoordinationClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CoordinationClient.class);
@@ -59,6 +68,12 @@ public final class CoordinationClient implements AutoCloseable {
 
     /** This instance's shared state for the notified sync point. */
     SharedState sharedState(SyncNotify notify);
+
+    /** A cross-orchestrator message relayed by the master (delivered once, in order). */
+    default void onMessage(CrossOrchestratorMessage message) {}
+
+    /** The live peers and their addresses changed. */
+    default void onPeers(Map<String, String> peerAddresses) {}
   }
 
   /**
@@ -67,11 +82,16 @@ public final class CoordinationClient implements AutoCloseable {
    * @param heartbeatInterval used until the master's Registered names its own
    * @param initialBackoff first reconnect delay (before jitter)
    * @param maxBackoff cap of the reconnect delay
+   * @param bufferCapacity most frames kept unacknowledged (default {@value #DEFAULT_BUFFER_CAPACITY})
+   * @param sendTimeout how long {@link #send} waits for room in a full buffer before failing
    */
   public record Settings(
-      Supplier<String> masterAddress, String instanceId, Duration heartbeatInterval, Duration initialBackoff, Duration maxBackoff) {
+      Supplier<String> masterAddress, String instanceId, Duration heartbeatInterval, Duration initialBackoff,
+      Duration maxBackoff, int bufferCapacity, Duration sendTimeout) {
     public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(200);
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
+    public static final int DEFAULT_BUFFER_CAPACITY = 1024;
+    public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(5);
 
     public Settings {
       Objects.requireNonNull(masterAddress, "masterAddress");
@@ -80,6 +100,18 @@ public final class CoordinationClient implements AutoCloseable {
         throw new IllegalArgumentException("heartbeatInterval: " + heartbeatInterval + " (expected: > 0)");
       }
       new Backoff(initialBackoff, maxBackoff, new Random(0));
+      if (bufferCapacity < 1) {
+        throw new IllegalArgumentException("bufferCapacity: " + bufferCapacity + " (expected: >= 1)");
+      }
+      if (sendTimeout.isNegative()) {
+        throw new IllegalArgumentException("sendTimeout: " + sendTimeout + " (expected: >= 0)");
+      }
+    }
+
+    public Settings(
+        Supplier<String> masterAddress, String instanceId, Duration heartbeatInterval, Duration initialBackoff, Duration maxBackoff) {
+      this(masterAddress, instanceId, heartbeatInterval, initialBackoff, maxBackoff, DEFAULT_BUFFER_CAPACITY,
+          DEFAULT_SEND_TIMEOUT);
     }
 
     /** A master at a fixed address. */
@@ -101,6 +133,10 @@ public final class CoordinationClient implements AutoCloseable {
     public static Settings of(Supplier<String> masterAddress, String instanceId, Duration heartbeatInterval) {
       return new Settings(masterAddress, instanceId, heartbeatInterval, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF);
     }
+
+    public Settings withBuffer(int capacity, Duration timeout) {
+      return new Settings(masterAddress, instanceId, heartbeatInterval, initialBackoff, maxBackoff, capacity, timeout);
+    }
   }
 
   private final Settings settings;
@@ -108,6 +144,10 @@ public final class CoordinationClient implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
   private final Backoff backoff;
+  private final Outbox<CoordinateRequest> outbox;
+  private final InboundSequence inbound = new InboundSequence();
+  /** Held while a received frame is judged and handled, so frames are handled one at a time, in order. */
+  private final Object receiving = new Object();
 
   // Guarded by this.
   private ManagedChannel channel;
@@ -117,6 +157,9 @@ public final class CoordinationClient implements AutoCloseable {
   private boolean closed;
   private Registered registered;
   private int registrations;
+  private int resumptions;
+  private String sessionId = "";
+  private final Set<String> subscriptions = new LinkedHashSet<>();
   private final List<SyncRelease> releases = new ArrayList<>();
   private final List<CrossOrchestratorMessage> messages = new ArrayList<>();
 
@@ -127,11 +170,47 @@ public final class CoordinationClient implements AutoCloseable {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(), random);
+    this.outbox = new Outbox<>(settings.bufferCapacity(), true);
   }
 
   /** Dials the master; returns at once. */
   public void start() {
     connect();
+  }
+
+  /**
+   * Sends a cross-orchestrator message to the master (which handles or relays it), once and in order
+   * even across reconnections. Waits up to the send timeout while the buffer is full.
+   *
+   * @throws BatonException RESOURCE_EXHAUSTED when the buffer stayed full (the master is not reading)
+   */
+  public void send(CrossOrchestratorMessage message) {
+    offerBlocking(CoordinateRequest.newBuilder().setMessage(message).build(), "message '" + message.getPayload().getSubject() + "'");
+  }
+
+  /** Adds subjects this instance receives when a peer publishes them; kept across reconnections. */
+  public void subscribe(Collection<String> subjects) {
+    subjects.forEach(Subjects::validate);
+    synchronized (this) {
+      subscriptions.addAll(subjects);
+    }
+    offerBlocking(CoordinateRequest.newBuilder().setSubscribe(Subscribe.newBuilder().addAllSubjects(subjects)).build(),
+        "subscription " + subjects);
+  }
+
+  private void offerBlocking(CoordinateRequest frame, String what) {
+    boolean queued;
+    try {
+      queued = outbox.offer(frame, settings.sendTimeout());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw BatonException.unavailable("interrupted while sending " + what + " to the master");
+    }
+    if (!queued) {
+      throw new BatonException(Status.Code.RESOURCE_EXHAUSTED, "cannot send " + what + ": "
+          + outbox.capacity() + " frames to master " + describeMaster() + " are unacknowledged after "
+          + settings.sendTimeout().toMillis() + " ms (the master is not reading; retry later)");
+    }
   }
 
   /** True while a stream is open and the master has answered Registered on it. */
@@ -147,6 +226,20 @@ public final class CoordinationClient implements AutoCloseable {
   /** How many times the master has answered Registered (1 + the successful reconnections). */
   public synchronized int registrations() {
     return registrations;
+  }
+
+  /** How many of those registrations resumed the session rather than starting a new one. */
+  public synchronized int resumptions() {
+    return resumptions;
+  }
+
+  public synchronized String sessionId() {
+    return sessionId;
+  }
+
+  /** Frames held for the master now (unacknowledged or unwritten); never above the buffer capacity. */
+  public int buffered() {
+    return outbox.size();
   }
 
   public synchronized List<SyncRelease> releases() {
@@ -197,6 +290,7 @@ public final class CoordinationClient implements AutoCloseable {
   private void connect() {
     Stream stream;
     ManagedChannel dial;
+    String session;
     synchronized (this) {
       if (closed) {
         return;
@@ -204,6 +298,7 @@ public final class CoordinationClient implements AutoCloseable {
       stream = new Stream();
       current = stream;
       dial = channelToMaster();
+      session = sessionId;
     }
     if (dial == null) {
       streamEnded(stream, new IllegalStateException("no master address known yet"));
@@ -211,8 +306,9 @@ public final class CoordinationClient implements AutoCloseable {
     }
     try {
       CoordinationGrpc.newStub(dial).coordinate(stream);
-      stream.send(CoordinateRequest.newBuilder()
-          .setRegister(Register.newBuilder().setOrchestrator(handler.descriptor()))
+      stream.write(0, CoordinateRequest.newBuilder()
+          .setRegister(Register.newBuilder().setOrchestrator(handler.descriptor())
+              .setSessionId(session).setLastReceivedSeq(inbound.last()).setProtocol(1))
           .build());
       stream.scheduleHeartbeats(settings.heartbeatInterval());
     } catch (RuntimeException e) {
@@ -240,12 +336,7 @@ public final class CoordinationClient implements AutoCloseable {
       channel.shutdownNow();
     }
     target = address;
-    channel = NettyChannelBuilder.forTarget(address)
-        .usePlaintext()
-        .keepAliveTime(20, TimeUnit.SECONDS)
-        .keepAliveTimeout(10, TimeUnit.SECONDS)
-        .keepAliveWithoutCalls(true)
-        .build();
+    channel = Keepalive.client(NettyChannelBuilder.forTarget(address).usePlaintext()).build();
     return channel;
   }
 
@@ -260,6 +351,7 @@ public final class CoordinationClient implements AutoCloseable {
       failure = failures++;
       delay = backoff.delay(failure);
     }
+    outbox.detach(stream);
     // Only the first failure of a run is worth a person's attention; the redials after it are noise.
     String reason = error == null ? "completed by the master" : error.getMessage();
     if (failure == 0) {
@@ -277,6 +369,7 @@ public final class CoordinationClient implements AutoCloseable {
   }
 
   private void onRegistered(Stream stream, Registered answer) {
+    List<String> subjects;
     synchronized (this) {
       if (current != stream) {
         return;
@@ -285,24 +378,52 @@ public final class CoordinationClient implements AutoCloseable {
       registered = answer;
       registrations++;
       failures = 0;
+      boolean resumed = answer.getResumed() && answer.getSessionId().equals(sessionId);
+      if (resumed) {
+        resumptions++;
+      } else {
+        // A new session: the master kept nothing of the old one (it restarted, or dropped the
+        // session when its buffer overflowed), so the old session's frames are meaningless to it.
+        if (!sessionId.isEmpty() && outbox.size() > 0) {
+          log.warn("master {} started a new session; {} unacknowledged frame(s) of session {} are dropped",
+              answer.getMasterId(), outbox.size(), sessionId);
+        }
+        if (!sessionId.isEmpty()) {
+          // Before the first session nothing was written: what is queued already numbers from 1.
+          outbox.reset();
+        }
+        inbound.reset();
+        sessionId = answer.getSessionId();
+      }
+      subjects = resumed ? List.of() : List.copyOf(subscriptions);
     }
-    log.info("registered with master {} at {} ({} peer(s))",
+    log.info("{} with master {} at {} ({} peer(s))", answer.getResumed() ? "resumed session" : "registered",
         answer.getMasterId(), masterAddress(), answer.getPeersCount());
+    outbox.attach(stream, answer.getLastReceivedSeq(), null);
+    if (!subjects.isEmpty()) {
+      outbox.offer(CoordinateRequest.newBuilder().setSubscribe(Subscribe.newBuilder().addAllSubjects(subjects)).build());
+    }
+    handler.onPeers(answer.getPeerAddressesMap());
     if (answer.getHeartbeatIntervalMs() > 0) {
       stream.scheduleHeartbeats(Duration.ofMillis(answer.getHeartbeatIntervalMs()));
     }
   }
 
-  private void onSyncNotify(Stream stream, SyncNotify notify) {
+  private void onSyncNotify(SyncNotify notify) {
     SharedState state = handler.sharedState(notify);
     log.info("sync point '{}' of plan {} reached; arriving with {} document(s) and {} task(s)",
         notify.getSyncPoint(), notify.getPlanId(), state.getDocumentsCount(), state.getCompletedTasksCount());
-    stream.send(CoordinateRequest.newBuilder()
+    CoordinateRequest arrival = CoordinateRequest.newBuilder()
         .setSyncArrival(SyncArrival.newBuilder()
             .setPlanId(notify.getPlanId())
             .setSyncPoint(notify.getSyncPoint())
             .setState(state))
-        .build());
+        .build();
+    // On a gRPC thread: never block. A full buffer means the master has not read for a long time.
+    if (!outbox.offer(arrival)) {
+      log.warn("dropping the arrival at sync point '{}': {} frames to master {} are unacknowledged",
+          notify.getSyncPoint(), outbox.capacity(), describeMaster());
+    }
   }
 
   private synchronized void record(SyncRelease release) {
@@ -310,31 +431,64 @@ public final class CoordinationClient implements AutoCloseable {
     log.info("sync point '{}' of plan {} released", release.getSyncPoint(), release.getPlanId());
   }
 
-  private synchronized void record(CrossOrchestratorMessage message) {
-    messages.add(message);
-    log.info("{} message from {}: {}", message.getType(), message.getFromOrchestrator(), message.getPayload().getSubject());
+  private void record(CrossOrchestratorMessage message) {
+    synchronized (this) {
+      messages.add(message);
+    }
+    log.debug("{} message from {}: {}", message.getType(), message.getFromOrchestrator(), message.getPayload().getSubject());
+    handler.onMessage(message);
   }
 
   /** One attempt at the stream; a new one replaces it after it breaks. */
-  private final class Stream implements ClientResponseObserver<CoordinateRequest, CoordinateResponse> {
+  private final class Stream implements ClientResponseObserver<CoordinateRequest, CoordinateResponse>,
+      Outbox.Writer<CoordinateRequest> {
     private ClientCallStreamObserver<CoordinateRequest> requests;
     private ScheduledFuture<?> heartbeats;
     private boolean ended;
+    private boolean ackOwed;
     volatile boolean registered;
 
     @Override
     public void beforeStart(ClientCallStreamObserver<CoordinateRequest> requestStream) {
       this.requests = requestStream;
+      requestStream.setOnReadyHandler(this::onReady);
     }
 
-    synchronized void send(CoordinateRequest frame) {
-      if (ended) {
+    private void onReady() {
+      if (!registered) {
         return;
       }
-      try {
-        requests.onNext(frame);
-      } catch (RuntimeException e) {
-        log.debug("dropping a {} frame on a broken coordination stream", frame.getBodyCase(), e);
+      outbox.flush();
+      sendAckIfOwed();
+    }
+
+    @Override
+    public synchronized boolean isReady() {
+      return !ended && requests != null && requests.isReady();
+    }
+
+    /** Writes one frame stamped with its sequence number and our cumulative ack. */
+    @Override
+    public synchronized void write(long seq, CoordinateRequest frame) {
+      if (ended) {
+        throw new IllegalStateException("stream ended");
+      }
+      requests.onNext(frame.toBuilder().setSeq(seq).setAck(inbound.last()).build());
+      ackOwed = false;
+    }
+
+    private void sendAckIfOwed() {
+      synchronized (this) {
+        if (!ackOwed || ended || !requests.isReady()) {
+          return;
+        }
+      }
+      if (!outbox.hasUnwritten()) {
+        try {
+          write(0, CoordinateRequest.newBuilder().setAckOnly(Ack.getDefaultInstance()).build());
+        } catch (RuntimeException e) {
+          log.debug("cannot acknowledge on a broken coordination stream", e);
+        }
       }
     }
 
@@ -350,18 +504,20 @@ public final class CoordinationClient implements AutoCloseable {
     }
 
     private void heartbeat() {
-      synchronized (this) {
-        if (ended || !requests.isReady()) {
-          return;
-        }
+      if (!isReady()) {
+        return; // droppable: the next one supersedes it
       }
       Instant now = clock.instant();
-      send(CoordinateRequest.newBuilder()
-          .setHeartbeat(Heartbeat.newBuilder()
-              .setInstanceId(settings.instanceId())
-              .setLoad(handler.load())
-              .setTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano())))
-          .build());
+      try {
+        write(0, CoordinateRequest.newBuilder()
+            .setHeartbeat(Heartbeat.newBuilder()
+                .setInstanceId(settings.instanceId())
+                .setLoad(handler.load())
+                .setTime(Messages.timestamp(now)))
+            .build());
+      } catch (RuntimeException e) {
+        log.debug("dropping a heartbeat on a broken coordination stream", e);
+      }
     }
 
     /** Stops sending; {@code halfClose} politely completes our side (on close()). */
@@ -388,12 +544,43 @@ public final class CoordinationClient implements AutoCloseable {
 
     @Override
     public void onNext(CoordinateResponse response) {
+      if (response.getAck() > 0) {
+        outbox.acknowledge(response.getAck());
+      }
+      if (response.hasRegistered()) {
+        onRegistered(this, response.getRegistered());
+        return;
+      }
+      synchronized (receiving) {
+        switch (inbound.accept(response.getSeq())) {
+          case DUPLICATE -> {
+            log.debug("dropping duplicate frame {} from the master", response.getSeq());
+            return;
+          }
+          case GAP -> {
+            log.warn("frame {} from the master after {}: a frame is missing; reconnecting",
+                response.getSeq(), inbound.last());
+            onError(Status.DATA_LOSS.withDescription("sequence gap").asRuntimeException());
+            return;
+          }
+          case DELIVER -> handle(response);
+        }
+      }
+      if (response.getSeq() > 0) {
+        synchronized (this) {
+          ackOwed = true;
+        }
+        sendAckIfOwed();
+      }
+    }
+
+    private void handle(CoordinateResponse response) {
       switch (response.getBodyCase()) {
-        case REGISTERED -> onRegistered(this, response.getRegistered());
-        case SYNC_NOTIFY -> onSyncNotify(this, response.getSyncNotify());
+        case SYNC_NOTIFY -> onSyncNotify(response.getSyncNotify());
         case SYNC_RELEASE -> record(response.getSyncRelease());
         case MESSAGE -> record(response.getMessage());
-        default -> log.debug("ignoring an empty coordination frame");
+        case PEERS -> handler.onPeers(response.getPeers().getPeerAddressesMap());
+        default -> { }
       }
     }
 

@@ -64,24 +64,30 @@ final class ProtoMapper {
     };
   }
 
-  /** This instance's documents for a plan: every deliverable of its finished tasks, classified. */
+  /**
+   * This instance's documents for a plan: every deliverable of its finished tasks, classified. A
+   * document name produced again by a later task (a sync point's remediation) replaces the earlier
+   * one, so the next arrival carries the corrected document only.
+   */
   static SharedState sharedState(Specialisation specialisation, String instanceId, List<FinishedTask> tasks) {
     SharedState.Builder state =
         SharedState.newBuilder().setDomain(specialisation.domain()).setInstanceId(instanceId);
+    java.util.Map<String, SharedDocument> byName = new java.util.LinkedHashMap<>();
     for (FinishedTask task : tasks) {
       state.addCompletedTasks(task.taskId());
       for (Deliverable deliverable : task.deliverables()) {
         ProducedDocument document = new ProducedDocument(
             task.taskId(), deliverable.getName(), deliverable.getMediaType(), deliverable.getContent());
-        state.addDocuments(SharedDocument.newBuilder()
+        byName.remove(deliverable.getName());
+        byName.put(deliverable.getName(), SharedDocument.newBuilder()
             .setKind(specialisation.classify(document).wireName())
             .setName(deliverable.getName())
             .setMediaType(deliverable.getMediaType())
             .setContent(deliverable.getContent())
-            .setProducedByTask(task.taskId()));
+            .setProducedByTask(task.taskId()).build());
       }
     }
-    return state.build();
+    return state.addAllDocuments(byName.values()).build();
   }
 
   static DelegateResponse delegateResponse(Admission admission, String instanceId) {

@@ -1,6 +1,8 @@
 package dev.baton.runtime.orchestrator;
 
 import dev.baton.runtime.coordination.CoordinationClient;
+import dev.baton.runtime.coordination.Messenger;
+import dev.baton.runtime.coordination.PeerService;
 import dev.baton.runtime.droid.CommandDroidExecutor;
 import dev.baton.runtime.droid.SimDroidExecutor;
 import dev.baton.runtime.execution.DroidSelector;
@@ -10,17 +12,20 @@ import dev.baton.runtime.registry.DescriptorMeta;
 import dev.baton.runtime.registry.ServiceInstance;
 import dev.baton.runtime.registry.ServiceNames;
 import dev.baton.runtime.server.GrpcServer;
+import dev.baton.v1.CrossOrchestratorMessage;
 import dev.baton.v1.LoadMetrics;
 import dev.baton.v1.Registered;
 import dev.baton.v1.SharedState;
 import dev.baton.v1.SubOrchestratorDescriptor;
 import dev.baton.v1.SyncNotify;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +54,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final ExecutorService callbacks;
   private final ExecutionManager manager;
+  private final Messenger messenger;
   private volatile GrpcServer grpc;
   private volatile CoordinationClient coordination;
   private volatile ConsulMembership consul;
@@ -74,6 +80,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
             ExecutionManager.COMMAND,
             new CommandDroidExecutor(config.workspaceRoot(), config.defaultCommandTimeout(), scheduler)),
         callbacks);
+    this.messenger = new Messenger(instanceId, Clock.systemUTC(), scheduler, callbacks, Messenger.DEFAULT_DIRECT_DEADLINE);
   }
 
   /** Starts serving on {@code config.host():config.port()} and dials the master. */
@@ -81,7 +88,8 @@ public final class SubOrchestratorServer implements AutoCloseable {
     SubOrchestratorServer server = new SubOrchestratorServer(config, specialisation);
     try {
       server.grpc = GrpcServer.start(config.host(), config.port(), List.of(
-          new SubOrchestratorService(server.manager, server::descriptor, server.instanceId)));
+          new SubOrchestratorService(server.manager, server::descriptor, server.instanceId),
+          new PeerService(server.messenger)));
       CoordinationClient.Settings coordinationSettings;
       if (config.consul() != null) {
         server.consul = ConsulMembership.connect(config.consul(), server.scheduler, Clock.systemUTC(), new Random());
@@ -91,6 +99,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
         }
         coordinationSettings = CoordinationClient.Settings.of(
             server::masterFromConsul, server.instanceId, config.heartbeatInterval());
+        server.messenger.resolver(server::peerFromConsul);
       } else {
         coordinationSettings =
             CoordinationClient.Settings.of(config.masterAddress(), server.instanceId, config.heartbeatInterval());
@@ -101,6 +110,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
           server.scheduler,
           Clock.systemUTC(),
           new Random());
+      server.messenger.attach(server.coordination);
       server.coordination.start();
       if (server.consul != null) {
         String address = server.grpc.address();
@@ -161,6 +171,53 @@ public final class SubOrchestratorServer implements AutoCloseable {
     return java.util.Optional.ofNullable(consul);
   }
 
+  /**
+   * Sends a cross-orchestrator message: directly to a peer whose address is known, else through the
+   * master (which also fans a message with no recipient out to the subscribers of its subject).
+   * Completes when the message was delivered to the peer or queued for the master.
+   */
+  public CompletableFuture<Void> send(CrossOrchestratorMessage message) {
+    return messenger.send(message);
+  }
+
+  /**
+   * Sends a message that requires a response; completes with the response (same correlation id), or
+   * fails with DEADLINE_EXCEEDED naming the peer and the subject after {@code timeout}.
+   */
+  public CompletableFuture<CrossOrchestratorMessage> request(CrossOrchestratorMessage message, Duration timeout) {
+    return messenger.request(message, timeout);
+  }
+
+  /**
+   * Receives the messages whose subject matches {@code subject} (exact, a prefix ending in *, or *),
+   * whether addressed to this instance or published by a peer; the listener's return value answers a
+   * request. Runs on this orchestrator's callback thread.
+   */
+  public void subscribe(String subject, Messenger.Listener listener) {
+    messenger.subscribe(subject, listener);
+  }
+
+  /** Its messaging (direct and relayed counts), for tests and benchmarks. */
+  public Messenger messenger() {
+    return messenger;
+  }
+
+  /** A passing peer's address in Consul, null when Consul does not know it. */
+  private String peerFromConsul(String peerId) {
+    ConsulMembership m = consul;
+    if (m == null) {
+      return null;
+    }
+    for (String domain : ServiceNames.DOMAINS) {
+      for (ServiceInstance peer : m.passing(ServiceNames.forDomain(domain))) {
+        if (peer.id().equals(peerId)) {
+          return peer.address();
+        }
+      }
+    }
+    return null;
+  }
+
   /** The first passing baton-master in Consul (by id), null while there is none. */
   private String masterFromConsul() {
     ConsulMembership m = consul;
@@ -204,6 +261,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
     if (coordination != null) {
       coordination.close();
     }
+    messenger.close();
     if (grpc != null) {
       grpc.close();
     }
@@ -244,6 +302,16 @@ public final class SubOrchestratorServer implements AutoCloseable {
     @Override
     public SharedState sharedState(SyncNotify notify) {
       return ProtoMapper.sharedState(specialisation, instanceId, manager.finishedTasks(notify.getPlanId()));
+    }
+
+    @Override
+    public void onMessage(CrossOrchestratorMessage message) {
+      messenger.receive(message);
+    }
+
+    @Override
+    public void onPeers(Map<String, String> peerAddresses) {
+      messenger.updatePeers(peerAddresses);
     }
   }
 }

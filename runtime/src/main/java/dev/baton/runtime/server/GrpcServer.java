@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@link StatusMapping} interceptor, plus {@code grpc.health.v1} and server reflection so that
  * {@code grpcurl} works against any orchestrator.
  *
- * <p>Keepalive is permissive on the server side because orchestrators hold one Coordinate stream
- * open for hours and ping it to detect dead peers.
+ * <p>Keepalive ({@link Keepalive}) is permissive on the server side because orchestrators hold one
+ * Coordinate stream open for hours and ping it to detect dead peers; the server pings idle clients too.
  */
 public final class GrpcServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GrpcServer.class);
@@ -44,9 +44,7 @@ public final class GrpcServer implements AutoCloseable {
   public static GrpcServer start(String host, int port, List<BindableService> services) {
     HealthStatusManager health = new HealthStatusManager();
     NettyServerBuilder builder =
-        NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-            .permitKeepAliveTime(10, TimeUnit.SECONDS)
-            .permitKeepAliveWithoutCalls(true)
+        Keepalive.server(NettyServerBuilder.forAddress(new InetSocketAddress(host, port)))
             .maxInboundMessageSize(8 * 1024 * 1024);
     List<String> names = new ArrayList<>();
     for (BindableService service : services) {

@@ -1,0 +1,96 @@
+package dev.baton.bench.suite;
+
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Runs the issue-5 figures side by side in one JVM and prints them as markdown:
+ * {@code java -cp bench/target/benchmarks.jar dev.baton.bench.suite.BenchSuite [--quick] [--only 1,2,3,4,5]}.
+ * {@code --quick} runs every figure small (the test command runs it to prove the harness; no
+ * thresholds). Full figures take several minutes on 2 cores.
+ */
+public final class BenchSuite {
+  private BenchSuite() {}
+
+  /** The options: quick mode and which figures (1..5) to run. */
+  public record Options(boolean quick, Set<Integer> only, List<Integer> costSizes, List<Integer> qualitySizes,
+      int throughputTasks) {
+    static Options parse(String... args) {
+      boolean quick = false;
+      Set<Integer> only = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5));
+      List<Integer> cost = null;
+      List<Integer> quality = null;
+      Integer throughput = null;
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--quick" -> quick = true;
+          case "--only" -> only = new LinkedHashSet<>(ints(value(args, ++i, "--only")));
+          case "--cost-sizes" -> cost = ints(value(args, ++i, "--cost-sizes"));
+          case "--quality-sizes" -> quality = ints(value(args, ++i, "--quality-sizes"));
+          case "--throughput-tasks" -> throughput = Integer.parseInt(value(args, ++i, "--throughput-tasks"));
+          default -> throw new IllegalArgumentException("unknown option '" + args[i]
+              + "' (expected: --quick, --only 1,2,..., --cost-sizes N,..., --quality-sizes N,..., --throughput-tasks N)");
+        }
+      }
+      return new Options(quick, only,
+          cost != null ? cost : quick ? List.of(200) : List.of(1_000, 10_000, 100_000),
+          quality != null ? quality : quick ? List.of(100) : List.of(100, 1_000, 10_000),
+          throughput != null ? throughput : quick ? 200 : 20_000);
+    }
+
+    private static String value(String[] args, int i, String option) {
+      if (i >= args.length) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      return args[i];
+    }
+
+    private static List<Integer> ints(String csv) {
+      return Arrays.stream(csv.split(",")).map(String::trim).map(Integer::parseInt).toList();
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    run(Options.parse(args), System.out);
+    System.exit(0);
+  }
+
+  /** Runs the chosen figures and returns the report; a figure that fails aborts the run. */
+  public static String run(Options o) throws Exception {
+    return run(o, null);
+  }
+
+  /** As {@link #run(Options)}, printing each figure to {@code echo} as soon as it is measured. */
+  static String run(Options o, java.io.PrintStream echo) throws Exception {
+    Report report = new Report(echo);
+    report.line("Baton benchmark suite" + (o.quick() ? " (--quick: harness check, not figures)" : "") + ", "
+        + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME) + ", "
+        + Runtime.getRuntime().availableProcessors() + " processors, Java " + System.getProperty("java.version")
+        + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
+    if (o.only().contains(1)) {
+      DelegationBench.run(report, o.quick());
+    }
+    if (o.only().contains(2)) {
+      ThroughputBench.run(report, o.quick(), o.throughputTasks());
+    }
+    if (o.only().contains(3)) {
+      QualityBench.run(report, o.quick(), o.qualitySizes(), o.quick() ? 0.3 : 3);
+    }
+    if (o.only().contains(4)) {
+      SchedulerCostBench.run(report, o.costSizes());
+    }
+    if (o.only().contains(5)) {
+      BarrierBench.run(report, o.quick());
+    }
+    return report.toString();
+  }
+
+  /** For the quick test: the options of {@code --quick}. */
+  public static Options quick() {
+    return Options.parse("--quick");
+  }
+}
