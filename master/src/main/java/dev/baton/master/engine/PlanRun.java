@@ -313,8 +313,11 @@ final class PlanRun {
         unsuccessful++;
       }
     }
-    if (unsuccessful == 0) {
+    String unresolved = unresolvedConflicts(st);
+    if (unsuccessful == 0 && unresolved.isEmpty()) {
       finish(PlanState.PLAN_STATE_SUCCEEDED, "");
+    } else if (unsuccessful == 0 && failure == null) {
+      finish(PlanState.PLAN_STATE_DEGRADED, unresolved);
     } else if (failure == null && recovery.degraded()) {
       finish(PlanState.PLAN_STATE_DEGRADED, recovery.degradedReason(st));
     } else {
@@ -351,6 +354,22 @@ final class PlanRun {
       }
     }
     finish(state, reason);
+  }
+
+  /**
+   * Conflicts a tight or loose point let through unresolved (graceful degradation after its
+   * mediation rounds): the plan finished, but not with the guarantees its sync points stand for.
+   * An eventual point never mediates, so what it reports is a notification, not a degradation.
+   */
+  private static String unresolvedConflicts(PlanStatus st) {
+    List<String> parts = new ArrayList<>();
+    for (var sp : st.getSyncPointsList()) {
+      if (sp.getResult().getUnresolvedCount() > 0 && !sp.getResult().getMode().equals("eventual")) {
+        parts.add("sync point '" + sp.getName() + "' released with " + sp.getResult().getUnresolvedCount()
+            + " unresolved conflict(s), first: " + sp.getResult().getUnresolved(0).getLocation());
+      }
+    }
+    return String.join("; ", parts);
   }
 
   private void finish(PlanState state, String reason) {
