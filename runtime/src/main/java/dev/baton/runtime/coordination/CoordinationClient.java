@@ -1,5 +1,6 @@
 package dev.baton.runtime.coordination;
 
+import dev.baton.runtime.backoff.Backoff;
 import dev.baton.runtime.server.BatonException;
 import dev.baton.runtime.server.Keepalive;
 import dev.baton.v1.Ack;

@@ -1,5 +1,6 @@
 package dev.baton.runtime.registry;
 
+import dev.baton.runtime.backoff.Backoff;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class ConsulRegistrar implements AutoCloseable {
   private final ServiceRegistration registration;
   private final BooleanSupplier alive;
   private final ScheduledExecutorService scheduler;
-  private final RetryBackoff backoff;
+  private final Backoff backoff;
   private final FailureStreak streak;
 
   // Guarded by this.
@@ -66,7 +67,7 @@ public final class ConsulRegistrar implements AutoCloseable {
     this.registration = Objects.requireNonNull(registration, "registration");
     this.alive = Objects.requireNonNull(alive, "alive");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-    this.backoff = new RetryBackoff(settings.initialBackoff(), settings.maxBackoff(), random);
+    this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(), random);
     this.streak = new FailureStreak(log, "consul registration of " + registration.id()
         + " (" + registration.service() + ") at agent " + settings.address());
   }

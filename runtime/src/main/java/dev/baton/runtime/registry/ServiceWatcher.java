@@ -1,5 +1,6 @@
 package dev.baton.runtime.registry;
 
+import dev.baton.runtime.backoff.Backoff;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,7 +71,7 @@ public final class ServiceWatcher implements AutoCloseable {
   private final String service;
   private final Listener listener;
   private final Clock clock;
-  private final RetryBackoff backoff;
+  private final Backoff backoff;
   private final FailureStreak streak;
   private final Thread thread;
   private final Object wakeup = new Object();
@@ -94,7 +95,7 @@ public final class ServiceWatcher implements AutoCloseable {
     this.service = Objects.requireNonNull(service, "service");
     this.listener = Objects.requireNonNull(listener, "listener");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.backoff = new RetryBackoff(settings.initialBackoff(), settings.maxBackoff(), random);
+    this.backoff = new Backoff(settings.initialBackoff(), settings.maxBackoff(), random);
     this.streak = new FailureStreak(log, "consul watch of " + service + " at agent " + settings.address());
     this.thread = new Thread(this::run, "consul-watch-" + service);
     this.thread.setDaemon(true);

@@ -1,4 +1,4 @@
-package dev.baton.runtime.coordination;
+package dev.baton.runtime.backoff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

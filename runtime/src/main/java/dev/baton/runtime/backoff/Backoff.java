@@ -1,4 +1,4 @@
-package dev.baton.runtime.coordination;
+package dev.baton.runtime.backoff;
 
 import java.time.Duration;
 import java.util.Random;
@@ -6,14 +6,15 @@ import java.util.Random;
 /**
  * Capped exponential backoff with "equal jitter": the n-th retry waits between half and all of
  * {@code min(max, initial * 2^n)}, so a restarted master is not hit by every orchestrator at once
- * and a fast retry is never lost entirely. Randomness is injected.
+ * and a fast retry is never lost entirely. Randomness is injected. Shared by the coordination
+ * stream's reconnects and the Consul registration and watches.
  */
-final class Backoff {
+public final class Backoff {
   private final Duration initial;
   private final Duration max;
   private final Random random;
 
-  Backoff(Duration initial, Duration max, Random random) {
+  public Backoff(Duration initial, Duration max, Random random) {
     if (initial.isNegative() || initial.isZero()) {
       throw new IllegalArgumentException("initialBackoff: " + initial + " (expected: > 0)");
     }
@@ -26,7 +27,7 @@ final class Backoff {
   }
 
   /** Delay before retry number {@code attempt} (0 for the first retry). */
-  Duration delay(int attempt) {
+  public Duration delay(int attempt) {
     long cap = max.toMillis();
     long base = initial.toMillis();
     for (int i = 0; i < attempt && base < cap; i++) {

@@ -1,0 +1,2 @@
+/** Capped exponential backoff with jitter, for every retry loop of the runtime. */
+package dev.baton.runtime.backoff;
