@@ -158,6 +158,12 @@ public final class CoordinationService extends CoordinationGrpc.CoordinationImpl
     return b.build();
   }
 
+  /** Whether the instance's session has subscribed to {@code subject} (tests wait on it). */
+  boolean subscribes(String instanceId, String subject) {
+    CoordinateSession s = sessions.get(instanceId);
+    return s != null && s.subscribed(subject);
+  }
+
   /** Delivers {@code m}; {@code from} is the sender's session, null when the master sends. */
   private void route(CrossOrchestratorMessage m, CoordinateSession from) {
     String to = m.getToOrchestrator();
