@@ -291,13 +291,12 @@ final class Dispatcher {
       run.append(e -> e.setLevelStarted(LevelStarted.newBuilder().setLevel(level)
           .addAllOrchestrators(l.domains()).setTasks(l.taskIds().size())));
     }
-    run.append(e -> {
-      e.setTaskStarted(TaskStarted.newBuilder().setTaskId(a.task.id()).setAttempt(a.number)
-          .setInstanceId(a.instance.id()).setDroid(u.getDroid()));
-      if (u.hasTime()) {
-        e.setTime(u.getTime());
-      }
-    });
+    TaskStarted.Builder started = TaskStarted.newBuilder().setTaskId(a.task.id()).setAttempt(a.number)
+        .setInstanceId(a.instance.id()).setDroid(u.getDroid());
+    if (u.hasTime()) {
+      started.setStartedAt(u.getTime());
+    }
+    run.append(e -> e.setTaskStarted(started));
   }
 
   private static String errorOf(Attempt a, ExecutionUpdate u) {

@@ -60,7 +60,8 @@ final class SummaryBuilder {
     for (PlanEvent e : events) {
       Instant at = Events.instant(e.getTime());
       switch (e.getKindCase()) {
-        case TASK_STARTED -> started.put(e.getTaskStarted().getTaskId(), at);
+        case TASK_STARTED -> started.put(e.getTaskStarted().getTaskId(),
+            e.getTaskStarted().hasStartedAt() ? Events.instant(e.getTaskStarted().getStartedAt()) : at);
         case TASK_SUCCEEDED -> busy(started, busyMillis, domainOf, e.getTaskSucceeded().getTaskId(), at);
         case TASK_FAILED -> busy(started, busyMillis, domainOf, e.getTaskFailed().getTaskId(), at);
         case TASK_CANCELLED -> busy(started, busyMillis, domainOf, e.getTaskCancelled().getTaskId(), at);

@@ -74,7 +74,7 @@ public final class PlanReducer {
             .setAttempt(s.getAttempt())
             .setInstanceId(s.getInstanceId())
             .setDroid(s.getDroid())
-            .setStartedAt(t)
+            .setStartedAt(s.hasStartedAt() ? s.getStartedAt() : t)
             .clearFinishedAt());
       }
       case TASK_PROGRESS -> {

@@ -191,6 +191,25 @@ class SchedulingTest {
   }
 
   @Test
+  void eventTimesNeverGoBackwardsAndStartsCarryTheInstancesClock() {
+    master();
+    fake("backend-1", "backend", 2);
+    awaitRegistered(1);
+    PlanStatus s = run(Plans.plan("clock").task("a", "backend", 1).task("b", "backend", 1, "a").build());
+
+    List<PlanEvent> ev = events(s);
+    for (int i = 1; i < ev.size(); i++) {
+      assertThat(com.google.protobuf.util.Timestamps.compare(ev.get(i).getTime(), ev.get(i - 1).getTime()))
+          .as("event %s after %s", ev.get(i).getSequence(), ev.get(i - 1).getSequence()).isGreaterThanOrEqualTo(0);
+    }
+    assertThat(ev.stream().filter(PlanEvent::hasTaskStarted).toList()).hasSize(2)
+        .allSatisfy(e -> assertThat(e.getTaskStarted().hasStartedAt()).isTrue());
+    assertThat(s.getTasksList()).allSatisfy(t -> assertThat(t.getStartedAt())
+        .isEqualTo(ev.stream().filter(e -> e.hasTaskStarted() && e.getTaskStarted().getTaskId().equals(t.getId()))
+            .findFirst().orElseThrow().getTaskStarted().getStartedAt()));
+  }
+
+  @Test
   void concurrencyIsCountedPerMomentNotPerOverlap() {
     // t5 overlaps t3 and t6, which never run together: two at once, not three.
     List<Interval> run = List.of(new Interval("t3", "b", 25, 33), new Interval("t5", "b", 31, 41),
