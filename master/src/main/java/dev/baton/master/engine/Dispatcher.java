@@ -59,8 +59,13 @@ final class Dispatcher {
     return policy.name();
   }
 
-  /** Picks an instance and delegates, or leaves the task waiting (no instance yet, or all full). */
-  void dispatch(Attempt a) {
+  /**
+   * Picks an instance and delegates, or leaves the task waiting (no instance yet, or all full).
+   *
+   * @return true when the task was held back because every allowed instance of its domain is at
+   *     max_concurrent_tasks: until a slot is released, another task of the domain would be too
+   */
+  boolean dispatch(Attempt a) {
     PlanModel.Task task = a.task;
     String domain = a.domain();
     Instant now = engine.clock.instant();
@@ -77,7 +82,7 @@ final class Dispatcher {
       } else if (!now.isBefore(a.waitingSince.plus(engine.settings.instanceWait()))) {
         run.failForGood(a, "No orchestrator found for specialization: " + domain);
       }
-      return;
+      return false;
     }
     a.waitingSince = null;
     List<Candidate> free = new ArrayList<>();
@@ -87,6 +92,7 @@ final class Dispatcher {
         free.add(new Candidate(i, outstanding));
       }
     }
+    boolean allFull = free.isEmpty();
     Set<String> failed = run.failedOn.getOrDefault(task.id(), Set.of());
     List<Candidate> fresh = free.stream().filter(c -> !failed.contains(c.id())).toList();
     if (!fresh.isEmpty()) {
@@ -99,7 +105,7 @@ final class Dispatcher {
       }
     }
     if (choice == null) {
-      return; // every instance of the domain is at max_concurrent_tasks: hold the task back
+      return allFull; // every instance of the domain is at max_concurrent_tasks: hold the task back
     }
     int number = run.attempts.merge(task.id(), 1, Integer::sum);
     a.number = number;
@@ -119,6 +125,7 @@ final class Dispatcher {
     a.budget = budget;
     a.pkg = PackageBuilder.build(run.planId, run.plan, task, number, run.timeScale, run.tasksById(), deadline);
     a.handle = engine.delegator.delegate(target(a.instance), a.pkg, budget, new Listener(task.id(), number, a.instance));
+    return false;
   }
 
   /** Recovery's preferred backup when it has a slot, else the policy's choice; every candidate's score is kept. */

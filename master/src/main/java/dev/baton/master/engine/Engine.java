@@ -154,6 +154,9 @@ public final class Engine implements AutoCloseable {
     return Map.copyOf(outstandingView);
   }
 
+  /** Slots released so far (engine thread): while it stays put, no instance gained a free slot. */
+  long releases;
+
   int outstanding(String instanceId) {
     return outstanding.getOrDefault(instanceId, 0);
   }
@@ -164,6 +167,7 @@ public final class Engine implements AutoCloseable {
   }
 
   void release(String instanceId) {
+    releases++;
     int n = outstanding.merge(instanceId, -1, Integer::sum);
     if (n <= 0) {
       outstanding.remove(instanceId);

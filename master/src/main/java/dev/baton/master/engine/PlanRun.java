@@ -21,7 +21,9 @@ import dev.baton.v1.TaskStatus;
 import dev.baton.v1.TaskSucceeded;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -46,7 +48,7 @@ final class PlanRun {
   private final SyncGates sync;
   final Dispatcher dispatcher;
   final PlanRecovery recovery;
-  final Map<String, Attempt> inFlight = new LinkedHashMap<>();
+  final Map<String, Attempt> inFlight = new InFlight();
   final Map<String, Integer> attempts = new HashMap<>();
   final Map<String, Set<String>> failedOn = new HashMap<>();
   final Map<String, Integer> levelOf = new HashMap<>();
@@ -55,8 +57,19 @@ final class PlanRun {
   private boolean finished;
   private boolean stepping;
   private boolean stepAgain;
-  private PlanStatus indexedStatus;
-  private Map<String, TaskStatus> index;
+  /** The plan's tasks in plan order, and each one's position there. */
+  private final List<PlanModel.Task> planTasks;
+  private final Map<String, Integer> position = new HashMap<>();
+  /**
+   * Scheduler indexes kept from the events this run appends (every event of the plan goes through
+   * {@link #append}), so a step need not scan every task: plan positions of PENDING and of READY
+   * tasks, and the ids of the status's tasks that are not terminal. Null until first needed, then
+   * rebuilt from the status whenever an event may change many tasks at once (rollback, TaskAdded).
+   */
+  private BitSet pendingTasks;
+  private BitSet readyTasks;
+  private Set<String> unfinishedTasks;
+  private final Map<String, TaskStatus> liveTasks = new LiveTasks();
   Instant planDeadline;
   private ScheduledFuture<?> deadlineTimer;
 
@@ -69,6 +82,10 @@ final class PlanRun {
     this.dispatcher = new Dispatcher(this, engine, engine.policies.of(plan.delegationPolicy()));
     this.recovery = new PlanRecovery(this, engine);
     this.sync = new SyncGates(this, engine);
+    this.planTasks = List.copyOf(plan.tasks());
+    for (int i = 0; i < planTasks.size(); i++) {
+      position.putIfAbsent(planTasks.get(i).id(), i);
+    }
     for (PlanModel.Level level : plan.analysis().levels()) {
       for (String id : level.taskIds()) {
         levelOf.put(id, level.level());
@@ -111,22 +128,76 @@ final class PlanRun {
   }
 
   /**
-   * The status's tasks by id, rebuilt only when an event changed the status since the last call:
-   * a step that dispatches many tasks without appending reads one index, not one per dispatch.
+   * The status's tasks by id, as the events so far made them: a live view that looks each task up
+   * in the store, so no whole-status snapshot is built per decision. Only {@code get} and
+   * {@code containsKey} are cheap; iterating it builds a snapshot.
    */
   Map<String, TaskStatus> tasksById() {
-    PlanStatus st = status();
-    if (st != indexedStatus) {
-      index = byId(st);
-      indexedStatus = st;
-    }
-    return index;
+    return liveTasks;
   }
 
   PlanEvent append(Consumer<PlanEvent.Builder> body) {
     PlanEvent.Builder b = PlanEvent.newBuilder().setPlanId(planId);
     body.accept(b);
-    return engine.store.append(b.build());
+    PlanEvent stored = engine.store.append(b.build());
+    track(stored);
+    return stored;
+  }
+
+  /** Keeps the scheduler indexes in step with the status after {@code e}. */
+  private void track(PlanEvent e) {
+    if (pendingTasks == null) {
+      return; // built from the status when first needed
+    }
+    String taskId = switch (e.getKindCase()) {
+      case TASK_READY -> e.getTaskReady().getTaskId();
+      case TASK_DELEGATED -> e.getTaskDelegated().getTaskId();
+      case TASK_STARTED -> e.getTaskStarted().getTaskId();
+      case TASK_SUCCEEDED -> e.getTaskSucceeded().getTaskId();
+      case TASK_FAILED -> e.getTaskFailed().getTaskId();
+      case TASK_RETRIED -> e.getTaskRetried().getTaskId();
+      case TASK_CANCELLED -> e.getTaskCancelled().getTaskId();
+      case TASK_SKIPPED -> e.getTaskSkipped().getTaskId();
+      case CHECKPOINT_ROLLED_BACK, TASK_ADDED, PLAN_ACCEPTED -> {
+        pendingTasks = null; // may change many tasks: rebuild from the status
+        yield null;
+      }
+      default -> null; // no task state changes (progress, sync points, checkpoints taken, ...)
+    };
+    if (taskId != null) {
+      TaskStatus ts = liveTasks.get(taskId);
+      if (ts != null) {
+        note(taskId, ts.getState());
+      }
+    }
+  }
+
+  private void note(String taskId, TaskState state) {
+    Integer i = position.get(taskId);
+    if (i != null) {
+      pendingTasks.set(i, state == TaskState.TASK_STATE_PENDING);
+      readyTasks.set(i, state == TaskState.TASK_STATE_READY);
+    }
+    if (PlanReducer.isTerminal(state)) {
+      unfinishedTasks.remove(taskId);
+    } else {
+      unfinishedTasks.add(taskId);
+    }
+  }
+
+  private void ensureTracked() {
+    if (pendingTasks != null) {
+      return;
+    }
+    pendingTasks = new BitSet(planTasks.size());
+    readyTasks = new BitSet(planTasks.size());
+    unfinishedTasks = new HashSet<>();
+    Set<String> seen = new HashSet<>();
+    for (TaskStatus ts : status().getTasksList()) {
+      if (seen.add(ts.getId())) { // the reducer (and so the live view) knows the first of a duplicated id
+        note(ts.getId(), ts.getState());
+      }
+    }
   }
 
   Duration scaled(Duration planTime) {
@@ -155,9 +226,19 @@ final class PlanRun {
         }
         admit();
         recovery.check();
+        // Domains found with every instance full, and the release count then: until a slot is
+        // released, their other tasks would be held back the same way, so they are not re-examined.
+        Map<String, Long> full = new HashMap<>();
         for (Attempt a : List.copyOf(inFlight.values())) {
           if (!a.dispatched() && !a.backingOff && !finished && inFlight.get(a.task.id()) == a) {
-            dispatcher.dispatch(a);
+            Long since = full.get(a.domain());
+            if (since != null && since == engine.releases) {
+              a.waitingSince = null; // as dispatch does when the domain has instances
+              continue;
+            }
+            if (dispatcher.dispatch(a)) {
+              full.put(a.domain(), engine.releases);
+            }
           }
         }
         if (!finished) {
@@ -175,21 +256,26 @@ final class PlanRun {
     boolean changed = true;
     while (changed && !finished) {
       changed = false;
-      PlanStatus st = status();
-      Map<String, TaskStatus> tasks = tasksById();
-      changed |= sync.reachDue(st, tasks);
+      ensureTracked();
+      // Sync points read their state from a snapshot; a plan without any never needs one.
+      PlanStatus st = plan.syncPoints().isEmpty() ? null : status();
+      changed |= sync.reachDue(st, liveTasks);
       if (changed) {
         continue;
       }
-      for (PlanModel.Task t : plan.tasks()) {
-        if (tasks.get(t.id()).getState() != TaskState.TASK_STATE_PENDING) {
-          continue;
-        }
+      // The round decides from the tasks as they were when it began (what it changes counts next round).
+      Map<String, TaskStatus> before = new HashMap<>();
+      Map<String, TaskStatus> tasks = new AsOfRoundStart(before);
+      BitSet candidates = (BitSet) pendingTasks.clone();
+      for (int i = candidates.nextSetBit(0); i >= 0; i = candidates.nextSetBit(i + 1)) {
+        PlanModel.Task t = planTasks.get(i);
         String blocked = blockedReason(t, tasks);
         if (blocked != null) {
+          before.putIfAbsent(t.id(), liveTasks.get(t.id()));
           append(e -> e.setTaskSkipped(TaskSkipped.newBuilder().setTaskId(t.id()).setReason(blocked)));
           changed = true;
         } else if (t.dependsOn().stream().allMatch(d -> succeeded(tasks, d)) && sync.gatesOpen(t, st)) {
+          before.putIfAbsent(t.id(), liveTasks.get(t.id()));
           append(e -> e.setTaskReady(TaskReady.newBuilder().setTaskId(t.id())));
           changed = true;
         }
@@ -219,12 +305,15 @@ final class PlanRun {
   }
 
   private void admit() {
-    Map<String, TaskStatus> tasks = tasksById();
+    ensureTracked();
+    BitSet waiting = (BitSet) readyTasks.clone();
+    waiting.andNot(((InFlight) inFlight).positions);
+    if (waiting.isEmpty()) {
+      return; // every strategy admits nothing from nothing
+    }
     List<PlanModel.Task> ready = new ArrayList<>();
-    for (PlanModel.Task t : plan.tasks()) {
-      if (tasks.get(t.id()).getState() == TaskState.TASK_STATE_READY && !inFlight.containsKey(t.id())) {
-        ready.add(t);
-      }
+    for (int i = waiting.nextSetBit(0); i >= 0; i = waiting.nextSetBit(i + 1)) {
+      ready.add(planTasks.get(i));
     }
     List<PlanModel.Task> flying = inFlight.values().stream().map(a -> a.task).toList();
     for (PlanModel.Task t : strategy.admit(ready, flying)) {
@@ -301,6 +390,10 @@ final class PlanRun {
 
   private void maybeFinish() {
     if (finished || !inFlight.isEmpty() || sync.pending()) {
+      return;
+    }
+    ensureTracked();
+    if (!unfinishedTasks.isEmpty()) {
       return;
     }
     PlanStatus st = status();
@@ -430,6 +523,79 @@ final class PlanRun {
       }
     }
     return false;
+  }
+
+  /** The attempts in flight in admission order, with the plan positions of their tasks. */
+  private final class InFlight extends LinkedHashMap<String, Attempt> {
+    final BitSet positions = new BitSet();
+
+    @Override
+    public Attempt put(String taskId, Attempt a) {
+      Integer i = position.get(taskId);
+      if (i != null) {
+        positions.set(i);
+      }
+      return super.put(taskId, a);
+    }
+
+    @Override
+    public Attempt remove(Object taskId) {
+      Attempt removed = super.remove(taskId);
+      Integer i = position.get(taskId);
+      if (removed != null && i != null) {
+        positions.clear(i);
+      }
+      return removed;
+    }
+
+    @Override
+    public void clear() {
+      positions.clear();
+      super.clear();
+    }
+  }
+
+  /** {@link #tasksById}: each task looked up in the store as the events so far made it. */
+  private final class LiveTasks extends AbstractMap<String, TaskStatus> {
+    @Override
+    public TaskStatus get(Object id) {
+      return id instanceof String s ? engine.store.task(planId, s).orElse(null) : null;
+    }
+
+    @Override
+    public boolean containsKey(Object id) {
+      return get(id) != null;
+    }
+
+    @Override
+    public Set<Entry<String, TaskStatus>> entrySet() {
+      return byId(status()).entrySet();
+    }
+  }
+
+  /** The live tasks with those a promote round changed shown as they were when the round began. */
+  private final class AsOfRoundStart extends AbstractMap<String, TaskStatus> {
+    private final Map<String, TaskStatus> before;
+
+    AsOfRoundStart(Map<String, TaskStatus> before) {
+      this.before = before;
+    }
+
+    @Override
+    public TaskStatus get(Object id) {
+      TaskStatus ts = before.get(id);
+      return ts != null ? ts : liveTasks.get(id);
+    }
+
+    @Override
+    public boolean containsKey(Object id) {
+      return get(id) != null;
+    }
+
+    @Override
+    public Set<Entry<String, TaskStatus>> entrySet() {
+      throw new UnsupportedOperationException("lookups only");
+    }
   }
 
   static Map<String, TaskStatus> byId(PlanStatus st) {

@@ -3,6 +3,7 @@ package dev.baton.master.events;
 import com.google.protobuf.Timestamp;
 import dev.baton.v1.PlanEvent;
 import dev.baton.v1.PlanStatus;
+import dev.baton.v1.TaskStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link PlanStore} in memory: an append-only list of events and the reduced status per plan.
+ * {@link PlanStore} in memory: an append-only list of events and the reduced status per plan,
+ * folded in place and snapshotted only when read.
  *
  * <p>Appends to one plan are serialised by the plan's lock; readers see immutable snapshots.
  * Subscribers keep a cursor and pull from the list, so replay and live delivery can never skip or
@@ -54,9 +56,9 @@ public final class InMemoryPlanStore implements PlanStore {
     }
     PlanEvent stored;
     synchronized (entry) {
-      if (entry.status != null && PlanReducer.isFinished(entry.status.getState())) {
+      if (entry.status != null && PlanReducer.isFinished(entry.status.state())) {
         throw new IllegalStateException(
-            "plan " + planId + " already finished (" + entry.status.getState() + "); cannot append "
+            "plan " + planId + " already finished (" + entry.status.state() + "); cannot append "
                 + event.getKindCase());
       }
       PlanEvent.Builder b = event.toBuilder().setSequence(entry.events.size() + 1L);
@@ -65,7 +67,11 @@ public final class InMemoryPlanStore implements PlanStore {
         b.setTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()));
       }
       stored = b.build();
-      entry.status = PlanReducer.apply(entry.status, stored);
+      if (entry.status == null) {
+        entry.status = PlanReducer.start(stored);
+      } else {
+        PlanReducer.applyTo(entry.status, stored);
+      }
       entry.events.add(stored);
     }
     for (Sub sub : entry.subscribers) {
@@ -105,7 +111,18 @@ public final class InMemoryPlanStore implements PlanStore {
       return Optional.empty();
     }
     synchronized (entry) {
-      return Optional.ofNullable(entry.status);
+      return entry.status == null ? Optional.empty() : Optional.of(entry.status.snapshot());
+    }
+  }
+
+  @Override
+  public Optional<TaskStatus> task(String planId, String taskId) {
+    PlanLog entry = plans.get(planId);
+    if (entry == null) {
+      return Optional.empty();
+    }
+    synchronized (entry) {
+      return entry.status == null ? Optional.empty() : Optional.ofNullable(entry.status.task(taskId));
     }
   }
 
@@ -127,7 +144,8 @@ public final class InMemoryPlanStore implements PlanStore {
     /** Appended under the log's lock; iterated and copied without it. */
     final AppendOnlyLog<PlanEvent> events = new AppendOnlyLog<>();
     final List<Sub> subscribers = new CopyOnWriteArrayList<>();
-    PlanStatus status;
+    /** The status folded in place; its immutable snapshot is built on demand (under the log's lock). */
+    PlanReducer.Mutable status;
   }
 
   /**

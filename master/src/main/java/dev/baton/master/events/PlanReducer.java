@@ -10,6 +10,7 @@ import dev.baton.v1.SyncPointState;
 import dev.baton.v1.SyncPointStatus;
 import dev.baton.v1.TaskState;
 import dev.baton.v1.TaskStatus;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -46,22 +47,79 @@ public final class PlanReducer {
    */
   public static PlanStatus apply(PlanStatus status, PlanEvent e) {
     if (status == null) {
-      if (!e.hasPlanAccepted()) {
-        throw new IllegalStateException("a plan's first event must be PlanAccepted, got " + e.getKindCase());
-      }
-      return accepted(e);
+      return start(e).snapshot();
     }
-    PlanStatus.Builder b = status.toBuilder().setLastSequence(e.getSequence());
+    Mutable m = new Mutable(status.toBuilder());
+    applyTo(m, e);
+    return m.snapshot();
+  }
+
+  /**
+   * A plan's status being folded in place: a builder plus an index task id -> position, so a task
+   * event costs O(1) whatever the plan's size. The immutable {@link PlanStatus} is built only when
+   * {@link #snapshot} is asked, and cached until the next event. Not thread-safe.
+   */
+  public static final class Mutable {
+    private final PlanStatus.Builder b;
+    private final Map<String, Integer> taskIndex = new HashMap<>();
+    private PlanStatus snapshot;
+
+    private Mutable(PlanStatus.Builder b) {
+      this.b = b;
+      for (int i = 0; i < b.getTasksCount(); i++) {
+        taskIndex.putIfAbsent(b.getTasks(i).getId(), i);
+      }
+    }
+
+    /** The status as the events so far made it. */
+    public PlanStatus snapshot() {
+      if (snapshot == null) {
+        snapshot = b.build();
+      }
+      return snapshot;
+    }
+
+    public PlanState state() {
+      return b.getState();
+    }
+
+    public String planId() {
+      return b.getPlanId();
+    }
+
+    /** The task's current status, or null for an unknown task; no snapshot is built. */
+    public TaskStatus task(String id) {
+      Integer i = taskIndex.get(id);
+      return i == null ? null : b.getTasks(i);
+    }
+  }
+
+  /**
+   * Starts a plan's in-place status from its first event.
+   *
+   * @throws IllegalStateException when the event is not PlanAccepted
+   */
+  public static Mutable start(PlanEvent e) {
+    if (!e.hasPlanAccepted()) {
+      throw new IllegalStateException("a plan's first event must be PlanAccepted, got " + e.getKindCase());
+    }
+    return new Mutable(accepted(e).toBuilder());
+  }
+
+  /** Folds {@code e} into {@code m} in place (every event after PlanAccepted). */
+  public static void applyTo(Mutable m, PlanEvent e) {
+    m.snapshot = null;
+    PlanStatus.Builder b = m.b.setLastSequence(e.getSequence());
     Timestamp t = e.getTime();
     switch (e.getKindCase()) {
       case LEVEL_STARTED -> running(b, t);
       case TASK_READY -> {
         running(b, t);
-        task(b, e.getTaskReady().getTaskId(), ts -> ts.setState(TaskState.TASK_STATE_READY));
+        task(m, e.getTaskReady().getTaskId(), ts -> ts.setState(TaskState.TASK_STATE_READY));
       }
       case TASK_DELEGATED -> {
         var d = e.getTaskDelegated();
-        task(b, d.getTaskId(), ts -> ts.setState(TaskState.TASK_STATE_DELEGATED)
+        task(m, d.getTaskId(), ts -> ts.setState(TaskState.TASK_STATE_DELEGATED)
             .setAttempt(d.getAttempt())
             .setInstanceId(d.getInstanceId())
             .setExecutionId(d.getExecutionId())
@@ -70,7 +128,7 @@ public final class PlanReducer {
       case TASK_STARTED -> {
         running(b, t);
         var s = e.getTaskStarted();
-        task(b, s.getTaskId(), ts -> ts.setState(TaskState.TASK_STATE_RUNNING)
+        task(m, s.getTaskId(), ts -> ts.setState(TaskState.TASK_STATE_RUNNING)
             .setAttempt(s.getAttempt())
             .setInstanceId(s.getInstanceId())
             .setDroid(s.getDroid())
@@ -79,11 +137,11 @@ public final class PlanReducer {
       }
       case TASK_PROGRESS -> {
         var p = e.getTaskProgress();
-        task(b, p.getTaskId(), ts -> ts.setProgress(p.getProgress()));
+        task(m, p.getTaskId(), ts -> ts.setProgress(p.getProgress()));
       }
       case TASK_SUCCEEDED -> {
         var s = e.getTaskSucceeded();
-        task(b, s.getTaskId(), ts -> ts.setState(TaskState.TASK_STATE_SUCCEEDED)
+        task(m, s.getTaskId(), ts -> ts.setState(TaskState.TASK_STATE_SUCCEEDED)
             .setAttempt(s.getAttempt())
             .setProgress(1)
             .setResult(s.getResult())
@@ -91,7 +149,7 @@ public final class PlanReducer {
       }
       case TASK_FAILED -> {
         var f = e.getTaskFailed();
-        task(b, f.getTaskId(), ts -> {
+        task(m, f.getTaskId(), ts -> {
           ts.setState(f.getWillRetry() ? TaskState.TASK_STATE_RETRY_WAIT : TaskState.TASK_STATE_FAILED)
               .setAttempt(f.getAttempt())
               .setLastError(f.getError())
@@ -102,17 +160,17 @@ public final class PlanReducer {
           return ts;
         });
       }
-      case TASK_RETRIED -> task(b, e.getTaskRetried().getTaskId(),
+      case TASK_RETRIED -> task(m, e.getTaskRetried().getTaskId(),
           ts -> ts.setState(TaskState.TASK_STATE_RETRY_WAIT).setProgress(0));
       case TASK_CANCELLED -> {
         var c = e.getTaskCancelled();
-        task(b, c.getTaskId(), ts -> ts.setState(TaskState.TASK_STATE_CANCELLED)
+        task(m, c.getTaskId(), ts -> ts.setState(TaskState.TASK_STATE_CANCELLED)
             .setLastError(c.getReason())
             .setFinishedAt(t));
       }
       case TASK_SKIPPED -> {
         var s = e.getTaskSkipped();
-        task(b, s.getTaskId(), ts -> ts.setState(TaskState.TASK_STATE_SKIPPED).setLastError(s.getReason()));
+        task(m, s.getTaskId(), ts -> ts.setState(TaskState.TASK_STATE_SKIPPED).setLastError(s.getReason()));
       }
       case SYNC_POINT_REACHED -> {
         running(b, t);
@@ -132,7 +190,8 @@ public final class PlanReducer {
       case RECOVERY_PERFORMED -> b.addRecoveries(e.getRecoveryPerformed().getResult());
       case TASK_ADDED -> {
         String id = e.getTaskAdded().getTask().getId();
-        if (b.getTasksList().stream().noneMatch(ts -> ts.getId().equals(id))) {
+        if (!m.taskIndex.containsKey(id)) {
+          m.taskIndex.put(id, b.getTasksCount());
           b.addTasks(e.getTaskAdded().getTask());
         }
       }
@@ -143,10 +202,9 @@ public final class PlanReducer {
           b.setStartedAt(t);
         }
       }
-      case PLAN_ACCEPTED -> throw new IllegalStateException("plan " + status.getPlanId() + " accepted twice");
+      case PLAN_ACCEPTED -> throw new IllegalStateException("plan " + b.getPlanId() + " accepted twice");
       case KIND_NOT_SET -> { }
     }
-    return b.build();
   }
 
   private static PlanStatus accepted(PlanEvent e) {
@@ -174,12 +232,10 @@ public final class PlanReducer {
     }
   }
 
-  private static void task(PlanStatus.Builder b, String id, UnaryOperator<TaskStatus.Builder> change) {
-    for (int i = 0; i < b.getTasksCount(); i++) {
-      if (b.getTasks(i).getId().equals(id)) {
-        b.setTasks(i, change.apply(b.getTasks(i).toBuilder()));
-        return;
-      }
+  private static void task(Mutable m, String id, UnaryOperator<TaskStatus.Builder> change) {
+    Integer i = m.taskIndex.get(id);
+    if (i != null) {
+      m.b.setTasks(i, change.apply(m.b.getTasks(i).toBuilder()));
     }
   }
 

@@ -2,6 +2,7 @@ package dev.baton.master.events;
 
 import dev.baton.v1.PlanEvent;
 import dev.baton.v1.PlanStatus;
+import dev.baton.v1.TaskStatus;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,6 +37,14 @@ public interface PlanStore {
 
   /** The plan's status as its events made it, or empty for an unknown plan. */
   Optional<PlanStatus> status(String planId);
+
+  /**
+   * One task's status as the plan's events made it, or empty for an unknown plan or task. Stores
+   * that keep the status in place answer without building a whole {@link PlanStatus} snapshot.
+   */
+  default Optional<TaskStatus> task(String planId, String taskId) {
+    return status(planId).flatMap(st -> st.getTasksList().stream().filter(ts -> ts.getId().equals(taskId)).findFirst());
+  }
 
   /** Every plan's status, newest submission first. */
   List<PlanStatus> list();
