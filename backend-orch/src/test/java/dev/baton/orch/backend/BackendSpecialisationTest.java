@@ -11,9 +11,7 @@ import dev.baton.runtime.orchestrator.Specialisation;
 import dev.baton.runtime.orchestrator.SpecialisationProfile;
 import dev.baton.runtime.orchestrator.Specialisations;
 import dev.baton.v1.DelegationPackage;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -51,10 +49,7 @@ class BackendSpecialisationTest {
     "Order events over a message queue           | backend-architect",
   })
   void picksTheDroidWhoseExpertiseFitsTheTask(String description, String droid) {
-    Map<String, List<String>> expertise = new LinkedHashMap<>();
-    specialisation.profile().droids().forEach(d -> expertise.put(d.name(), d.expertise()));
-
-    assertThat(new DroidSelector(expertise).select(DelegationPackage.newBuilder().setTaskDescription(description).build()))
+    assertThat(new DroidSelector(specialisation.profile().expertiseByDroid()).select(DelegationPackage.newBuilder().setTaskDescription(description).build()))
         .isEqualTo(droid);
   }
 

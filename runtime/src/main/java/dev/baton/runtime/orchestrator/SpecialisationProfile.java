@@ -1,7 +1,9 @@
 package dev.baton.runtime.orchestrator;
 
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -56,5 +58,12 @@ public record SpecialisationProfile(
 
   public List<String> droidNames() {
     return droids.stream().map(DroidProfile::name).toList();
+  }
+
+  /** Each droid's expertise keywords, in the order the droids are listed (ties go to the first). */
+  public Map<String, List<String>> expertiseByDroid() {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    droids.forEach(d -> out.put(d.name(), d.expertise()));
+    return out;
   }
 }

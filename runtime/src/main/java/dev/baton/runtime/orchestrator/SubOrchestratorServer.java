@@ -21,7 +21,6 @@ import dev.baton.v1.SyncNotify;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -69,12 +68,10 @@ public final class SubOrchestratorServer implements AutoCloseable {
         config.maxConcurrentTasks() > 0 ? config.maxConcurrentTasks() : profile.maxConcurrentTasks();
     this.scheduler = Executors.newScheduledThreadPool(2, daemon(instanceId + "-scheduler"));
     this.callbacks = Executors.newSingleThreadExecutor(daemon(instanceId + "-outcomes"));
-    Map<String, List<String>> expertise = new LinkedHashMap<>();
-    profile.droids().forEach(d -> expertise.put(d.name(), d.expertise()));
     this.manager = new ExecutionManager(
         ExecutionManager.Settings.of(instanceId, maxConcurrentTasks),
         Clock.systemUTC(),
-        new DroidSelector(expertise),
+        new DroidSelector(profile.expertiseByDroid()),
         Map.of(
             ExecutionManager.SIM, new SimDroidExecutor(config.workspaceRoot(), scheduler),
             ExecutionManager.COMMAND,

@@ -83,7 +83,8 @@ class CommandDroidExecutorTest {
 
     assertThat(outcome.status()).isEqualTo(DelegationStatus.DELEGATION_STATUS_FAILED);
     assertThat(outcome.message()).startsWith("command timed out after 300ms");
-    assertThat(outcome.outputTail()).isEqualTo("started\n");
+    // The shell may add its own "Terminated" line when its child is killed before it is: a race.
+    assertThat(outcome.outputTail()).startsWith("started\n");
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
   }
 
