@@ -439,13 +439,19 @@ public final class CoordinationService extends CoordinationGrpc.CoordinationImpl
       }
     }
 
-    synchronized void fail(Status status) {
-      if (!closed) {
-        closed = true;
-        try {
-          out.onError(status.asRuntimeException());
-        } catch (RuntimeException alreadyGone) {
-          log.debug("stream of {} already gone", instanceId);
+    /**
+     * Closes the stream with {@code status}. {@link #ended} runs outside this stream's lock: it
+     * takes the outbox's, and the outbox's flush takes this one's (isReady, write) the other way round.
+     */
+    void fail(Status status) {
+      synchronized (this) {
+        if (!closed) {
+          closed = true;
+          try {
+            out.onError(status.asRuntimeException());
+          } catch (RuntimeException alreadyGone) {
+            log.debug("stream of {} already gone", instanceId);
+          }
         }
       }
       ended();
@@ -471,11 +477,13 @@ public final class CoordinationService extends CoordinationGrpc.CoordinationImpl
     }
 
     @Override
-    public synchronized void onCompleted() {
-      ended();
-      if (!closed) {
-        closed = true;
-        out.onCompleted();
+    public void onCompleted() {
+      ended(); // outside this stream's lock, as in fail
+      synchronized (this) {
+        if (!closed) {
+          closed = true;
+          out.onCompleted();
+        }
       }
     }
   }
