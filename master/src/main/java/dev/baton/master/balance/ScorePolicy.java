@@ -3,12 +3,14 @@ package dev.baton.master.balance;
 import dev.baton.master.plan.PlanModel;
 import dev.baton.v1.Droid;
 import dev.baton.v1.SubOrchestratorDescriptor;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * The seed's load-balancing score; the highest wins, the first (lowest id) on a tie.
@@ -35,8 +37,9 @@ public final class ScorePolicy implements LoadBalancingPolicy {
     Candidate best = null;
     double bestScore = 0;
     Map<String, Double> scores = new LinkedHashMap<>();
+    Set<String> taskWords = words(taskText(task));
     for (Candidate c : candidates) {
-      double s = score(task, c);
+      double s = score(taskWords, c);
       scores.put(c.id(), s);
       if (best == null || s > bestScore) {
         best = c;
@@ -48,8 +51,12 @@ public final class ScorePolicy implements LoadBalancingPolicy {
 
   /** The seed's formula for one candidate. */
   public static double score(PlanModel.Task task, Candidate c) {
+    return score(words(taskText(task)), c);
+  }
+
+  private static double score(Set<String> taskWords, Candidate c) {
     var load = c.instance().load();
-    double match = expertiseMatch(taskText(task), c.instance().descriptor());
+    double match = expertiseMatch(taskWords, c.instance().descriptor());
     return score(c.currentTasks(), c.maxConcurrentTasks(), match,
         load.getRecentFailureRate(), load.getAvgCompletionTimeSeconds());
   }
@@ -70,19 +77,38 @@ public final class ScorePolicy implements LoadBalancingPolicy {
    * instance's domain expertise, expertise and droids' expertise, 0..1.
    */
   public static double expertiseMatch(String taskText, SubOrchestratorDescriptor d) {
-    Set<String> taskWords = words(taskText);
+    return expertiseMatch(words(taskText), d);
+  }
+
+  private static double expertiseMatch(Set<String> taskWords, SubOrchestratorDescriptor d) {
     if (taskWords.isEmpty()) {
       return 0;
     }
+    Set<String> known = VOCABULARIES.computeIfAbsent(d, ScorePolicy::vocabulary);
+    int hits = 0;
+    for (String w : taskWords) {
+      if (known.contains(w)) {
+        hits++;
+      }
+    }
+    return (double) hits / taskWords.size();
+  }
+
+  /**
+   * The words of each descriptor seen, since every dispatch asks for them and a descriptor changes
+   * only when its instance registers again. Weak keys: a replaced descriptor is dropped with it.
+   */
+  private static final Map<SubOrchestratorDescriptor, Set<String>> VOCABULARIES =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  private static Set<String> vocabulary(SubOrchestratorDescriptor d) {
     StringBuilder vocab = new StringBuilder();
     d.getCapabilities().getDomainExpertiseList().forEach(w -> vocab.append(' ').append(w));
     d.getSpecialization().getExpertiseList().forEach(w -> vocab.append(' ').append(w));
     for (Droid droid : d.getDroidsList()) {
       droid.getExpertiseList().forEach(w -> vocab.append(' ').append(w));
     }
-    Set<String> known = words(vocab.toString());
-    long hits = taskWords.stream().filter(known::contains).count();
-    return (double) hits / taskWords.size();
+    return words(vocab.toString());
   }
 
   /** The text of a task the expertise match reads. */
@@ -90,11 +116,24 @@ public final class ScorePolicy implements LoadBalancingPolicy {
     return task.description();
   }
 
+  /** Runs of ASCII letters and digits, lower case, 3+ long, no stop words (a scan: this is on every dispatch). */
   static Set<String> words(String text) {
     Set<String> out = new LinkedHashSet<>();
-    for (String w : text.toLowerCase(Locale.ROOT).split("[^a-z0-9]+")) {
-      if (w.length() >= 3 && !STOP_WORDS.contains(w)) {
-        out.add(w);
+    String lower = text.toLowerCase(Locale.ROOT);
+    int start = -1;
+    for (int i = 0; i <= lower.length(); i++) {
+      char ch = i < lower.length() ? lower.charAt(i) : ' ';
+      boolean word = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+      if (word && start < 0) {
+        start = i;
+      } else if (!word && start >= 0) {
+        if (i - start >= 3) {
+          String w = lower.substring(start, i);
+          if (!STOP_WORDS.contains(w)) {
+            out.add(w);
+          }
+        }
+        start = -1;
       }
     }
     return out;

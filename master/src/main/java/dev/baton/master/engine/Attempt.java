@@ -45,6 +45,11 @@ final class Attempt {
   boolean awaitingRestart;
   /** Delegate is being repeated for the same attempt to watch it again: no second TaskDelegated. */
   boolean reattaching;
+  /** Dispatch priority (remaining work, see {@link TaskIndex#rank}) and admission order: fixed once queued. */
+  double rank;
+  long order;
+  /** The domain whose dispatch queue holds the attempt, or null when it is in none. */
+  String queuedIn;
 
   Attempt(PlanModel.Task task) {
     this.task = task;

@@ -154,9 +154,6 @@ public final class Engine implements AutoCloseable {
     return Map.copyOf(outstandingView);
   }
 
-  /** Slots released so far (engine thread): while it stays put, no instance gained a free slot. */
-  long releases;
-
   int outstanding(String instanceId) {
     return outstanding.getOrDefault(instanceId, 0);
   }
@@ -167,7 +164,6 @@ public final class Engine implements AutoCloseable {
   }
 
   void release(String instanceId) {
-    releases++;
     int n = outstanding.merge(instanceId, -1, Integer::sum);
     if (n <= 0) {
       outstanding.remove(instanceId);
@@ -175,9 +171,19 @@ public final class Engine implements AutoCloseable {
     } else {
       outstandingView.put(instanceId, n);
     }
-    // A slot came free: tasks of other plans held back for it may go now.
-    post(this::stepAll);
+    // A slot came free: tasks of other plans held back for it may go now. One pass serves every
+    // release made before it runs, so a burst of results costs one pass, not one per result.
+    if (!stepAllPosted) {
+      stepAllPosted = true;
+      post(() -> {
+        stepAllPosted = false;
+        stepAll();
+      });
+    }
   }
+
+  /** A stepAll pass for released slots is queued and has not run yet (engine thread). */
+  private boolean stepAllPosted;
 
   void finished(PlanRun run) {
     active.remove(run.planId);

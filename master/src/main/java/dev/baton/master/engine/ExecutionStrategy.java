@@ -1,6 +1,7 @@
 package dev.baton.master.engine;
 
 import dev.baton.master.plan.PlanModel;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -15,7 +16,7 @@ public interface ExecutionStrategy {
    * @param inFlight tasks admitted earlier and not finished (running, waiting for an instance, or
    *     backing off before a retry)
    */
-  List<PlanModel.Task> admit(List<PlanModel.Task> ready, List<PlanModel.Task> inFlight);
+  List<PlanModel.Task> admit(List<PlanModel.Task> ready, Collection<PlanModel.Task> inFlight);
 
   /** Ids of the tasks whose state a checkpoint before {@code task} holds; empty for none. */
   List<String> checkpointScope(PlanModel.Task task);

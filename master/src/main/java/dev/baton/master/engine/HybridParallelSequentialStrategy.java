@@ -2,6 +2,7 @@ package dev.baton.master.engine;
 
 import dev.baton.master.plan.PlanModel;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,7 +24,7 @@ public final class HybridParallelSequentialStrategy implements ExecutionStrategy
   }
 
   @Override
-  public List<PlanModel.Task> admit(List<PlanModel.Task> ready, List<PlanModel.Task> inFlight) {
+  public List<PlanModel.Task> admit(List<PlanModel.Task> ready, Collection<PlanModel.Task> inFlight) {
     Set<String> busy = new HashSet<>();
     for (PlanModel.Task t : inFlight) {
       busy.add(t.domain());

@@ -1,6 +1,7 @@
 package dev.baton.master.engine;
 
 import dev.baton.master.plan.PlanModel;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -10,7 +11,7 @@ import java.util.List;
 public final class ParallelStrategy implements ExecutionStrategy {
 
   @Override
-  public List<PlanModel.Task> admit(List<PlanModel.Task> ready, List<PlanModel.Task> inFlight) {
+  public List<PlanModel.Task> admit(List<PlanModel.Task> ready, Collection<PlanModel.Task> inFlight) {
     return ready;
   }
 

@@ -204,6 +204,7 @@ final class PlanRecovery {
     }
     a.via = via;
     a.transfers++;
+    run.queue(a);
     run.append(e -> e.setTaskReady(TaskReady.newBuilder().setTaskId(a.task.id())));
   }
 

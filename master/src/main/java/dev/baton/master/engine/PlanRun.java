@@ -21,15 +21,20 @@ import dev.baton.v1.TaskStatus;
 import dev.baton.v1.TaskSucceeded;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.AbstractCollection;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -57,18 +62,27 @@ final class PlanRun {
   private boolean finished;
   private boolean stepping;
   private boolean stepAgain;
-  /** The plan's tasks in plan order, and each one's position there. */
-  private final List<PlanModel.Task> planTasks;
-  private final Map<String, Integer> position = new HashMap<>();
+  /** The plan's shape: positions, who waits for whom, dispatch priorities. */
+  private final TaskIndex index;
   /**
    * Scheduler indexes kept from the events this run appends (every event of the plan goes through
    * {@link #append}), so a step need not scan every task: plan positions of PENDING and of READY
-   * tasks, and the ids of the status's tasks that are not terminal. Null until first needed, then
-   * rebuilt from the status whenever an event may change many tasks at once (rollback, TaskAdded).
+   * tasks, of PENDING tasks worth examining (something they wait for changed since they were last
+   * found waiting), and the ids of the status's tasks that are not terminal. Null until first
+   * needed, then rebuilt from the status whenever an event may change many tasks at once
+   * (rollback, TaskAdded).
    */
   private BitSet pendingTasks;
   private BitSet readyTasks;
+  private BitSet candidates;
   private Set<String> unfinishedTasks;
+  /**
+   * Admitted attempts not yet dispatched nor backing off, per domain, highest priority first: a
+   * step dispatches from the head of each queue and stops at a domain whose instances are all
+   * full, so it costs what it dispatches, not what waits.
+   */
+  private final Map<String, TreeSet<Attempt>> queues = new HashMap<>();
+  private long admitted;
   private final Map<String, TaskStatus> liveTasks = new LiveTasks();
   Instant planDeadline;
   private ScheduledFuture<?> deadlineTimer;
@@ -82,10 +96,7 @@ final class PlanRun {
     this.dispatcher = new Dispatcher(this, engine, engine.policies.of(plan.delegationPolicy()));
     this.recovery = new PlanRecovery(this, engine);
     this.sync = new SyncGates(this, engine);
-    this.planTasks = List.copyOf(plan.tasks());
-    for (int i = 0; i < planTasks.size(); i++) {
-      position.putIfAbsent(planTasks.get(i).id(), i);
-    }
+    this.index = new TaskIndex(plan);
     for (PlanModel.Level level : plan.analysis().levels()) {
       for (String id : level.taskIds()) {
         levelOf.put(id, level.level());
@@ -173,10 +184,15 @@ final class PlanRun {
   }
 
   private void note(String taskId, TaskState state) {
-    Integer i = position.get(taskId);
+    Integer i = index.position(taskId);
     if (i != null) {
       pendingTasks.set(i, state == TaskState.TASK_STATE_PENDING);
       readyTasks.set(i, state == TaskState.TASK_STATE_READY);
+      if (PlanReducer.isTerminal(state)) {
+        for (int w : index.waiters(i)) {
+          candidates.set(w); // it may be ready now, or blocked for good
+        }
+      }
     }
     if (PlanReducer.isTerminal(state)) {
       unfinishedTasks.remove(taskId);
@@ -189,8 +205,9 @@ final class PlanRun {
     if (pendingTasks != null) {
       return;
     }
-    pendingTasks = new BitSet(planTasks.size());
-    readyTasks = new BitSet(planTasks.size());
+    pendingTasks = new BitSet(index.size());
+    readyTasks = new BitSet(index.size());
+    candidates = new BitSet(index.size());
     unfinishedTasks = new HashSet<>();
     Set<String> seen = new HashSet<>();
     for (TaskStatus ts : status().getTasksList()) {
@@ -198,6 +215,7 @@ final class PlanRun {
         note(ts.getId(), ts.getState());
       }
     }
+    candidates.or(pendingTasks);
   }
 
   Duration scaled(Duration planTime) {
@@ -226,21 +244,7 @@ final class PlanRun {
         }
         admit();
         recovery.check();
-        // Domains found with every instance full, and the release count then: until a slot is
-        // released, their other tasks would be held back the same way, so they are not re-examined.
-        Map<String, Long> full = new HashMap<>();
-        for (Attempt a : List.copyOf(inFlight.values())) {
-          if (!a.dispatched() && !a.backingOff && !finished && inFlight.get(a.task.id()) == a) {
-            Long since = full.get(a.domain());
-            if (since != null && since == engine.releases) {
-              a.waitingSince = null; // as dispatch does when the domain has instances
-              continue;
-            }
-            if (dispatcher.dispatch(a)) {
-              full.put(a.domain(), engine.releases);
-            }
-          }
-        }
+        dispatchQueued();
         if (!finished) {
           sync.check();
         }
@@ -263,12 +267,16 @@ final class PlanRun {
       if (changed) {
         continue;
       }
+      // Gates open on more than events (a barrier's participants), so gated tasks are always examined.
+      candidates.or(index.gated());
+      candidates.and(pendingTasks);
+      BitSet round = candidates;
+      candidates = new BitSet(index.size()); // what this round changes makes the next round's candidates
       // The round decides from the tasks as they were when it began (what it changes counts next round).
       Map<String, TaskStatus> before = new HashMap<>();
       Map<String, TaskStatus> tasks = new AsOfRoundStart(before);
-      BitSet candidates = (BitSet) pendingTasks.clone();
-      for (int i = candidates.nextSetBit(0); i >= 0; i = candidates.nextSetBit(i + 1)) {
-        PlanModel.Task t = planTasks.get(i);
+      for (int i = round.nextSetBit(0); i >= 0; i = round.nextSetBit(i + 1)) {
+        PlanModel.Task t = index.task(i);
         String blocked = blockedReason(t, tasks);
         if (blocked != null) {
           before.putIfAbsent(t.id(), liveTasks.get(t.id()));
@@ -313,13 +321,84 @@ final class PlanRun {
     }
     List<PlanModel.Task> ready = new ArrayList<>();
     for (int i = waiting.nextSetBit(0); i >= 0; i = waiting.nextSetBit(i + 1)) {
-      ready.add(planTasks.get(i));
+      ready.add(index.task(i));
     }
-    List<PlanModel.Task> flying = inFlight.values().stream().map(a -> a.task).toList();
+    Collection<PlanModel.Task> flying = new AbstractCollection<>() { // a view: no copy per step
+      @Override
+      public Iterator<PlanModel.Task> iterator() {
+        Iterator<Attempt> it = inFlight.values().iterator();
+        return new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return it.hasNext();
+          }
+
+          @Override
+          public PlanModel.Task next() {
+            return it.next().task;
+          }
+        };
+      }
+
+      @Override
+      public int size() {
+        return inFlight.size();
+      }
+    };
     for (PlanModel.Task t : strategy.admit(ready, flying)) {
       inFlight.put(t.id(), new Attempt(t));
     }
   }
+
+  /**
+   * Dispatches each domain's queue from its head (highest priority) until the queue is empty or
+   * every instance of the domain is full. A domain without a usable instance is walked whole, so
+   * each waiting attempt's wait is timed (rare: a domain with no instance at all).
+   */
+  private void dispatchQueued() {
+    for (TreeSet<Attempt> q : List.copyOf(queues.values())) {
+      Attempt a = q.isEmpty() ? null : q.first();
+      while (a != null && !finished) {
+        Attempt next = q.higher(a);
+        if (inFlight.get(a.task.id()) != a || a.dispatched() || a.backingOff) {
+          unqueue(a); // left the queue's conditions some other way
+        } else {
+          boolean full = dispatcher.dispatch(a);
+          if (a.dispatched()) {
+            unqueue(a);
+          } else if (full) {
+            break;
+          }
+        }
+        a = next;
+      }
+    }
+  }
+
+  /** Puts an admitted, undispatched attempt in its domain's dispatch queue (again, if its domain changed). */
+  void queue(Attempt a) {
+    unqueue(a);
+    if (a.order == 0) {
+      a.order = ++admitted;
+      a.rank = index.rank(a.task.id());
+    }
+    a.queuedIn = a.domain();
+    queues.computeIfAbsent(a.queuedIn, d -> new TreeSet<>(DISPATCH_ORDER)).add(a);
+  }
+
+  private void unqueue(Attempt a) {
+    if (a.queuedIn != null) {
+      TreeSet<Attempt> q = queues.get(a.queuedIn);
+      if (q != null) {
+        q.remove(a);
+      }
+      a.queuedIn = null;
+    }
+  }
+
+  /** Most remaining work first, then admission order. */
+  private static final Comparator<Attempt> DISPATCH_ORDER =
+      Comparator.comparingDouble((Attempt a) -> -a.rank).thenComparingLong(a -> a.order);
 
   void succeed(Attempt a, DelegationResult result) {
     engine.release(a.instance.id());
@@ -361,6 +440,7 @@ final class PlanRun {
       engine.executor.schedule(() -> engine.guard(() -> {
         if (!finished && inFlight.get(a.task.id()) == a) {
           a.backingOff = false;
+          queue(a);
           append(e -> e.setTaskReady(TaskReady.newBuilder().setTaskId(a.task.id())));
           step();
         }
@@ -441,6 +521,7 @@ final class PlanRun {
       }
     }
     inFlight.clear();
+    queues.clear();
     for (TaskStatus ts : status().getTasksList()) {
       if (!PlanReducer.isTerminal(ts.getState())) {
         append(e -> e.setTaskCancelled(TaskCancelled.newBuilder().setTaskId(ts.getId()).setReason(reason)));
@@ -529,21 +610,32 @@ final class PlanRun {
   private final class InFlight extends LinkedHashMap<String, Attempt> {
     final BitSet positions = new BitSet();
 
+    /** Admits the attempt; a new one (not dispatched, not backing off) joins its dispatch queue. */
     @Override
     public Attempt put(String taskId, Attempt a) {
-      Integer i = position.get(taskId);
+      Integer i = index.position(taskId);
       if (i != null) {
         positions.set(i);
       }
-      return super.put(taskId, a);
+      Attempt old = super.put(taskId, a);
+      if (old != null && old != a) {
+        unqueue(old);
+      }
+      if (!a.dispatched() && !a.backingOff) {
+        queue(a);
+      }
+      return old;
     }
 
     @Override
     public Attempt remove(Object taskId) {
       Attempt removed = super.remove(taskId);
-      Integer i = position.get(taskId);
-      if (removed != null && i != null) {
-        positions.clear(i);
+      if (removed != null) {
+        unqueue(removed);
+        Integer i = index.position((String) taskId);
+        if (i != null) {
+          positions.clear(i);
+        }
       }
       return removed;
     }

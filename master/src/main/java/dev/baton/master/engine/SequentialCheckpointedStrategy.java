@@ -2,6 +2,7 @@ package dev.baton.master.engine;
 
 import dev.baton.master.plan.PlanModel;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ public final class SequentialCheckpointedStrategy implements ExecutionStrategy {
   }
 
   @Override
-  public List<PlanModel.Task> admit(List<PlanModel.Task> ready, List<PlanModel.Task> inFlight) {
+  public List<PlanModel.Task> admit(List<PlanModel.Task> ready, Collection<PlanModel.Task> inFlight) {
     if (!inFlight.isEmpty() || ready.isEmpty()) {
       return List.of();
     }

@@ -184,7 +184,8 @@ class FailureRecoveryTest {
     FakeSubOrchestrator b2 = fake("backend-2", "backend", 4);
     awaitHealthy("backend-1", "backend-2");
     Plans p = Plans.plan("hung").policy(PlanModel.DelegationPolicy.ROUND_ROBIN);
-    p.task("a", "backend", 10).task("b", "backend", 40);
+    // The longer task is dispatched first (most remaining work), so round robin puts a on backend-1.
+    p.task("a", "backend", 10).task("b", "backend", 5);
     String id = master.submit(p.build(), SCALE);
     await().atMost(Duration.ofSeconds(5)).until(() -> b1.started().contains("a#1"));
     Instant hungAt = Instant.now();
