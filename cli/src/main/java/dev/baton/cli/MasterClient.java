@@ -52,7 +52,7 @@ final class MasterClient implements AutoCloseable {
     ManagedChannel channel =
         NettyChannelBuilder.forAddress(hostPort.host(), hostPort.port())
             .usePlaintext()
-            .maxInboundMessageSize(16 * 1024 * 1024)
+            .maxInboundMessageSize(64 * 1024 * 1024) // GetPlan of a 100,000-task plan
             .build();
     return new MasterClient(address, channel, DEFAULT_CALL_DEADLINE);
   }

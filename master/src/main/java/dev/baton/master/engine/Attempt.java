@@ -48,6 +48,8 @@ final class Attempt {
   /** Dispatch priority (remaining work, see {@link TaskIndex#rank}) and admission order: fixed once queued. */
   double rank;
   long order;
+  /** Delegate was sent and the instance has not answered it yet (counts in {@link Engine#DELEGATE_WINDOW}). */
+  boolean unanswered;
   /** The domain whose dispatch queue holds the attempt, or null when it is in none. */
   String queuedIn;
 

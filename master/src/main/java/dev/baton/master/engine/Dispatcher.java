@@ -63,7 +63,8 @@ final class Dispatcher {
    * Picks an instance and delegates, or leaves the task waiting (no instance yet, or all full).
    *
    * @return true when the task was held back because every allowed instance of its domain is at
-   *     max_concurrent_tasks: until a slot is released, another task of the domain would be too
+   *     max_concurrent_tasks or has {@link Engine#DELEGATE_WINDOW} Delegates unanswered: until a
+   *     slot is released or an answer comes, another task of the domain would be too
    */
   boolean dispatch(Attempt a) {
     PlanModel.Task task = a.task;
@@ -88,15 +89,17 @@ final class Dispatcher {
     List<Candidate> free = new ArrayList<>();
     for (Instance i : allowed) {
       int outstanding = engine.outstanding(i.id());
-      if (outstanding < i.maxConcurrentTasks()) {
+      if (outstanding < i.maxConcurrentTasks() && engine.windowOpen(i.id())) {
         free.add(new Candidate(i, outstanding));
       }
     }
     boolean allFull = free.isEmpty();
-    Set<String> failed = run.failedOn.getOrDefault(task.id(), Set.of());
-    List<Candidate> fresh = free.stream().filter(c -> !failed.contains(c.id())).toList();
-    if (!fresh.isEmpty()) {
-      free = fresh; // a retry goes to another instance when there is one
+    Set<String> failed = run.failedOn.get(task.id());
+    if (failed != null) {
+      List<Candidate> fresh = free.stream().filter(c -> !failed.contains(c.id())).toList();
+      if (!fresh.isEmpty()) {
+        free = fresh; // a retry goes to another instance when there is one
+      }
     }
     Choice choice = free.isEmpty() ? null : choose(a, free);
     for (Instance i : allowed) {
@@ -105,14 +108,14 @@ final class Dispatcher {
       }
     }
     if (choice == null) {
-      return allFull; // every instance of the domain is at max_concurrent_tasks: hold the task back
+      return allFull; // every instance of the domain is full (or its window is): hold the task back
     }
     int number = run.attempts.merge(task.id(), 1, Integer::sum);
     a.number = number;
     a.instance = choice.candidate().instance();
     a.score = choice.score();
     a.scores = choice.scores();
-    engine.acquire(a.instance.id());
+    engine.acquire(a);
     List<String> scope = run.strategy.checkpointScope(task);
     if (!scope.isEmpty()) {
       takeCheckpoint(a, scope);
@@ -205,6 +208,7 @@ final class Dispatcher {
           return;
         }
         a.executionId = response.getExecutionId();
+        engine.answered(a);
         if (a.reattaching) {
           a.reattaching = false;
           return;

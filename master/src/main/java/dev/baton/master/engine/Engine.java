@@ -158,12 +158,54 @@ public final class Engine implements AutoCloseable {
     return outstanding.getOrDefault(instanceId, 0);
   }
 
-  void acquire(String instanceId) {
-    int n = outstanding.merge(instanceId, 1, Integer::sum);
-    outstandingView.put(instanceId, n);
+  /**
+   * Delegations sent to one instance and not answered yet, at most: past it the instance counts as
+   * full until answers come back. A plan with thousands of ready tasks and free slots would
+   * otherwise send thousands of Delegates at once, and the last ones would miss their deadline in
+   * the instance's queue (seen on 2 cores with 4,096 slots per instance).
+   */
+  static final int DELEGATE_WINDOW = 64;
+
+  /** Delegates outstanding without an answer, per instance id. Engine thread only. */
+  private final Map<String, Integer> unanswered = new HashMap<>();
+
+  /** True when the instance may be sent one more Delegate now. */
+  boolean windowOpen(String instanceId) {
+    return unanswered.getOrDefault(instanceId, 0) < DELEGATE_WINDOW;
   }
 
-  void release(String instanceId) {
+  /** Takes a slot on the instance for the attempt, whose Delegate is about to be sent. */
+  void acquire(Attempt a) {
+    String instanceId = a.instance.id();
+    int n = outstanding.merge(instanceId, 1, Integer::sum);
+    outstandingView.put(instanceId, n);
+    a.unanswered = true;
+    unanswered.merge(instanceId, 1, Integer::sum);
+  }
+
+  /** The instance answered the attempt's Delegate: the window has room for one more. */
+  void answered(Attempt a) {
+    if (!a.unanswered) {
+      return;
+    }
+    a.unanswered = false;
+    String instanceId = a.instance.id();
+    int n = unanswered.merge(instanceId, -1, Integer::sum);
+    if (n <= 0) {
+      unanswered.remove(instanceId);
+    }
+    if (n == DELEGATE_WINDOW - 1) {
+      stepAllSoon(); // tasks held back by the window may go now
+    }
+  }
+
+  /** Gives the attempt's slot back (finished, failed or abandoned). */
+  void release(Attempt a) {
+    answered(a);
+    release(a.instance.id());
+  }
+
+  private void release(String instanceId) {
     int n = outstanding.merge(instanceId, -1, Integer::sum);
     if (n <= 0) {
       outstanding.remove(instanceId);
@@ -171,8 +213,12 @@ public final class Engine implements AutoCloseable {
     } else {
       outstandingView.put(instanceId, n);
     }
-    // A slot came free: tasks of other plans held back for it may go now. One pass serves every
-    // release made before it runs, so a burst of results costs one pass, not one per result.
+    // A slot came free: tasks of other plans held back for it may go now.
+    stepAllSoon();
+  }
+
+  /** Queues one pass over every plan; one pass serves every request made before it runs. */
+  private void stepAllSoon() {
     if (!stepAllPosted) {
       stepAllPosted = true;
       post(() -> {

@@ -218,7 +218,7 @@ final class PlanRecovery {
 
   /** Stops counting the attempt, keeps its watch as a ghost and asks the instance to drop it. */
   private void abandon(Attempt a, String why) {
-    engine.release(a.instance.id());
+    engine.release(a);
     if (a.handle != null) {
       ghosts.put(key(a.task.id(), a.number), new Ghost(a.instance.id(), a.handle, why));
     }

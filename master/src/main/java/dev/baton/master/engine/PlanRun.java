@@ -66,15 +66,17 @@ final class PlanRun {
   private final TaskIndex index;
   /**
    * Scheduler indexes kept from the events this run appends (every event of the plan goes through
-   * {@link #append}), so a step need not scan every task: plan positions of PENDING and of READY
-   * tasks, of PENDING tasks worth examining (something they wait for changed since they were last
+   * {@link #append}), so a step need not scan every task: plan positions of PENDING tasks, of READY
+   * tasks not yet admitted (not in flight), of PENDING tasks worth examining (something they wait for changed since they were last
    * found waiting), and the ids of the status's tasks that are not terminal. Null until first
    * needed, then rebuilt from the status whenever an event may change many tasks at once
    * (rollback, TaskAdded).
    */
   private BitSet pendingTasks;
-  private BitSet readyTasks;
+  private BitSet admittable;
   private BitSet candidates;
+  /** Cleared and kept between promote rounds, so a round allocates nothing. */
+  private BitSet spare;
   private Set<String> unfinishedTasks;
   /**
    * Admitted attempts not yet dispatched nor backing off, per domain, highest priority first: a
@@ -187,7 +189,7 @@ final class PlanRun {
     Integer i = index.position(taskId);
     if (i != null) {
       pendingTasks.set(i, state == TaskState.TASK_STATE_PENDING);
-      readyTasks.set(i, state == TaskState.TASK_STATE_READY);
+      admittable.set(i, state == TaskState.TASK_STATE_READY && !((InFlight) inFlight).positions.get(i));
       if (PlanReducer.isTerminal(state)) {
         for (int w : index.waiters(i)) {
           candidates.set(w); // it may be ready now, or blocked for good
@@ -206,8 +208,9 @@ final class PlanRun {
       return;
     }
     pendingTasks = new BitSet(index.size());
-    readyTasks = new BitSet(index.size());
+    admittable = new BitSet(index.size());
     candidates = new BitSet(index.size());
+    spare = new BitSet(index.size());
     unfinishedTasks = new HashSet<>();
     Set<String> seen = new HashSet<>();
     for (TaskStatus ts : status().getTasksList()) {
@@ -270,8 +273,11 @@ final class PlanRun {
       // Gates open on more than events (a barrier's participants), so gated tasks are always examined.
       candidates.or(index.gated());
       candidates.and(pendingTasks);
+      if (candidates.isEmpty()) {
+        return;
+      }
       BitSet round = candidates;
-      candidates = new BitSet(index.size()); // what this round changes makes the next round's candidates
+      candidates = spare; // what this round changes makes the next round's candidates
       // The round decides from the tasks as they were when it began (what it changes counts next round).
       Map<String, TaskStatus> before = new HashMap<>();
       Map<String, TaskStatus> tasks = new AsOfRoundStart(before);
@@ -282,12 +288,14 @@ final class PlanRun {
           before.putIfAbsent(t.id(), liveTasks.get(t.id()));
           append(e -> e.setTaskSkipped(TaskSkipped.newBuilder().setTaskId(t.id()).setReason(blocked)));
           changed = true;
-        } else if (t.dependsOn().stream().allMatch(d -> succeeded(tasks, d)) && sync.gatesOpen(t, st)) {
+        } else if (allSucceeded(t.dependsOn(), tasks) && sync.gatesOpen(t, st)) {
           before.putIfAbsent(t.id(), liveTasks.get(t.id()));
           append(e -> e.setTaskReady(TaskReady.newBuilder().setTaskId(t.id())));
           changed = true;
         }
       }
+      round.clear();
+      spare = round;
     }
   }
 
@@ -314,13 +322,11 @@ final class PlanRun {
 
   private void admit() {
     ensureTracked();
-    BitSet waiting = (BitSet) readyTasks.clone();
-    waiting.andNot(((InFlight) inFlight).positions);
-    if (waiting.isEmpty()) {
+    if (admittable.isEmpty()) {
       return; // every strategy admits nothing from nothing
     }
     List<PlanModel.Task> ready = new ArrayList<>();
-    for (int i = waiting.nextSetBit(0); i >= 0; i = waiting.nextSetBit(i + 1)) {
+    for (int i = admittable.nextSetBit(0); i >= 0; i = admittable.nextSetBit(i + 1)) {
       ready.add(index.task(i));
     }
     Collection<PlanModel.Task> flying = new AbstractCollection<>() { // a view: no copy per step
@@ -397,11 +403,13 @@ final class PlanRun {
   }
 
   /** Most remaining work first, then admission order. */
-  private static final Comparator<Attempt> DISPATCH_ORDER =
-      Comparator.comparingDouble((Attempt a) -> -a.rank).thenComparingLong(a -> a.order);
+  private static final Comparator<Attempt> DISPATCH_ORDER = (x, y) -> {
+    int c = Double.compare(y.rank, x.rank);
+    return c != 0 ? c : Long.compare(x.order, y.order);
+  };
 
   void succeed(Attempt a, DelegationResult result) {
-    engine.release(a.instance.id());
+    engine.release(a);
     append(e -> e.setTaskSucceeded(TaskSucceeded.newBuilder().setTaskId(a.task.id()).setAttempt(a.number)
         .setInstanceId(a.instance.id()).setResult(result)));
     if (a.checkpointId != null) {
@@ -415,7 +423,7 @@ final class PlanRun {
   /** A failed attempt: roll back its checkpoint, then retry after a backoff or fail the task for good. */
   void attemptFailed(Attempt a, String error, DelegationResult result) {
     String instanceId = a.instance.id();
-    engine.release(instanceId);
+    engine.release(a);
     if (a.handle != null) {
       a.handle.stopWatching();
     }
@@ -514,7 +522,7 @@ final class PlanRun {
         a.handle.stopWatching();
       }
       if (a.dispatched()) {
-        engine.release(a.instance.id());
+        engine.release(a);
         if (a.executionId != null) {
           engine.delegator.cancel(Dispatcher.target(a.instance), a.executionId, reason);
         }
@@ -616,6 +624,9 @@ final class PlanRun {
       Integer i = index.position(taskId);
       if (i != null) {
         positions.set(i);
+        if (admittable != null) {
+          admittable.clear(i);
+        }
       }
       Attempt old = super.put(taskId, a);
       if (old != null && old != a) {
@@ -635,6 +646,10 @@ final class PlanRun {
         Integer i = index.position((String) taskId);
         if (i != null) {
           positions.clear(i);
+          TaskStatus ts = admittable == null ? null : liveTasks.get(taskId);
+          if (ts != null && ts.getState() == TaskState.TASK_STATE_READY) {
+            admittable.set(i); // dropped while READY: admissible again
+          }
         }
       }
       return removed;
@@ -644,6 +659,7 @@ final class PlanRun {
     public void clear() {
       positions.clear();
       super.clear();
+      pendingTasks = null; // rebuilt from the status if ever needed again
     }
   }
 
@@ -696,6 +712,15 @@ final class PlanRun {
       m.put(ts.getId(), ts);
     }
     return m;
+  }
+
+  private static boolean allSucceeded(List<String> ids, Map<String, TaskStatus> tasks) {
+    for (String id : ids) {
+      if (!succeeded(tasks, id)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static boolean succeeded(Map<String, TaskStatus> tasks, String id) {

@@ -14,8 +14,11 @@ import java.util.Locale;
  * the methods are static, the constructor is there for callers that prefer an instance.
  */
 public final class PlanCompiler {
-  /** The largest plan accepted, YAML or serialized proto: 1 MiB. */
-  public static final int MAX_PLAN_BYTES = 1_048_576;
+  /**
+   * The largest plan accepted, YAML or serialized proto: 16 MiB, room for the 100,000 tasks the
+   * validator allows with short descriptions (a generated 100,000-task plan is about 3.5 MiB).
+   */
+  public static final int MAX_PLAN_BYTES = 16 * 1_048_576;
 
   public PlanCompiler() {}
 

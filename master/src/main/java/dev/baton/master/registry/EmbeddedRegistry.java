@@ -114,7 +114,19 @@ public final class EmbeddedRegistry implements Registry {
 
   @Override
   public List<Instance> healthy(String domain) {
-    return instances().stream().filter(i -> i.domain().equals(domain) && i.healthy()).toList();
+    // On every dispatch: only the domain's entries are looked at.
+    List<Instance> out = new ArrayList<>();
+    Instant now = clock.instant();
+    for (Entry e : entries.values()) {
+      if (e.domain().equals(domain)) {
+        Instance i = e.snapshot(now);
+        if (i.healthy()) {
+          out.add(i);
+        }
+      }
+    }
+    out.sort(Comparator.comparing(Instance::id));
+    return out;
   }
 
   @Override
@@ -187,11 +199,12 @@ public final class EmbeddedRegistry implements Registry {
     }
 
     synchronized Instance snapshot(Instant now) {
-      Duration age = Duration.between(lastHeartbeat, now);
+      long ageMillis = now.toEpochMilli() - lastHeartbeat.toEpochMilli(); // millis: Duration arithmetic is slow
+      Duration age = Duration.ofMillis(ageMillis);
       InstanceHealth health;
-      if (offline || markedOffline != null || age.compareTo(heartbeatTimeout) > 0) {
+      if (offline || markedOffline != null || ageMillis > heartbeatTimeout.toMillis()) {
         health = InstanceHealth.INSTANCE_HEALTH_OFFLINE;
-      } else if (age.compareTo(heartbeatInterval.multipliedBy(2)) > 0) {
+      } else if (ageMillis > 2 * heartbeatInterval.toMillis()) {
         health = InstanceHealth.INSTANCE_HEALTH_SUSPECT;
       } else {
         health = InstanceHealth.INSTANCE_HEALTH_HEALTHY;

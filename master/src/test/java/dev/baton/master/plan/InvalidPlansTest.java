@@ -60,7 +60,6 @@ class InvalidPlansTest {
       unroutable.yaml                     | spec.tasks[1] (line 12)                          | cannot route: no domain's expertise matches its text (name one with orchestrator: frontend|backend|devops|testing)
       too-many-retries.yaml               | spec.retry.maxRetries (line 8)                   | 11 retries (expected: 0 to 10)
       negative-fail-first-attempts.yaml   | spec.tasks[1].simulate.failFirstAttempts (line 17) | -1 (expected: >= 0)
-      oversized.yaml                      | plan is 1.1 MiB                                  | (expected: at most 1 MiB)
       alias-bomb.yaml                     | (line                                            | YAML alias bomb refused
       """)
   void refusesWithPlaceAndProblem(String file, String place, String problem) throws IOException {
@@ -132,10 +131,28 @@ class InvalidPlansTest {
     dev.baton.v1.Plan big = dev.baton.v1.Plan.newBuilder()
         .setApiVersion("baton.dev/v1")
         .setKind("Plan")
-        .setMetadata(dev.baton.v1.PlanMetadata.newBuilder().setName("big").setDescription("x".repeat(2_500_000)))
+        .setMetadata(dev.baton.v1.PlanMetadata.newBuilder().setName("big").setDescription("x".repeat(17_000_000)))
         .build();
 
-    assertThatThrownBy(() -> PlanCompiler.compile(big)).hasMessage("plan is 2.4 MiB (expected: at most 1 MiB)");
+    assertThatThrownBy(() -> PlanCompiler.compile(big)).hasMessage("plan is 16.2 MiB (expected: at most 16 MiB)");
+  }
+
+  @Test
+  void refusesYamlOverTheSizeLimitBeforeParsingIt() throws IOException {
+    String yaml = """
+        apiVersion: baton.dev/v1
+        kind: Plan
+        metadata:
+          name: big
+        spec:
+          tasks:
+            - id: api
+              description: Product API
+              orchestrator: backend
+              estimate: 30m
+        """ + "# " + "padding ".repeat(2_200_000) + "\n";
+
+    assertThatThrownBy(() -> PlanCompiler.compileYaml(yaml)).hasMessage("plan is 16.8 MiB (expected: at most 16 MiB)");
   }
 
   @Test

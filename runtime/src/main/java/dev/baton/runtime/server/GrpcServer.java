@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GrpcServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GrpcServer.class);
+  /** Largest request a server takes: above the plan format's 16 MiB, so a too-large plan is refused by name. */
+  public static final int MAX_INBOUND_BYTES = 20 * 1024 * 1024;
 
   private final Server server;
   private final HealthStatusManager health;
@@ -45,7 +47,7 @@ public final class GrpcServer implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     NettyServerBuilder builder =
         Keepalive.server(NettyServerBuilder.forAddress(new InetSocketAddress(host, port)))
-            .maxInboundMessageSize(8 * 1024 * 1024);
+            .maxInboundMessageSize(MAX_INBOUND_BYTES);
     List<String> names = new ArrayList<>();
     for (BindableService service : services) {
       var definition = service.bindService();
