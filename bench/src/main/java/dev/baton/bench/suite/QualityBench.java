@@ -14,6 +14,12 @@ import java.util.List;
  */
 final class QualityBench {
   static final int SLOTS = 4;
+  /**
+   * Least wall-clock time of an average task: a no-op delegation costs about a millisecond, so a
+   * plan of thousands of tasks squeezed into a few seconds would measure that overhead, not the
+   * schedule. The time scale is stretched until the average task lasts at least this long.
+   */
+  static final double MIN_TASK_SECONDS = 0.05;
 
   private QualityBench() {}
 
@@ -32,7 +38,8 @@ final class QualityBench {
     }
     report.section("3. Scheduling quality", "One instance per domain, " + SLOTS + " slots each. Lower bound"
         + " = max(critical path, per-domain work / slots); the time scale makes the bound last about "
-        + targetSeconds + " s of wall clock. Makespan = submit to PlanFinished. Baseline: the same tasks level by"
+        + targetSeconds + " s of wall clock, or longer so that the average task lasts at least "
+        + (int) (MIN_TASK_SECONDS * 1000) + " ms. Makespan = submit to PlanFinished. Baseline: the same tasks level by"
         + " level, each level a plan of its own. The hybrid strategy runs one task per domain at a time, so its"
         + " row is bounded with 1 slot per domain.");
     report.header("plan", "tasks", "levels", "critical path min", "bound min", "time scale", "Baton ratio",
@@ -42,7 +49,9 @@ final class QualityBench {
         PlanModel.Plan plan = c.plan();
         int slots = plan.strategy() == PlanModel.Strategy.HYBRID_PARALLEL_SEQUENTIAL ? 1 : SLOTS;
         double bound = PlanGen.lowerBoundMinutes(plan, slots);
-        double scale = targetSeconds * 1000 / (bound * 60_000);
+        double avgTaskMinutes = plan.tasks().stream().mapToDouble(PlanModel.Task::estimateMinutes).average().orElse(1);
+        double minTaskMillis = quick ? 0 : MIN_TASK_SECONDS * 1000;
+        double scale = Math.max(targetSeconds * 1000 / (bound * 60_000), minTaskMillis / (avgTaskMinutes * 60_000));
         double boundMs = bound * 60_000 * scale;
         Duration timeout = Duration.ofMillis((long) (boundMs * 20) + 120_000);
         long t0 = System.nanoTime();
