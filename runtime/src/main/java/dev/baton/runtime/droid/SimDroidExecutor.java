@@ -171,10 +171,13 @@ public final class SimDroidExecutor implements DroidExecutor {
     }
 
     @Override
-    public synchronized void cancel(String reason) {
-      if (pending != null) {
-        pending.cancel(false);
+    public void cancel(String reason) {
+      synchronized (this) {
+        if (pending != null) {
+          pending.cancel(false);
+        }
       }
+      // Outside the lock: whoever completes the outcome runs the manager's handling of it.
       outcome.complete(DroidOutcome.cancelled("cancelled: " + reason));
     }
   }
