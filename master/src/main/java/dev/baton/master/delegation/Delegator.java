@@ -120,12 +120,11 @@ public final class Delegator {
   /** Asks the instance to cancel an execution, best effort: failures are logged and recorded, not thrown. */
   public void cancel(Target target, String executionId, String reason) {
     this.<dev.baton.v1.CancelExecutionResponse>unary(target, "CancelExecution " + executionId, true,
-        config.callAttempts(), null,
+        config.callAttempts(),
         (stub, obs) -> stub.cancelExecution(CancelExecutionRequest.newBuilder().setExecutionId(executionId)
             .setReason(reason).build(), obs),
         r -> { },
-        s -> log.debug("CancelExecution {} on {} failed: {}", executionId, target.instanceId(), s),
-        () -> { }, clock.millis());
+        s -> log.debug("CancelExecution {} on {} failed: {}", executionId, target.instanceId(), s));
   }
 
   /**
@@ -133,22 +132,17 @@ public final class Delegator {
    * breaker. Not retried, since a probe is itself the retry of whatever made the instance suspect.
    */
   public void probe(Target target, Consumer<Boolean> alive) {
-    this.<dev.baton.v1.DescribeResponse>unary(target, "Describe", true, 1, null,
+    this.<dev.baton.v1.DescribeResponse>unary(target, "Describe", true, 1,
         (stub, obs) -> stub.describe(DescribeRequest.getDefaultInstance(), obs),
         r -> alive.accept(true),
-        s -> alive.accept(false),
-        () -> { }, clock.millis());
+        s -> alive.accept(false));
   }
 
-  /**
-   * One unary call with deadline, safe retries and one breaker outcome.
-   *
-   * @param handle when non-null and stopped before a try, the call is abandoned and {@code abandoned} runs
-   */
-  private <R> void unary(Target target, String what, boolean idempotent, int tries, StreamedAttempt handle,
+  /** One unary call with deadline, safe retries and one breaker outcome. */
+  private <R> void unary(Target target, String what, boolean idempotent, int tries,
       BiConsumer<SubOrchestratorGrpc.SubOrchestratorStub, StreamObserver<R>> call,
-      Consumer<R> ok, Consumer<Status> failed, Runnable abandoned, long start) {
-    new UnaryCall<>(target, what, idempotent, tries, handle, call, ok, failed, abandoned, start).attempt(1);
+      Consumer<R> ok, Consumer<Status> failed) {
+    new UnaryCall<>(target, what, idempotent, tries, call, ok, failed, clock.millis()).attempt(1);
   }
 
   private final class UnaryCall<R> {
@@ -156,33 +150,25 @@ public final class Delegator {
     final String what;
     final boolean idempotent;
     final int tries;
-    final StreamedAttempt handle;
     final BiConsumer<SubOrchestratorGrpc.SubOrchestratorStub, StreamObserver<R>> call;
     final Consumer<R> ok;
     final Consumer<Status> failed;
-    final Runnable abandoned;
     final long start;
 
-    UnaryCall(Target target, String what, boolean idempotent, int tries, StreamedAttempt handle,
+    UnaryCall(Target target, String what, boolean idempotent, int tries,
         BiConsumer<SubOrchestratorGrpc.SubOrchestratorStub, StreamObserver<R>> call,
-        Consumer<R> ok, Consumer<Status> failed, Runnable abandoned, long start) {
+        Consumer<R> ok, Consumer<Status> failed, long start) {
       this.target = target;
       this.what = what;
       this.idempotent = idempotent;
       this.tries = tries;
-      this.handle = handle;
       this.call = call;
       this.ok = ok;
       this.failed = failed;
-      this.abandoned = abandoned;
       this.start = start;
     }
 
     void attempt(int tryNo) {
-      if (handle != null && handle.isStopped()) {
-        abandoned.run();
-        return;
-      }
       SubOrchestratorGrpc.SubOrchestratorStub stub;
       try {
         stub = SubOrchestratorGrpc.newStub(channels.channel(target.address()))
@@ -202,8 +188,7 @@ public final class Delegator {
         @Override
         public void onError(Throwable t) {
           Status s = Status.fromThrowable(t);
-          boolean stopped = handle != null && handle.isStopped();
-          if (!stopped && tryNo < tries && RetryRules.retryable(s.getCode(), idempotent)) {
+          if (tryNo < tries && RetryRules.retryable(s.getCode(), idempotent)) {
             Duration pause = RetryRules.backoff(config, tryNo + 1, random);
             log.debug("{} to {} failed ({}), try {} in {} ms", what, target.instanceId(), s.getCode(), tryNo + 1,
                 pause.toMillis());
