@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 final class InstanceStream implements ClientResponseObserver<ExecuteRequest, ExecuteResponse> {
   private static final Logger log = LoggerFactory.getLogger(InstanceStream.class);
+  /** A stream with nothing outstanding and nothing heard for this long is closed (ms); the next delegation opens a new one. */
+  static final long CLOSE_WHEN_UNUSED_MILLIS = 60_000;
 
   final Delegator.Target target;
   private final Delegator owner;
@@ -242,6 +244,16 @@ final class InstanceStream implements ClientResponseObserver<ExecuteRequest, Exe
     int probes = 0;
     synchronized (lock) {
       if (broken) {
+        return;
+      }
+      if (awaiting.isEmpty() && watching.isEmpty() && now - lastHeard >= CLOSE_WHEN_UNUSED_MILLIS) {
+        // Unused (the instance may be long gone): half-close; nothing can be lost, nothing is sent any more.
+        broken = true;
+        if (check != null) {
+          check.cancel(false);
+        }
+        owner.forget(this);
+        call.onCompleted();
         return;
       }
       for (Iterator<StreamedAttempt> it = awaiting.values().iterator(); it.hasNext(); ) {
