@@ -91,7 +91,9 @@ public final class SimDroidExecutor implements DroidExecutor {
         }
         // Outside the lock: the listener takes the execution manager's lock.
         if (step < PROGRESS_POINTS.length) {
-          report(PROGRESS_POINTS[step]);
+          if (!supersededAtOnce(step)) {
+            report(PROGRESS_POINTS[step]);
+          }
         } else {
           if (!spec.getHang()) {
             finish();
@@ -99,6 +101,17 @@ public final class SimDroidExecutor implements DroidExecutor {
           return;
         }
       }
+    }
+
+    /**
+     * True when the next step falls on the same millisecond (a 0 ms task: every step): a report
+     * that is stale the moment it is made is left out, so a no-op task sends its RUNNING and its
+     * result and nothing in between. Deterministic: it depends on the duration only.
+     */
+    private boolean supersededAtOnce(int step) {
+      int following = step + 1;
+      boolean followingExists = following < PROGRESS_POINTS.length || !spec.getHang();
+      return followingExists && offset(following) == offset(step);
     }
 
     /** Milliseconds after the start at which step {@code step} is due. */
