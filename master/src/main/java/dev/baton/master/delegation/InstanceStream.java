@@ -228,14 +228,6 @@ final class InstanceStream implements ClientResponseObserver<ExecuteRequest, Exe
     }
   }
 
-  /** Ends the stream (after a failure noticed elsewhere); outstanding attempts are handled as a break. */
-  void cancel(String why) {
-    ClientCallStreamObserver<ExecuteRequest> c = call;
-    if (c != null) {
-      c.cancel(why, null);
-    }
-  }
-
   /** The periodic check: acceptance deadlines, watch deadlines, then silence. */
   private void check() {
     long now = owner.clock.millis();
