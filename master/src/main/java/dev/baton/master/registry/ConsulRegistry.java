@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * is open but whose heartbeats are late is SUSPECT (not chosen) even while Consul still passes it,
  * since heartbeats notice a hung process before a check interval does. An instance passing in
  * Consul without a stream is described from its service meta and delegable with no load known; its
- * work is still followed over WatchExecution, but sync points cannot reach it (see docs/consul.md).
+ * work is still followed over the master's Execute stream, but sync points cannot reach it (see docs/consul.md).
  * Instances that registered a stream but are not passing in Consul are listed OFFLINE.
  *
  * <p>{@link #markOffline} (the breaker gave up on an instance) holds until the instance's next

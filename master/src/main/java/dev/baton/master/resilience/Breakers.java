@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One Resilience4j circuit breaker per sub-orchestrator instance, created on first use.
  *
- * <p>What a "call" is: a Delegate (its final outcome after retries), a Describe probe, a
- * CancelExecution, and the whole life of a WatchExecution stream (success when it delivered its
- * terminal update, whatever the task's outcome; failure when it broke). Signals from the registry
+ * <p>What a "call" is: a delegate on the Execute stream (its final answer after retries), a
+ * Describe probe, a CancelExecution, and the whole watch of one execution on that stream (success
+ * when its terminal update arrived, whatever the task's outcome; failure when the stream broke or
+ * the watch passed its deadline). Signals from the registry
  * count too: missed heartbeats record a failure ({@link #failure}), a lost Coordinate stream or a
  * heartbeat timeout opens the breaker at once ({@link #open}). A task that fails on its own
  * merits is a successful call: the instance did its job of reporting it.

@@ -19,14 +19,15 @@ import java.time.Duration;
  *     probe is let through (half-open); default 2 s
  * @param permittedCallsInHalfOpenState delegations let through while half-open; their outcomes
  *     close or re-open the breaker; default {@value #DEFAULT_PERMITTED_CALLS_IN_HALF_OPEN_STATE}
- * @param callDeadline deadline of each unary call to an instance (Delegate, CancelExecution,
- *     Describe); these return at once on a healthy instance; default 1 s
+ * @param callDeadline how long the answer to a delegate on the Execute stream may take, and the
+ *     deadline of each unary call (CancelExecution, Describe); these return at once on a healthy
+ *     instance; default 1 s
  * @param callAttempts tries of one unary call, the first included, 1..10; only codes safe to
  *     retry are retried (see {@link RetryRules}); default {@value #DEFAULT_CALL_ATTEMPTS}
  * @param retryBackoff pause before the second try; doubles per try, +-50 % jitter; default 100 ms
  * @param retryBackoffMax cap of the pause between tries; default 1 s
- * @param watchIdleTimeout a watched execution that sent no update for this long makes the master
- *     probe its instance with Describe (progress is sparse: a sim droid reports at a quarter of its
+ * @param watchIdleTimeout an Execute stream with outstanding executions that brought nothing for
+ *     this long makes the master probe its instance with Describe (progress is sparse: a sim droid reports at a quarter of its
  *     duration, a command droid only when it starts, so silence alone proves nothing); default 2 s
  * @param restartGrace how long the {@code restart} strategy waits for a failed instance to come
  *     back before falling through to failover; default 5 s

@@ -16,13 +16,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@link #cut()} breaks every connection at once (bytes in flight are lost), like a network failure.
  * New connections are accepted afterwards.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final InetSocketAddress target;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  TcpProxy(String targetHostPort) {
+  public TcpProxy(String targetHostPort) {
     int colon = targetHostPort.lastIndexOf(':');
     this.target = new InetSocketAddress(targetHostPort.substring(0, colon), Integer.parseInt(targetHostPort.substring(colon + 1)));
     try {
@@ -35,12 +35,12 @@ final class TcpProxy implements AutoCloseable {
     accept.start();
   }
 
-  String address() {
+  public String address() {
     return "127.0.0.1:" + listener.getLocalPort();
   }
 
   /** Closes every open connection (both sides), as a broken network would. */
-  void cut() {
+  public void cut() {
     for (Socket s : sockets) {
       try {
         s.setSoLinger(true, 0); // RST, not FIN

@@ -15,6 +15,10 @@ import dev.baton.v1.Deliverable;
 import dev.baton.v1.DescribeRequest;
 import dev.baton.v1.DescribeResponse;
 import dev.baton.v1.Droid;
+import dev.baton.v1.ExecuteAccepted;
+import dev.baton.v1.ExecuteRejected;
+import dev.baton.v1.ExecuteRequest;
+import dev.baton.v1.ExecuteResponse;
 import dev.baton.v1.ExecutionIssue;
 import dev.baton.v1.ExecutionState;
 import dev.baton.v1.ExecutionUpdate;
@@ -85,13 +89,21 @@ public final class FakeSubOrchestrator implements AutoCloseable {
   private final List<Runnable> held = new CopyOnWriteArrayList<>();
   private volatile Status delegateFailure;
   public final java.util.concurrent.atomic.AtomicInteger delegateCalls = new java.util.concurrent.atomic.AtomicInteger();
+  /** Execute streams opened to this fake. */
+  public final java.util.concurrent.atomic.AtomicInteger executeStreams = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Who hears an execution's updates: a WatchExecution call or an Execute stream. */
+  private interface Watcher {
+    /** {@code last}: the terminal update, nothing follows. */
+    void update(ExecutionUpdate u, boolean last);
+  }
 
   private final class Exec {
     final String executionId;
     final DelegationPackage pkg;
     volatile ExecutionState state = ExecutionState.EXECUTION_STATE_RUNNING;
     volatile DelegationResult result;
-    final List<StreamObserver<ExecutionUpdate>> watchers = new CopyOnWriteArrayList<>();
+    final List<Watcher> watchers = new CopyOnWriteArrayList<>();
 
     Exec(String executionId, DelegationPackage pkg) {
       this.executionId = executionId;
@@ -297,11 +309,8 @@ public final class FakeSubOrchestrator implements AutoCloseable {
       records.add(new Record(success ? "finished" : "failed", e.pkg.getTaskId(), e.pkg.getAttempt(), id, System.nanoTime()));
     }
     ExecutionUpdate u = e.update();
-    for (StreamObserver<ExecutionUpdate> w : e.watchers) {
-      synchronized (w) {
-        w.onNext(u);
-        w.onCompleted();
-      }
+    for (Watcher w : e.watchers) {
+      w.update(u, true);
     }
   }
 
@@ -343,7 +352,112 @@ public final class FakeSubOrchestrator implements AutoCloseable {
         response.onError(failure.asRuntimeException());
         return;
       }
-      DelegationPackage pkg = request.getPackage();
+      response.onNext(admit(request.getPackage()).response);
+      response.onCompleted();
+    }
+
+    @Override
+    public void watchExecution(WatchExecutionRequest request, StreamObserver<ExecutionUpdate> response) {
+      Exec e = byId.get(request.getExecutionId());
+      if (e == null) {
+        response.onError(Status.NOT_FOUND.withDescription("no execution " + request.getExecutionId()).asRuntimeException());
+        return;
+      }
+      follow(e, (u, last) -> {
+        synchronized (response) {
+          response.onNext(u);
+          if (last) {
+            response.onCompleted();
+          }
+        }
+      });
+    }
+
+    /**
+     * The same admission, failure switches and updates as Delegate and WatchExecution, multiplexed:
+     * hung, a delegate gets no answer (the master's acceptance deadline must catch it); with
+     * {@link #failDelegates} it is rejected with that status. Writes are serialised on the stream.
+     */
+    @Override
+    public StreamObserver<ExecuteRequest> execute(StreamObserver<ExecuteResponse> response) {
+      executeStreams.incrementAndGet();
+      Watcher toStream = (u, last) -> {
+        synchronized (response) {
+          response.onNext(ExecuteResponse.newBuilder().setUpdate(u).build());
+        }
+      };
+      return new StreamObserver<>() {
+        @Override
+        public void onNext(ExecuteRequest request) {
+          if (request.hasWatch()) {
+            Exec e = byId.get(request.getWatch().getExecutionId());
+            if (e == null) {
+              reject(request.getCallId(), Status.NOT_FOUND.withDescription("no execution " + request.getWatch().getExecutionId()));
+            } else {
+              follow(e, toStream);
+            }
+            return;
+          }
+          delegateCalls.incrementAndGet();
+          if (hung) {
+            return;
+          }
+          Status failure = delegateFailure;
+          if (failure != null) {
+            reject(request.getCallId(), failure);
+            return;
+          }
+          Admitted admitted = admit(request.getDelegate().getPackage());
+          synchronized (response) {
+            response.onNext(ExecuteResponse.newBuilder().setAccepted(ExecuteAccepted.newBuilder()
+                .setCallId(request.getCallId()).setResponse(admitted.response)).build());
+          }
+          follow(admitted.exec, toStream);
+        }
+
+        private void reject(long callId, Status status) {
+          synchronized (response) {
+            response.onNext(ExecuteResponse.newBuilder().setRejected(ExecuteRejected.newBuilder().setCallId(callId)
+                .setCode(status.getCode().value())
+                .setMessage(status.getDescription() == null ? "" : status.getDescription())).build());
+          }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          forget(toStream);
+        }
+
+        @Override
+        public void onCompleted() {
+          forget(toStream);
+          synchronized (response) {
+            response.onCompleted();
+          }
+        }
+      };
+    }
+
+    private void forget(Watcher w) {
+      for (Exec e : byId.values()) {
+        e.watchers.remove(w);
+      }
+    }
+
+    /** Sends the current update, then (while running) every change until the terminal one. */
+    private void follow(Exec e, Watcher w) {
+      synchronized (FakeSubOrchestrator.this) {
+        boolean last = e.state != ExecutionState.EXECUTION_STATE_RUNNING;
+        w.update(e.update(), last);
+        if (!last) {
+          e.watchers.add(w);
+        }
+      }
+    }
+
+    private record Admitted(Exec exec, DelegateResponse response) {}
+
+    private Admitted admit(DelegationPackage pkg) {
       String key = pkg.getTaskId() + "#" + pkg.getAttempt();
       boolean[] created = {false};
       Exec e = byKey.computeIfAbsent(key, k -> {
@@ -365,28 +479,8 @@ public final class FakeSubOrchestrator implements AutoCloseable {
               sim.getDurationMillis(), TimeUnit.MILLISECONDS);
         }
       }
-      response.onNext(DelegateResponse.newBuilder().setExecutionId(e.executionId).setCreated(created[0])
+      return new Admitted(e, DelegateResponse.newBuilder().setExecutionId(e.executionId).setCreated(created[0])
           .setState(ExecutionState.EXECUTION_STATE_RUNNING).setInstanceId(id).build());
-      response.onCompleted();
-    }
-
-    @Override
-    public void watchExecution(WatchExecutionRequest request, StreamObserver<ExecutionUpdate> response) {
-      Exec e = byId.get(request.getExecutionId());
-      if (e == null) {
-        response.onError(Status.NOT_FOUND.withDescription("no execution " + request.getExecutionId()).asRuntimeException());
-        return;
-      }
-      synchronized (response) {
-        synchronized (FakeSubOrchestrator.this) {
-          response.onNext(e.update());
-          if (e.state != ExecutionState.EXECUTION_STATE_RUNNING) {
-            response.onCompleted();
-            return;
-          }
-          e.watchers.add(response);
-        }
-      }
     }
 
     @Override

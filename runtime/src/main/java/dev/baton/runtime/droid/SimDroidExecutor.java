@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * already multiplied the estimate by the time scale), reports progress at fixed fractions, and
  * produces the documents the plan gave it.
  *
- * <p>Deterministic by construction: every step is a task on the injected scheduler at a fixed offset,
+ * <p>Deterministic by construction: the steps run in order on the injected scheduler at fixed offsets,
  * and the outcome depends only on the spec and the attempt number, so failures are testable.
  */
 public final class SimDroidExecutor implements DroidExecutor {
@@ -52,30 +52,76 @@ public final class SimDroidExecutor implements DroidExecutor {
     private final SimulationSpec spec;
     private final ProgressListener progress;
     private final CompletableFuture<DroidOutcome> outcome = new CompletableFuture<>();
-    private final List<ScheduledFuture<?>> steps = new ArrayList<>();
+    private final long duration;
+    private final long startNanos = System.nanoTime();
+    /** Index of the next step: the progress points, then the finish. Guarded by this. */
+    private int next;
+    private ScheduledFuture<?> pending;
 
     SimRun(DroidTask task, ProgressListener progress) {
       this.task = task;
       this.spec = task.delegation().getSimulation();
       this.progress = progress;
+      this.duration = Math.max(0, spec.getDurationMillis());
     }
 
     synchronized void schedule() {
-      long duration = Math.max(0, spec.getDurationMillis());
-      for (double point : PROGRESS_POINTS) {
-        steps.add(
-            scheduler.schedule(
-                () -> report(point), (long) (duration * point), TimeUnit.MILLISECONDS));
+      pending = scheduler.schedule(this::runDue, offset(0), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Runs every step that is due, in order, then schedules the next one: one scheduled task at a
+     * time, so steps at the same offset (all of them for a 0 ms task) run in one go and can never
+     * overtake each other on a multi-threaded scheduler.
+     */
+    private void runDue() {
+      for (;;) {
+        int step;
+        synchronized (this) {
+          if (outcome.isDone()) {
+            return;
+          }
+          step = next;
+          long wait = offset(step) - (System.nanoTime() - startNanos) / 1_000_000;
+          if (wait > 0) {
+            pending = scheduler.schedule(this::runDue, wait, TimeUnit.MILLISECONDS);
+            return;
+          }
+          next++;
+        }
+        // Outside the lock: the listener takes the execution manager's lock.
+        if (step < PROGRESS_POINTS.length) {
+          if (!supersededAtOnce(step)) {
+            report(PROGRESS_POINTS[step]);
+          }
+        } else {
+          if (!spec.getHang()) {
+            finish();
+          }
+          return;
+        }
       }
-      if (!spec.getHang()) {
-        steps.add(scheduler.schedule(this::finish, duration, TimeUnit.MILLISECONDS));
-      }
+    }
+
+    /**
+     * True when the next step falls on the same millisecond (a 0 ms task: every step): a report
+     * that is stale the moment it is made is left out, so a no-op task sends its RUNNING and its
+     * result and nothing in between. Deterministic: it depends on the duration only.
+     */
+    private boolean supersededAtOnce(int step) {
+      int following = step + 1;
+      boolean followingExists = following < PROGRESS_POINTS.length || !spec.getHang();
+      return followingExists && offset(following) == offset(step);
+    }
+
+    /** Milliseconds after the start at which step {@code step} is due. */
+    private long offset(int step) {
+      return step < PROGRESS_POINTS.length ? (long) (duration * PROGRESS_POINTS[step]) : duration;
     }
 
     private void report(double point) {
       if (!outcome.isDone()) {
-        progress.progress(
-            point, String.format("%s simulated %d%%", task.droid(), Math.round(point * 100)));
+        progress.progress(point, task.droid() + " simulated " + Math.round(point * 100) + "%");
       }
     }
 
@@ -138,10 +184,13 @@ public final class SimDroidExecutor implements DroidExecutor {
     }
 
     @Override
-    public synchronized void cancel(String reason) {
-      for (ScheduledFuture<?> step : steps) {
-        step.cancel(false);
+    public void cancel(String reason) {
+      synchronized (this) {
+        if (pending != null) {
+          pending.cancel(false);
+        }
       }
+      // Outside the lock: whoever completes the outcome runs the manager's handling of it.
       outcome.complete(DroidOutcome.cancelled("cancelled: " + reason));
     }
   }

@@ -3,13 +3,11 @@ package dev.baton.runtime.execution;
 import dev.baton.runtime.server.BatonException;
 import dev.baton.v1.DelegationPackage;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Picks the droid for a task: the one the plan names, else the one whose expertise keywords best
@@ -75,10 +73,18 @@ public final class DroidSelector {
     return best;
   }
 
+  // Plain loops, no streams: this runs for every delegation, under the execution manager's lock.
   private static int score(List<List<String>> keywords, Set<String> text) {
     int score = 0;
     for (List<String> keyword : keywords) {
-      if (keyword.stream().allMatch(word -> occurs(word, text))) {
+      boolean all = true;
+      for (String word : keyword) {
+        if (!occurs(word, text)) {
+          all = false;
+          break;
+        }
+      }
+      if (all) {
         score += keyword.size();
       }
     }
@@ -90,12 +96,35 @@ public final class DroidSelector {
       return true;
     }
     // Prefix matching only for words long enough not to match everything ("ui" must not match "uid").
-    return keywordWord.length() >= 4 && text.stream().anyMatch(w -> w.startsWith(keywordWord));
+    if (keywordWord.length() < 4) {
+      return false;
+    }
+    for (String w : text) {
+      if (w.startsWith(keywordWord)) {
+        return true;
+      }
+    }
+    return false;
   }
 
+  /**
+   * The lower-cased runs of ASCII letters and digits, as splitting on {@code [^\\p{Alnum}]+} would
+   * give, without a regex per delegation.
+   */
   static List<String> words(String text) {
-    return Arrays.stream(text.toLowerCase(Locale.ROOT).split("[^\\p{Alnum}]+"))
-        .filter(w -> !w.isEmpty())
-        .collect(Collectors.toList());
+    String lower = text.toLowerCase(Locale.ROOT);
+    List<String> words = new ArrayList<>();
+    int start = -1;
+    for (int i = 0; i <= lower.length(); i++) {
+      char c = i < lower.length() ? lower.charAt(i) : ' ';
+      boolean alnum = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z';
+      if (alnum && start < 0) {
+        start = i;
+      } else if (!alnum && start >= 0) {
+        words.add(lower.substring(start, i));
+        start = -1;
+      }
+    }
+    return words;
   }
 }

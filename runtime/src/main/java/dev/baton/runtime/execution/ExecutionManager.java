@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +38,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Idempotent on (plan, task, attempt): the master may repeat a Delegate whose response it lost
  * and gets the same execution back. One lock guards all state and the delivery of updates, so every
- * watcher sees one execution's updates in the order they happened. Droid outcomes are handled on
- * the injected callback executor, never inside a droid's own thread, so a droid that finishes
- * synchronously cannot re-enter a half-done transition.
+ * watcher sees one execution's updates in the order they happened. A droid outcome is handled on
+ * the thread that completes it (a droid must not hold its own locks then), or on the injected
+ * callback executor when the droid finished synchronously, so it cannot re-enter a half-done
+ * transition.
  *
  * <p>A cancelled running execution turns CANCELLED at once but keeps its slot until its droid has
  * really stopped, so the process tree being killed still counts against max_concurrent_tasks.
@@ -260,8 +262,18 @@ public final class ExecutionManager implements AutoCloseable {
       run = failedRun(kind + " droid could not start: " + e.getMessage());
     }
     execution.run = run;
-    run.outcome().whenCompleteAsync(
-        (outcome, error) -> onOutcome(execution, outcome, error), callbacks);
+    // The outcome is handled on the thread that completes it (no hop per task), except when it is
+    // complete while this method still runs (a droid that finished synchronously): then on the
+    // callback executor, so it cannot re-enter this half-done transition on the same thread.
+    AtomicBoolean starting = new AtomicBoolean(true);
+    run.outcome().whenComplete((outcome, error) -> {
+      if (starting.get()) {
+        callbacks.execute(() -> onOutcome(execution, outcome, error));
+      } else {
+        onOutcome(execution, outcome, error);
+      }
+    });
+    starting.set(false);
   }
 
   private synchronized void onProgress(Execution execution, double fraction, String message) {

@@ -9,6 +9,8 @@ import dev.baton.v1.DelegateRequest;
 import dev.baton.v1.DelegateResponse;
 import dev.baton.v1.DescribeRequest;
 import dev.baton.v1.DescribeResponse;
+import dev.baton.v1.ExecuteRequest;
+import dev.baton.v1.ExecuteResponse;
 import dev.baton.v1.ExecutionUpdate;
 import dev.baton.v1.SubOrchestratorDescriptor;
 import dev.baton.v1.SubOrchestratorGrpc;
@@ -45,11 +47,21 @@ final class SubOrchestratorService extends SubOrchestratorGrpc.SubOrchestratorIm
 
   @Override
   public void delegate(DelegateRequest request, StreamObserver<DelegateResponse> response) {
+    response.onNext(admit(request));
+    response.onCompleted();
+  }
+
+  /** Delegate's admission, shared by Execute: throws what becomes Delegate's status. */
+  private DelegateResponse admit(DelegateRequest request) {
     if (!request.hasPackage()) {
       throw BatonException.invalidArgument("package: missing (expected: the DelegationPackage to run)");
     }
-    response.onNext(ProtoMapper.delegateResponse(manager.delegate(request.getPackage()), instanceId));
-    response.onCompleted();
+    return ProtoMapper.delegateResponse(manager.delegate(request.getPackage()), instanceId);
+  }
+
+  @Override
+  public StreamObserver<ExecuteRequest> execute(StreamObserver<ExecuteResponse> response) {
+    return ExecuteStream.open(manager, this::admit, (ServerCallStreamObserver<ExecuteResponse>) response);
   }
 
   @Override

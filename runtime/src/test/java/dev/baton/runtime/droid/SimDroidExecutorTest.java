@@ -70,6 +70,14 @@ class SimDroidExecutorTest {
   }
 
   @Test
+  void aZeroMillisecondTaskSkipsProgressThatIsStaleTheMomentItIsMade() throws Exception {
+    DroidOutcome outcome = run(task(1, SimulationSpec.newBuilder().setDurationMillis(0).build()));
+
+    assertThat(outcome.status()).isEqualTo(DelegationStatus.DELEGATION_STATUS_SUCCEEDED);
+    assertThat(progress).isEmpty();
+  }
+
+  @Test
   void writesDocumentsInlineAndAsWorkspaceFiles() throws Exception {
     DroidOutcome outcome = run(task(1, SimulationSpec.newBuilder()
         .setDurationMillis(5)
