@@ -30,6 +30,7 @@ import io.grpc.Status;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,17 @@ final class Dispatcher {
     this.policy = policy;
   }
 
+  /**
+   * Each domain's healthy instances as read at the start of this dispatch pass: a pass dispatches
+   * many tasks, and their health cannot change within it (the registry's changes are posted).
+   */
+  private final Map<String, List<Instance>> healthyThisPass = new HashMap<>();
+
+  /** A dispatch pass begins: read the registry again. */
+  void beginPass() {
+    healthyThisPass.clear();
+  }
+
   String policyName() {
     return policy.name();
   }
@@ -70,9 +82,20 @@ final class Dispatcher {
     PlanModel.Task task = a.task;
     String domain = a.domain();
     Instant now = engine.clock.instant();
-    // Asking every breaker for a permission moves an open one past its wait to half-open, so its probe can go.
-    List<Instance> allowed = new ArrayList<>();
-    for (Instance i : engine.registry.healthy(domain)) {
+    List<Instance> healthy = healthyThisPass.computeIfAbsent(domain, engine.registry::healthy);
+    List<Instance> withRoom = new ArrayList<>(healthy.size());
+    for (Instance i : healthy) {
+      if (engine.outstanding(i.id()) < i.maxConcurrentTasks() && engine.windowOpen(i.id())) {
+        withRoom.add(i);
+      }
+    }
+    if (!healthy.isEmpty() && withRoom.isEmpty()) {
+      a.waitingSince = null;
+      return true; // every instance of the domain is full (or its window is): hold the task back
+    }
+    // Asking a breaker for a permission moves an open one past its wait to half-open, so its probe can go.
+    List<Instance> allowed = new ArrayList<>(withRoom.size());
+    for (Instance i : withRoom) {
       if (engine.breakers.tryAcquire(i.id())) {
         allowed.add(i);
       }
@@ -86,14 +109,10 @@ final class Dispatcher {
       return false;
     }
     a.waitingSince = null;
-    List<Candidate> free = new ArrayList<>();
+    List<Candidate> free = new ArrayList<>(allowed.size());
     for (Instance i : allowed) {
-      int outstanding = engine.outstanding(i.id());
-      if (outstanding < i.maxConcurrentTasks() && engine.windowOpen(i.id())) {
-        free.add(new Candidate(i, outstanding));
-      }
+      free.add(new Candidate(i, engine.outstanding(i.id())));
     }
-    boolean allFull = free.isEmpty();
     Set<String> failed = run.failedOn.get(task.id());
     if (failed != null) {
       List<Candidate> fresh = free.stream().filter(c -> !failed.contains(c.id())).toList();
@@ -101,14 +120,11 @@ final class Dispatcher {
         free = fresh; // a retry goes to another instance when there is one
       }
     }
-    Choice choice = free.isEmpty() ? null : choose(a, free);
+    Choice choice = choose(a, free);
     for (Instance i : allowed) {
-      if (choice == null || !i.id().equals(choice.candidate().id())) {
+      if (!i.id().equals(choice.candidate().id())) {
         engine.breakers.release(i.id());
       }
-    }
-    if (choice == null) {
-      return allFull; // every instance of the domain is full (or its window is): hold the task back
     }
     int number = run.attempts.merge(task.id(), 1, Integer::sum);
     a.number = number;

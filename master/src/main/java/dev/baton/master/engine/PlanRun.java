@@ -362,6 +362,7 @@ final class PlanRun {
    * each waiting attempt's wait is timed (rare: a domain with no instance at all).
    */
   private void dispatchQueued() {
+    dispatcher.beginPass();
     for (TreeSet<Attempt> q : List.copyOf(queues.values())) {
       Attempt a = q.isEmpty() ? null : q.first();
       while (a != null && !finished) {
