@@ -8,6 +8,7 @@ import dev.baton.v1.ExecuteRequest;
 import dev.baton.v1.ExecuteResponse;
 import dev.baton.v1.ExecutionUpdate;
 import dev.baton.v1.SubOrchestratorGrpc;
+import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -63,7 +64,11 @@ final class InstanceStream implements ClientResponseObserver<ExecuteRequest, Exe
   /** Opens the call and starts the periodic check; throws when there is no channel to the address. */
   void open() {
     lastHeard = owner.clock.millis();
-    SubOrchestratorGrpc.newStub(owner.channels.channel(target.address())).execute(this);
+    // Responses are handled on the transport's thread: the handling only takes this stream's lock
+    // and posts to the scheduler, and a hop to an executor per message costs more than the message.
+    SubOrchestratorGrpc.newStub(owner.channels.channel(target.address()))
+        .withExecutor(MoreExecutors.directExecutor())
+        .execute(this);
     long every = Math.max(5, Math.min(100,
         Math.min(owner.config.callDeadline().toMillis(), owner.config.watchIdleTimeout().toMillis()) / 4));
     ScheduledFuture<?> f = owner.timer.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);

@@ -3,6 +3,7 @@ package dev.baton.runtime.orchestrator;
 import dev.baton.runtime.execution.ExecutionManager;
 import dev.baton.runtime.execution.ExecutionWatcher;
 import dev.baton.runtime.server.BatonException;
+import dev.baton.runtime.server.GrpcServer;
 import dev.baton.v1.CancelExecutionRequest;
 import dev.baton.v1.CancelExecutionResponse;
 import dev.baton.v1.DelegateRequest;
@@ -17,6 +18,7 @@ import dev.baton.v1.SubOrchestratorGrpc;
 import dev.baton.v1.WatchExecutionRequest;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -24,7 +26,18 @@ import java.util.function.Supplier;
  * The thin gRPC face of the execution manager. Errors are thrown as {@link BatonException} and
  * become a status in the server's {@code StatusMapping}.
  */
-final class SubOrchestratorService extends SubOrchestratorGrpc.SubOrchestratorImplBase {
+final class SubOrchestratorService extends SubOrchestratorGrpc.SubOrchestratorImplBase
+    implements GrpcServer.NonBlocking {
+
+  /**
+   * Execute's handler admits and answers without waiting: it runs on the transport's thread. (A
+   * command droid's process is spawned there too; spawning takes about a millisecond.)
+   */
+  @Override
+  public Set<String> nonBlockingMethods() {
+    return Set.of(SubOrchestratorGrpc.getExecuteMethod().getFullMethodName());
+  }
+
   private final ExecutionManager manager;
   private final Supplier<SubOrchestratorDescriptor> descriptor;
   private final String instanceId;
