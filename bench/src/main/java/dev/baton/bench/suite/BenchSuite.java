@@ -39,7 +39,7 @@ public final class BenchSuite {
       return new Options(quick, only,
           cost != null ? cost : quick ? List.of(200) : List.of(1_000, 10_000, 100_000),
           quality != null ? quality : quick ? List.of(100) : List.of(100, 1_000, 10_000),
-          throughput != null ? throughput : quick ? 200 : 20_000);
+          throughput != null ? throughput : quick ? 200 : 60_000);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -191,6 +191,48 @@ class SchedulingTest {
   }
 
   @Test
+  void whenTasksOutnumberSlotsTheLongestRemainingChainGoesFirst() {
+    master();
+    fake("backend-1", "backend", 1);
+    awaitRegistered(1);
+    // Plan order says a first; b leads a 25-minute chain (b, then c), a is 5 minutes on its own.
+    PlanStatus s = run(Plans.plan("priority")
+        .task("a", "backend", 5)
+        .task("b", "backend", 5)
+        .task("c", "backend", 20, "b")
+        .build());
+
+    assertThat(s.getState()).isEqualTo(PlanState.PLAN_STATE_SUCCEEDED);
+    assertThat(events(s).stream().filter(PlanEvent::hasTaskDelegated).map(e -> e.getTaskDelegated().getTaskId()))
+        .as("delegation order: most remaining work first, c (20) before a (5) once b is done")
+        .containsExactly("b", "c", "a");
+  }
+
+  @Test
+  void anInstanceNeverHasMoreThanTheWindowOfDelegatesUnanswered() {
+    master();
+    FakeSubOrchestrator b1 = fake("backend-1", "backend", 200);
+    awaitRegistered(1);
+    b1.withholdAnswers();
+    Plans p = Plans.plan("window");
+    for (int i = 0; i < 100; i++) {
+      p.task("t" + i, "backend", 1);
+    }
+    String id = master.submit(p.build(), SCALE);
+
+    await().atMost(Duration.ofSeconds(2)).until(() -> b1.delegateCalls.get() >= Engine.DELEGATE_WINDOW);
+    // Within the call deadline (1 s) nothing is retried: what arrives is what the window let through.
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofMillis(600))
+        .until(() -> b1.delegateCalls.get() == Engine.DELEGATE_WINDOW);
+    b1.answer();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> finished(master.store().status(id).orElseThrow()));
+    PlanStatus s = master.store().status(id).orElseThrow();
+    assertThat(s.getState()).isEqualTo(PlanState.PLAN_STATE_SUCCEEDED);
+    assertThat(s.getTasksList()).allSatisfy(t -> assertThat(t.getAttempt()).isEqualTo(1));
+  }
+
+  @Test
   void eventTimesNeverGoBackwardsAndStartsCarryTheInstancesClock() {
     master();
     fake("backend-1", "backend", 2);

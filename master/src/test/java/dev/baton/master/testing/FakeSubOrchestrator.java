@@ -87,6 +87,9 @@ public final class FakeSubOrchestrator implements AutoCloseable {
   /** Hung: no heartbeats, no answers, no progress; what would have happened waits in {@link #held}. */
   private volatile boolean hung;
   private final List<Runnable> held = new CopyOnWriteArrayList<>();
+  /** Delegates received while answers are withheld (heartbeats go on), answered by {@link #answer}. */
+  private volatile boolean withholding;
+  private final List<Runnable> unanswered = new CopyOnWriteArrayList<>();
   private volatile Status delegateFailure;
   public final java.util.concurrent.atomic.AtomicInteger delegateCalls = new java.util.concurrent.atomic.AtomicInteger();
   /** Execute streams opened to this fake. */
@@ -181,6 +184,19 @@ public final class FakeSubOrchestrator implements AutoCloseable {
     hung = false;
     List<Runnable> due = List.copyOf(held);
     held.clear();
+    due.forEach(Runnable::run);
+  }
+
+  /** Receives Delegates on the Execute stream but answers none until {@link #answer}; stays healthy. */
+  public void withholdAnswers() {
+    withholding = true;
+  }
+
+  /** Answers every withheld Delegate, in the order received, and answers at once from now on. */
+  public void answer() {
+    withholding = false;
+    List<Runnable> due = List.copyOf(unanswered);
+    unanswered.clear();
     due.forEach(Runnable::run);
   }
 
@@ -407,6 +423,14 @@ public final class FakeSubOrchestrator implements AutoCloseable {
             reject(request.getCallId(), failure);
             return;
           }
+          if (withholding) {
+            unanswered.add(() -> accept(request));
+            return;
+          }
+          accept(request);
+        }
+
+        private void accept(ExecuteRequest request) {
           Admitted admitted = admit(request.getDelegate().getPackage());
           synchronized (response) {
             response.onNext(ExecuteResponse.newBuilder().setAccepted(ExecuteAccepted.newBuilder()
