@@ -66,11 +66,11 @@ final class PlanRun {
   private final TaskIndex index;
   /**
    * Scheduler indexes kept from the events this run appends (every event of the plan goes through
-   * {@link #append}), so a step need not scan every task: plan positions of PENDING tasks, of READY
-   * tasks not yet admitted (not in flight), of PENDING tasks worth examining (something they wait for changed since they were last
-   * found waiting), and the ids of the status's tasks that are not terminal. Null until first
-   * needed, then rebuilt from the status whenever an event may change many tasks at once
-   * (rollback, TaskAdded).
+   * {@link #append}), so a step need not scan every task: plan positions of PENDING tasks, of
+   * READY tasks not yet admitted (not in flight), of PENDING tasks worth examining (something they
+   * wait for changed since they were last found waiting), and the ids of the status's tasks that
+   * are not terminal. Null until first needed, then rebuilt from the status whenever an event may
+   * change many tasks at once (rollback, TaskAdded).
    */
   private BitSet pendingTasks;
   private BitSet admittable;
