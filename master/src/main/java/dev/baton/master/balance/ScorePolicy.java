@@ -1,13 +1,13 @@
 package dev.baton.master.balance;
 
 import dev.baton.master.plan.PlanModel;
+import dev.baton.runtime.text.Words;
 import dev.baton.v1.Droid;
 import dev.baton.v1.SubOrchestratorDescriptor;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -116,24 +116,12 @@ public final class ScorePolicy implements LoadBalancingPolicy {
     return task.description();
   }
 
-  /** Runs of ASCII letters and digits, lower case, 3+ long, no stop words (a scan: this is on every dispatch). */
+  /** The text's words 3+ long, without stop words (see {@link Words#of}). */
   static Set<String> words(String text) {
     Set<String> out = new LinkedHashSet<>();
-    String lower = text.toLowerCase(Locale.ROOT);
-    int start = -1;
-    for (int i = 0; i <= lower.length(); i++) {
-      char ch = i < lower.length() ? lower.charAt(i) : ' ';
-      boolean word = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
-      if (word && start < 0) {
-        start = i;
-      } else if (!word && start >= 0) {
-        if (i - start >= 3) {
-          String w = lower.substring(start, i);
-          if (!STOP_WORDS.contains(w)) {
-            out.add(w);
-          }
-        }
-        start = -1;
+    for (String w : Words.of(text)) {
+      if (w.length() >= 3 && !STOP_WORDS.contains(w)) {
+        out.add(w);
       }
     }
     return out;

@@ -1,11 +1,11 @@
 package dev.baton.runtime.execution;
 
 import dev.baton.runtime.server.BatonException;
+import dev.baton.runtime.text.Words;
 import dev.baton.v1.DelegationPackage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -28,7 +28,7 @@ public final class DroidSelector {
     }
     expertiseByDroid.forEach(
         (droid, keywords) ->
-            keywordsByDroid.put(droid, keywords.stream().map(DroidSelector::words).filter(w -> !w.isEmpty()).toList()));
+            keywordsByDroid.put(droid, keywords.stream().map(Words::of).filter(w -> !w.isEmpty()).toList()));
   }
 
   public List<String> droids() {
@@ -46,15 +46,15 @@ public final class DroidSelector {
       }
       return named;
     }
-    List<String> text = new ArrayList<>(words(delegation.getTaskDescription()));
-    delegation.getRequirementsList().forEach(r -> text.addAll(words(r)));
-    delegation.getExpectedDeliverablesList().forEach(d -> text.addAll(words(d)));
+    List<String> text = new ArrayList<>(Words.of(delegation.getTaskDescription()));
+    delegation.getRequirementsList().forEach(r -> text.addAll(Words.of(r)));
+    delegation.getExpectedDeliverablesList().forEach(d -> text.addAll(Words.of(d)));
     return best(Set.copyOf(text));
   }
 
   /** Scores of every droid for a text; exposed for tests and for explaining a choice. */
   public Map<String, Integer> scores(String text) {
-    Set<String> words = Set.copyOf(words(text));
+    Set<String> words = Set.copyOf(Words.of(text));
     Map<String, Integer> scores = new LinkedHashMap<>();
     keywordsByDroid.forEach((droid, keywords) -> scores.put(droid, score(keywords, words)));
     return scores;
@@ -105,26 +105,5 @@ public final class DroidSelector {
       }
     }
     return false;
-  }
-
-  /**
-   * The lower-cased runs of ASCII letters and digits, as splitting on {@code [^\\p{Alnum}]+} would
-   * give, without a regex per delegation.
-   */
-  static List<String> words(String text) {
-    String lower = text.toLowerCase(Locale.ROOT);
-    List<String> words = new ArrayList<>();
-    int start = -1;
-    for (int i = 0; i <= lower.length(); i++) {
-      char c = i < lower.length() ? lower.charAt(i) : ' ';
-      boolean alnum = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z';
-      if (alnum && start < 0) {
-        start = i;
-      } else if (!alnum && start >= 0) {
-        words.add(lower.substring(start, i));
-        start = -1;
-      }
-    }
-    return words;
   }
 }

@@ -77,15 +77,4 @@ class DroidSelectorTest {
         .hasMessage("droid: unknown droid 'frontend-developer' (expected one of: backend-architect, "
             + "database-admin, security-auditor, api-documenter)");
   }
-
-  @ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {
-      "Design the REST-API v2, with OAuth2!", "  leading and trailing  ", "", "---", "Ünïcode Straße café İstanbul",
-      "snake_case and kebab-case 42x"})
-  void splitsWordsAsTheAlnumRegexDid(String text) {
-    List<String> regex = java.util.Arrays.stream(text.toLowerCase(java.util.Locale.ROOT).split("[^\\p{Alnum}]+"))
-        .filter(w -> !w.isEmpty()).toList();
-
-    assertThat(DroidSelector.words(text)).isEqualTo(regex);
-  }
 }
