@@ -71,8 +71,21 @@ final class EventFormat {
           + e.getTaskResultIgnored().getInstanceId() + " ignored: " + e.getTaskResultIgnored().getReason();
       case PLAN_FINISHED -> "plan finished: " + state(e.getPlanFinished().getState())
           + (e.getPlanFinished().getReason().isEmpty() ? "" : " (" + e.getPlanFinished().getReason() + ")");
+      case TASK_DROID_EVENTS -> null;
+      case TASK_MERGED -> "task " + e.getTaskMerged().getTaskId() + " merged into the integration branch ("
+          + e.getTaskMerged().getStrategy() + "): " + shortSha(e.getTaskMerged().getMergeCommit());
+      case INTEGRATION_BRANCH_CREATED -> "integration branch " + e.getIntegrationBranchCreated().getBranch()
+          + " created from " + e.getIntegrationBranchCreated().getBaseBranch() + " at "
+          + shortSha(e.getIntegrationBranchCreated().getCommit());
+      case INTEGRATION_BRANCH_RESET -> "integration branch " + e.getIntegrationBranchReset().getBranch()
+          + " reset to " + shortSha(e.getIntegrationBranchReset().getToCommit()) + " (abandoned work kept at "
+          + e.getIntegrationBranchReset().getPreservedRef() + ")";
       case KIND_NOT_SET -> "event " + e.getSequence();
     };
+  }
+
+  private static String shortSha(String sha) {
+    return sha.length() > 10 ? sha.substring(0, 10) : sha;
   }
 
   private static String released(dev.baton.v1.SyncResult r) {

@@ -4,6 +4,7 @@ import dev.baton.v1.DelegationStatus;
 import dev.baton.v1.Deliverable;
 import dev.baton.v1.ExecutionIssue;
 import dev.baton.v1.IssueSeverity;
+import dev.baton.v1.Usage;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,6 +15,10 @@ import java.util.Objects;
  * @param exitCode the command's exit code; 0 for droids without a process, -1 when killed
  * @param outputBytes bytes of output the droid produced in total
  * @param outputTruncated whether {@code outputTail} holds only the end of the output
+ * @param usage tokens, turns and cost the run spent (partial when stopped); default instance for
+ *     droids without a model
+ * @param sessionId the agent session, to resume on a retry; empty when the runner has none
+ * @param budgetExceeded "usd", "tokens", "turns" or "wall" when a budget stopped the run, else empty
  */
 public record DroidOutcome(
     DelegationStatus status,
@@ -23,7 +28,10 @@ public record DroidOutcome(
     int exitCode,
     long outputBytes,
     boolean outputTruncated,
-    String outputTail) {
+    String outputTail,
+    Usage usage,
+    String sessionId,
+    String budgetExceeded) {
 
   public DroidOutcome {
     Objects.requireNonNull(status, "status");
@@ -31,8 +39,44 @@ public record DroidOutcome(
     deliverables = List.copyOf(deliverables);
     issues = List.copyOf(issues);
     outputTail = outputTail == null ? "" : outputTail;
+    usage = usage == null ? Usage.getDefaultInstance() : usage;
+    sessionId = sessionId == null ? "" : sessionId;
+    budgetExceeded = budgetExceeded == null ? "" : budgetExceeded;
   }
 
+  /** An outcome of a droid without a model (no usage, no session). */
+  public DroidOutcome(
+      DelegationStatus status,
+      String message,
+      List<Deliverable> deliverables,
+      List<ExecutionIssue> issues,
+      int exitCode,
+      long outputBytes,
+      boolean outputTruncated,
+      String outputTail) {
+    this(status, message, deliverables, issues, exitCode, outputBytes, outputTruncated, outputTail,
+        Usage.getDefaultInstance(), "", "");
+  }
+
+  /** This outcome with the run's usage and agent session. */
+  public DroidOutcome withUsage(Usage newUsage, String newSessionId) {
+    return new DroidOutcome(status, message, deliverables, issues, exitCode, outputBytes, outputTruncated,
+        outputTail, newUsage, newSessionId, budgetExceeded);
+  }
+
+  /** This outcome with another status and message (verify overruling the agent, a failed push). */
+  public DroidOutcome withStatus(DelegationStatus newStatus, String newMessage, List<ExecutionIssue> moreIssues) {
+    List<ExecutionIssue> all = new java.util.ArrayList<>(issues);
+    all.addAll(moreIssues);
+    return new DroidOutcome(newStatus, newMessage, deliverables, all, exitCode, outputBytes, outputTruncated,
+        outputTail, usage, sessionId, budgetExceeded);
+  }
+
+  /** This outcome with other deliverables. */
+  public DroidOutcome withDeliverables(List<Deliverable> newDeliverables) {
+    return new DroidOutcome(status, message, newDeliverables, issues, exitCode, outputBytes, outputTruncated,
+        outputTail, usage, sessionId, budgetExceeded);
+  }
   public static DroidOutcome failed(String message) {
     return new DroidOutcome(
         DelegationStatus.DELEGATION_STATUS_FAILED, message, List.of(),
@@ -45,7 +89,7 @@ public record DroidOutcome(
         List.of(issue(IssueSeverity.ISSUE_SEVERITY_WARNING, message)), 0, 0, false, "");
   }
 
-  static ExecutionIssue issue(IssueSeverity severity, String message) {
+  public static ExecutionIssue issue(IssueSeverity severity, String message) {
     return ExecutionIssue.newBuilder().setSeverity(severity).setMessage(message).build();
   }
 }
