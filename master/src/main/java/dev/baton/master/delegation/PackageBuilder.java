@@ -7,6 +7,7 @@ import dev.baton.v1.DelegationContext;
 import dev.baton.v1.DelegationPackage;
 import dev.baton.v1.Deliverable;
 import dev.baton.v1.IntegrationPoint;
+import dev.baton.v1.PlanStatus;
 import dev.baton.v1.Priority;
 import dev.baton.v1.SharedArtifact;
 import dev.baton.v1.SimulationSpec;
@@ -27,6 +28,16 @@ public final class PackageBuilder {
    */
   public static DelegationPackage build(String planId, PlanModel.Plan plan, PlanModel.Task task, int attempt,
       double timeScale, Map<String, TaskStatus> finished, Instant deadline) {
+    return build(planId, plan, task, attempt, timeScale, finished, deadline, null);
+  }
+
+  /**
+   * @param status the plan's status now (null: none of the real-droid fields are filled): its
+   *     integration branch's head is the task's base commit, its usage what the plan's budget has
+   *     left, the task's previous result the session to resume
+   */
+  public static DelegationPackage build(String planId, PlanModel.Plan plan, PlanModel.Task task, int attempt,
+      double timeScale, Map<String, TaskStatus> finished, Instant deadline, PlanStatus status) {
     PlanModel.Context c = plan.context();
     DelegationContext.Builder ctx = DelegationContext.newBuilder()
         .setProjectContext(nz(c.project()))
@@ -71,6 +82,9 @@ public final class PackageBuilder {
         .addAllExpectedDeliverables(task.deliverables())
         .setDroid(task.droid().orElse(""))
         .setEstimateMinutes(task.estimateMinutes());
+    if (status != null) {
+      RealWork.fill(b, planId, plan, task, finished, status);
+    }
     if (task.run().isPresent()) {
       b.setCommand(CommandSpec.newBuilder()
           .setRun(task.run().get())
@@ -92,6 +106,14 @@ public final class PackageBuilder {
   }
 
   /** How long an attempt may take before the master gives up on it. */
+  public static Duration attemptBudget(PlanModel.Plan plan, PlanModel.Task task, double timeScale) {
+    if (plan.real() && task.run().isEmpty()) {
+      return RealWork.attemptBudget(plan, task);
+    }
+    return attemptBudget(task, timeScale);
+  }
+
+  /** How long a simulated or command attempt may take before the master gives up on it. */
   public static Duration attemptBudget(PlanModel.Task task, double timeScale) {
     if (task.run().isPresent()) {
       Duration t = task.timeout() == null ? Duration.ofMinutes(30) : task.timeout();

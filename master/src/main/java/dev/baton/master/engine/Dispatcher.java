@@ -17,6 +17,7 @@ import dev.baton.v1.DelegationResult;
 import dev.baton.v1.Deliverable;
 import dev.baton.v1.ExecutionIssue;
 import dev.baton.v1.ExecutionUpdate;
+import dev.baton.v1.TaskDroidEvents;
 import dev.baton.v1.IssueSeverity;
 import dev.baton.v1.LevelStarted;
 import dev.baton.v1.PlanStatus;
@@ -136,13 +137,14 @@ final class Dispatcher {
     if (!scope.isEmpty()) {
       takeCheckpoint(a, scope);
     }
-    Duration budget = PackageBuilder.attemptBudget(task, run.timeScale);
+    Duration budget = PackageBuilder.attemptBudget(run.plan, task, run.timeScale);
     Instant deadline = now.plus(budget);
     if (run.planDeadline != null && run.planDeadline.isBefore(deadline)) {
       deadline = run.planDeadline;
     }
     a.budget = budget;
-    a.pkg = PackageBuilder.build(run.planId, run.plan, task, number, run.timeScale, run.tasksById(), deadline);
+    a.pkg = PackageBuilder.build(run.planId, run.plan, task, number, run.timeScale, run.tasksById(), deadline,
+        run.plan.real() ? run.status() : null);
     a.handle = engine.delegator.delegate(target(a.instance), a.pkg, budget, new Listener(task.id(), number, a.instance));
     return false;
   }
@@ -281,6 +283,13 @@ final class Dispatcher {
   }
 
   private void onExecutionUpdate(Attempt a, ExecutionUpdate u) {
+    if (u.getEventsCount() > 0) {
+      run.append(e -> e.setTaskDroidEvents(TaskDroidEvents.newBuilder().setTaskId(a.task.id()).setAttempt(a.number)
+          .addAllEvents(u.getEventsList()).setUsage(u.getUsage())));
+      if (run.overBudget()) {
+        return;
+      }
+    }
     switch (u.getState()) {
       case EXECUTION_STATE_RUNNING -> {
         markStarted(a, u);

@@ -508,6 +508,25 @@ final class PlanRun {
     }
   }
 
+  /**
+   * True, having failed the plan, when what its droids spent so far went past the plan's budget
+   * (spec.budget): every running agent is stopped and the budget named.
+   */
+  boolean overBudget() {
+    PlanModel.Budget budget = plan.agents().budget();
+    if (budget.isNone() || finished) {
+      return false;
+    }
+    var exceeded = dev.baton.runtime.droid.Usages.exceeded(status().getUsage(),
+        dev.baton.v1.Budget.newBuilder().setUsd(budget.usd()).setTokens(budget.tokens()).setTurns(budget.turns()).build(),
+        "plan budget");
+    if (exceeded.isEmpty()) {
+      return false;
+    }
+    abort(PlanState.PLAN_STATE_FAILED, exceeded.get().message());
+    return true;
+  }
+
   /** Records a sync point's failure reason and ends the plan. */
   void failPlan(String reason) {
     abort(PlanState.PLAN_STATE_FAILED, reason);

@@ -1,7 +1,9 @@
 package dev.baton.master.events;
 
 import com.google.protobuf.Timestamp;
+import dev.baton.runtime.droid.Usages;
 import dev.baton.v1.Checkpoint;
+import dev.baton.v1.DelegationResult;
 import dev.baton.v1.CheckpointStatus;
 import dev.baton.v1.PlanEvent;
 import dev.baton.v1.PlanState;
@@ -10,6 +12,7 @@ import dev.baton.v1.SyncPointState;
 import dev.baton.v1.SyncPointStatus;
 import dev.baton.v1.TaskState;
 import dev.baton.v1.TaskStatus;
+import dev.baton.v1.Usage;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -139,8 +142,35 @@ public final class PlanReducer {
         var p = e.getTaskProgress();
         task(m, p.getTaskId(), ts -> ts.setProgress(p.getProgress()));
       }
+      case TASK_DROID_EVENTS -> {
+        var d = e.getTaskDroidEvents();
+        task(m, d.getTaskId(), ts -> {
+          if (d.hasUsage()) {
+            spend(b, ts, d.getUsage());
+          }
+          ts.addAllRecentEvents(d.getEventsList()).setEventCount(ts.getEventCount() + d.getEventsCount());
+          int over = ts.getRecentEventsCount() - MAX_RECENT_EVENTS;
+          if (over > 0) {
+            var kept = new java.util.ArrayList<>(ts.getRecentEventsList().subList(over, ts.getRecentEventsCount()));
+            ts.clearRecentEvents().addAllRecentEvents(kept);
+          }
+          return ts;
+        });
+      }
+      case TASK_MERGED -> {
+        var mg = e.getTaskMerged();
+        task(m, mg.getTaskId(), ts -> ts.setGit(ts.getGit().toBuilder().setCommit(mg.getCommit())
+            .setMergeCommit(mg.getMergeCommit())));
+        b.setIntegrationCommit(mg.getMergeCommit());
+      }
+      case INTEGRATION_BRANCH_CREATED -> {
+        var c = e.getIntegrationBranchCreated();
+        b.setIntegrationBranch(c.getBranch()).setIntegrationCommit(c.getCommit()).setRepositoryUrl(c.getUrl());
+      }
+      case INTEGRATION_BRANCH_RESET -> b.setIntegrationCommit(e.getIntegrationBranchReset().getToCommit());
       case TASK_SUCCEEDED -> {
         var s = e.getTaskSucceeded();
+        task(m, s.getTaskId(), ts -> endAttempt(b, ts, s.getResult()));
         task(m, s.getTaskId(), ts -> ts.setState(TaskState.TASK_STATE_SUCCEEDED)
             .setAttempt(s.getAttempt())
             .setProgress(1)
@@ -149,6 +179,7 @@ public final class PlanReducer {
       }
       case TASK_FAILED -> {
         var f = e.getTaskFailed();
+        task(m, f.getTaskId(), ts -> endAttempt(b, ts, f.getResult()));
         task(m, f.getTaskId(), ts -> {
           ts.setState(f.getWillRetry() ? TaskState.TASK_STATE_RETRY_WAIT : TaskState.TASK_STATE_FAILED)
               .setAttempt(f.getAttempt())
@@ -205,6 +236,27 @@ public final class PlanReducer {
       case PLAN_ACCEPTED -> throw new IllegalStateException("plan " + b.getPlanId() + " accepted twice");
       case KIND_NOT_SET -> { }
     }
+  }
+
+  /** Droid events kept per task in its status; the rest are paged from the instance. */
+  public static final int MAX_RECENT_EVENTS = 200;
+
+  /** The attempt's usage is now {@code total}: the task and the plan are charged the difference. */
+  private static void spend(PlanStatus.Builder b, TaskStatus.Builder ts, Usage total) {
+    Usage delta = Usages.minus(total, ts.getAttemptUsage());
+    ts.setUsage(Usages.plus(ts.getUsage(), delta)).setAttemptUsage(total);
+    b.setUsage(Usages.plus(b.getUsage(), delta));
+  }
+
+  /** An attempt ended with this result: its final usage is charged, the next attempt starts at zero. */
+  private static TaskStatus.Builder endAttempt(PlanStatus.Builder b, TaskStatus.Builder ts, DelegationResult result) {
+    if (result.hasUsage()) {
+      spend(b, ts, result.getUsage());
+    }
+    if (result.hasGit()) {
+      ts.setGit(result.getGit().toBuilder().setMergeCommit(ts.getGit().getMergeCommit()));
+    }
+    return ts.clearAttemptUsage();
   }
 
   private static PlanStatus accepted(PlanEvent e) {

@@ -108,6 +108,47 @@ public final class PlanModel {
     }
   }
 
+  /** How task branches join the integration branch. */
+  public enum MergeStrategy implements PlanWord {
+    MERGE,
+    REBASE
+  }
+
+  /** The runners a plan may ask for in spec.runner. */
+  public static final List<String> RUNNERS = List.of("claude", "droid", "codex", "scripted", "sim", "command");
+
+  /**
+   * The git repository of a plan (spec.repository).
+   *
+   * @param setupCopy ignored files each worktree needs, copied from the sub-orchestrator's files
+   */
+  public record Repository(String url, String baseBranch, MergeStrategy merge, boolean setupSubmodules,
+      List<String> setupCopy, String setupCommand) {}
+
+  /** Limits on spend; zero means none on that axis. */
+  public record Budget(double usd, long tokens, int turns, Duration wall) {
+    public static final Budget NONE = new Budget(0, 0, 0, Duration.ZERO);
+
+    public boolean isNone() {
+      return usd == 0 && tokens == 0 && turns == 0 && wall.isZero();
+    }
+  }
+
+  /**
+   * What a task asks of a real droid.
+   *
+   * @param verify a command run in the worktree after the agent; its exit status decides success
+   * @param publishes document name -> path in the repository, read at sync points
+   */
+  public record Work(Budget budget, Optional<String> verify, Map<String, String> publishes) {
+    public static final Work NONE = new Work(Budget.NONE, Optional.empty(), Map.of());
+  }
+
+  /** The plan's droids: its repository, its budget and the runner it asks for (empty: each droid's). */
+  public record Agents(Optional<Repository> repository, Budget budget, String runner) {
+    public static final Agents NONE = new Agents(Optional.empty(), Budget.NONE, "");
+  }
+
   /** Why a task went to its domain: named by the plan, or the matched expertise and score. */
   public record Routing(String domain, String reason, boolean explicit, double score) {}
 
@@ -127,7 +168,16 @@ public final class PlanModel {
       List<String> deliverables,
       Optional<String> run,
       Duration timeout,
-      Simulation simulation) {
+      Simulation simulation,
+      Work work) {
+
+    public Task(String id, int index, String description, String domain, Routing routing, Optional<String> droid,
+        Duration estimate, Priority priority, List<String> dependsOn, List<String> requirements,
+        List<String> constraints, List<String> deliverables, Optional<String> run, Duration timeout,
+        Simulation simulation) {
+      this(id, index, description, domain, routing, droid, estimate, priority, dependsOn, requirements, constraints,
+          deliverables, run, timeout, simulation, Work.NONE);
+    }
 
     public double estimateMinutes() {
       return estimate.toMillis() / 60_000.0;
@@ -187,7 +237,20 @@ public final class PlanModel {
       List<Task> tasks,
       List<SyncPoint> syncPoints,
       RetryPolicy retry,
-      Analysis analysis) {
+      Analysis analysis,
+      Agents agents) {
+
+    public Plan(String name, String description, Strategy strategy, SyncMode synchronization,
+        FailureHandling failureHandling, DelegationPolicy delegationPolicy, Optional<Duration> deadline,
+        Context context, List<Task> tasks, List<SyncPoint> syncPoints, RetryPolicy retry, Analysis analysis) {
+      this(name, description, strategy, synchronization, failureHandling, delegationPolicy, deadline, context, tasks,
+          syncPoints, retry, analysis, Agents.NONE);
+    }
+
+    /** True when the plan's tasks run real droids in a repository rather than simulations. */
+    public boolean real() {
+      return agents.repository().isPresent() || (!agents.runner().isEmpty() && !agents.runner().equals("sim"));
+    }
 
     public Task task(String id) {
       for (Task t : tasks) {

@@ -50,6 +50,19 @@ public final class PlanProtos {
             .setMaxRetries(plan.retry().maxRetries())
             .setBackoff(Durations.format(plan.retry().backoff())));
     plan.deadline().ifPresent(d -> spec.setDeadline(Durations.format(d)));
+    PlanModel.Agents agents = plan.agents();
+    agents.repository().ifPresent(r -> spec.setRepository(dev.baton.v1.RepositorySpec.newBuilder()
+        .setUrl(r.url())
+        .setBaseBranch(r.baseBranch())
+        .setMerge(r.merge().word())
+        .setSetup(dev.baton.v1.RepositorySetupSpec.newBuilder()
+            .setSubmodules(r.setupSubmodules())
+            .addAllCopy(r.setupCopy())
+            .setCommand(r.setupCommand()))));
+    if (!agents.budget().isNone()) {
+      spec.setBudget(budget(agents.budget()));
+    }
+    spec.setRunner(agents.runner());
     for (PlanModel.Task t : plan.tasks()) {
       spec.addTasks(task(t));
     }
@@ -96,6 +109,22 @@ public final class PlanProtos {
           .setHang(t.simulation().hang())
           .putAllDocuments(t.simulation().documents())
           .putAllRemediation(t.simulation().remediation()));
+    }
+    if (!t.work().budget().isNone()) {
+      b.setBudget(budget(t.work().budget()));
+    }
+    t.work().verify().ifPresent(b::setVerify);
+    b.putAllPublishes(t.work().publishes());
+    return b.build();
+  }
+
+  private static dev.baton.v1.BudgetSpec budget(PlanModel.Budget budget) {
+    dev.baton.v1.BudgetSpec.Builder b = dev.baton.v1.BudgetSpec.newBuilder()
+        .setUsd(budget.usd())
+        .setTokens(budget.tokens())
+        .setTurns(budget.turns());
+    if (!budget.wall().isZero()) {
+      b.setWall(Durations.format(budget.wall()));
     }
     return b.build();
   }

@@ -1,7 +1,9 @@
 package dev.baton.master.plan;
 
+import dev.baton.v1.BudgetSpec;
 import dev.baton.v1.Plan;
 import dev.baton.v1.PlanSpec;
+import dev.baton.v1.RepositorySpec;
 import dev.baton.v1.SyncPointSpec;
 import dev.baton.v1.TaskSpec;
 import java.time.Duration;
@@ -49,6 +51,7 @@ final class PlanValidator {
   static final Duration DEFAULT_SYNC_TIMEOUT = Duration.ofMinutes(2);
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9-]{1,63}");
+  private static final Pattern GIT_REF = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
   private static final String NAME_RULE = "1 to 63 characters of a-z, 0-9 and '-'";
 
   private final Places places;
@@ -119,7 +122,56 @@ final class PlanValidator {
         MakespanEstimator.estimateMinutes(graph, strategy));
     return new PlanModel.Plan(
         name, plan.getMetadata().getDescription(), strategy, synchronization, failureHandling, policy,
-        deadline, context, tasks, points, retry, analysis);
+        deadline, context, tasks, points, retry, analysis, agents(spec));
+  }
+
+  private PlanModel.Agents agents(PlanSpec spec) {
+    Optional<PlanModel.Repository> repository = Optional.empty();
+    if (spec.hasRepository()) {
+      RepositorySpec r = spec.getRepository();
+      if (r.getUrl().isBlank()) {
+        throw places.fail("spec.repository.url", "missing (expected: a git remote URL, e.g. https://host/team/app.git"
+            + " or a path; `baton demo --repo DIR` fills it in)");
+      }
+      if (r.getUrl().length() > 2048 || r.getUrl().chars().anyMatch(ch -> ch < 0x20)) {
+        throw places.fail("spec.repository.url", "not a URL (expected: at most 2048 printable characters)");
+      }
+      String base = r.getBaseBranch().isEmpty() ? "main" : r.getBaseBranch();
+      if (!GIT_REF.matcher(base).matches() || base.contains("..")) {
+        throw places.fail("spec.repository.baseBranch", "'" + base + "' is not a branch name (expected: e.g. main)");
+      }
+      PlanModel.MergeStrategy merge = word("spec.repository.merge", r.getMerge(), PlanModel.MergeStrategy.values(),
+          PlanModel.MergeStrategy.MERGE, "merge strategy");
+      for (int i = 0; i < r.getSetup().getCopyCount(); i++) {
+        String copy = r.getSetup().getCopy(i);
+        if (copy.isBlank() || copy.startsWith("/") || java.nio.file.Path.of(copy).normalize().startsWith("..")) {
+          throw places.fail("spec.repository.setup.copy[" + i + "]", "'" + copy
+              + "' leaves the worktree (expected: a relative path inside it, e.g. .env)");
+        }
+      }
+      repository = Optional.of(new PlanModel.Repository(r.getUrl(), base, merge, r.getSetup().getSubmodules(),
+          List.copyOf(r.getSetup().getCopyList()), r.getSetup().getCommand()));
+    }
+    String runner = spec.getRunner();
+    if (!runner.isEmpty() && !PlanModel.RUNNERS.contains(runner)) {
+      throw places.fail("spec.runner", "unknown runner '" + runner + "' (expected one of: "
+          + String.join(", ", PlanModel.RUNNERS) + ")");
+    }
+    return new PlanModel.Agents(repository, budget("spec.budget", spec.getBudget()), runner);
+  }
+
+  private PlanModel.Budget budget(String path, BudgetSpec b) {
+    if (b.getUsd() < 0 || Double.isNaN(b.getUsd()) || Double.isInfinite(b.getUsd())) {
+      throw places.fail(path + ".usd", b.getUsd() + " (expected: a number of US dollars >= 0)");
+    }
+    if (b.getTokens() < 0) {
+      throw places.fail(path + ".tokens", b.getTokens() + " (expected: >= 0)");
+    }
+    if (b.getTurns() < 0) {
+      throw places.fail(path + ".turns", b.getTurns() + " (expected: >= 0)");
+    }
+    Duration wall = b.getWall().isEmpty() ? Duration.ZERO : duration(path + ".wall", b.getWall());
+    return new PlanModel.Budget(b.getUsd(), b.getTokens(), b.getTurns(), wall);
   }
 
   private PlanModel.RetryPolicy retry(PlanSpec spec) {
@@ -212,11 +264,20 @@ final class PlanValidator {
     PlanModel.Routing routing = t.getOrchestrator().isEmpty()
         ? TaskRouter.route(DomainAnalyzer.taskText(t.getId(), t.getDescription(), requirements), places, path, t.getId())
         : TaskRouter.named(t.getOrchestrator());
+    for (Map.Entry<String, String> e : new java.util.TreeMap<>(t.getPublishesMap()).entrySet()) {
+      String p = e.getValue();
+      if (p.isBlank() || p.startsWith("/") || java.nio.file.Path.of(p).normalize().startsWith("..")) {
+        throw places.fail(path + ".publishes." + e.getKey(), "'" + p
+            + "' leaves the repository (expected: a relative path such as api/openapi.yaml)");
+      }
+    }
+    PlanModel.Work work = new PlanModel.Work(budget(path + ".budget", t.getBudget()), optional(t.getVerify()),
+        Map.copyOf(t.getPublishesMap()));
     return new PlanModel.Task(
         t.getId(), i, t.getDescription(), routing.domain(), routing,
         optional(t.getDroid()), estimate, priority, List.copyOf(t.getDependsOnList()), requirements,
         List.copyOf(t.getConstraintsList()), List.copyOf(t.getDeliverablesList()), optional(t.getRun()),
-        timeout, simulation);
+        timeout, simulation, work);
   }
 
   private List<PlanModel.SyncPoint> syncPoints(

@@ -79,6 +79,18 @@ final class TreeToProto {
         }
         yield value.intValue();
       }
+      case LONG -> {
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+          throw places.fail(path, "expected a whole number, got " + YamlTreeReader.describe(value));
+        }
+        yield value.longValue();
+      }
+      case DOUBLE -> {
+        if (!value.isNumber() || !Double.isFinite(value.doubleValue())) {
+          throw places.fail(path, "expected a number, got " + YamlTreeReader.describe(value));
+        }
+        yield value.doubleValue();
+      }
       case BOOLEAN -> {
         if (!value.isBoolean()) {
           throw places.fail(path, "expected true or false, got " + YamlTreeReader.describe(value));

@@ -61,6 +61,11 @@ class InvalidPlansTest {
       too-many-retries.yaml               | spec.retry.maxRetries (line 8)                   | 11 retries (expected: 0 to 10)
       negative-fail-first-attempts.yaml   | spec.tasks[1].simulate.failFirstAttempts (line 17) | -1 (expected: >= 0)
       alias-bomb.yaml                     | (line                                            | YAML alias bomb refused
+      unknown-runner.yaml                 | spec.runner (line 7)                             | unknown runner 'gpt' (expected one of: claude, droid, codex, scripted, sim, command)
+      repository-without-url.yaml         | spec.repository.url                              | missing (expected: a git remote URL
+      negative-budget.yaml                | spec.tasks[0].budget.usd                         | -1.0 (expected: a number of US dollars >= 0)
+      publish-escapes.yaml                | spec.tasks[0].publishes.api_implementation       | '../../etc/passwd' leaves the repository
+      unknown-merge.yaml                  | spec.repository.merge                            | unknown merge strategy 'squash' (expected one of: merge, rebase)
       """)
   void refusesWithPlaceAndProblem(String file, String place, String problem) throws IOException {
     String yaml = read(file);

@@ -81,7 +81,9 @@ public final class CommandDroidExecutor implements DroidExecutor {
     Path logFile;
     Process process;
     try {
-      workspace = Workspaces.resolve(workspaceRoot, delegation, spec.getWorkspace());
+      workspace = task.workspace() != null
+          ? task.workspace()
+          : Workspaces.resolve(workspaceRoot, delegation, spec.getWorkspace());
       logFile = workspace.resolve(".baton").resolve("output-attempt-" + delegation.getAttempt() + ".log");
       Files.createDirectories(logFile.getParent());
       ProcessBuilder builder =

@@ -1,5 +1,6 @@
 package dev.baton.runtime.droid;
 
+import dev.baton.v1.DelegationResult;
 import dev.baton.v1.DelegationStatus;
 import dev.baton.v1.Deliverable;
 import dev.baton.v1.ExecutionIssue;
@@ -19,6 +20,8 @@ import java.util.Objects;
  *     droids without a model
  * @param sessionId the agent session, to resume on a retry; empty when the runner has none
  * @param budgetExceeded "usd", "tokens", "turns" or "wall" when a budget stopped the run, else empty
+ * @param details what the run's pipeline adds to the result: git (commit, diffstat), the rendered
+ *     prompt, the verify command's result
  */
 public record DroidOutcome(
     DelegationStatus status,
@@ -31,7 +34,8 @@ public record DroidOutcome(
     String outputTail,
     Usage usage,
     String sessionId,
-    String budgetExceeded) {
+    String budgetExceeded,
+    DelegationResult details) {
 
   public DroidOutcome {
     Objects.requireNonNull(status, "status");
@@ -42,6 +46,24 @@ public record DroidOutcome(
     usage = usage == null ? Usage.getDefaultInstance() : usage;
     sessionId = sessionId == null ? "" : sessionId;
     budgetExceeded = budgetExceeded == null ? "" : budgetExceeded;
+    details = details == null ? DelegationResult.getDefaultInstance() : details;
+  }
+
+  /** An outcome of an agent run. */
+  public DroidOutcome(
+      DelegationStatus status,
+      String message,
+      List<Deliverable> deliverables,
+      List<ExecutionIssue> issues,
+      int exitCode,
+      long outputBytes,
+      boolean outputTruncated,
+      String outputTail,
+      Usage usage,
+      String sessionId,
+      String budgetExceeded) {
+    this(status, message, deliverables, issues, exitCode, outputBytes, outputTruncated, outputTail, usage,
+        sessionId, budgetExceeded, null);
   }
 
   /** An outcome of a droid without a model (no usage, no session). */
@@ -55,13 +77,13 @@ public record DroidOutcome(
       boolean outputTruncated,
       String outputTail) {
     this(status, message, deliverables, issues, exitCode, outputBytes, outputTruncated, outputTail,
-        Usage.getDefaultInstance(), "", "");
+        Usage.getDefaultInstance(), "", "", null);
   }
 
   /** This outcome with the run's usage and agent session. */
   public DroidOutcome withUsage(Usage newUsage, String newSessionId) {
     return new DroidOutcome(status, message, deliverables, issues, exitCode, outputBytes, outputTruncated,
-        outputTail, newUsage, newSessionId, budgetExceeded);
+        outputTail, newUsage, newSessionId, budgetExceeded, details);
   }
 
   /** This outcome with another status and message (verify overruling the agent, a failed push). */
@@ -69,13 +91,19 @@ public record DroidOutcome(
     List<ExecutionIssue> all = new java.util.ArrayList<>(issues);
     all.addAll(moreIssues);
     return new DroidOutcome(newStatus, newMessage, deliverables, all, exitCode, outputBytes, outputTruncated,
-        outputTail, usage, sessionId, budgetExceeded);
+        outputTail, usage, sessionId, budgetExceeded, details);
+  }
+
+  /** This outcome with the pipeline's additions to the result (git, prompt, verify). */
+  public DroidOutcome withDetails(DelegationResult newDetails) {
+    return new DroidOutcome(status, message, deliverables, issues, exitCode, outputBytes, outputTruncated,
+        outputTail, usage, sessionId, budgetExceeded, newDetails);
   }
 
   /** This outcome with other deliverables. */
   public DroidOutcome withDeliverables(List<Deliverable> newDeliverables) {
     return new DroidOutcome(status, message, newDeliverables, issues, exitCode, outputBytes, outputTruncated,
-        outputTail, usage, sessionId, budgetExceeded);
+        outputTail, usage, sessionId, budgetExceeded, details);
   }
   public static DroidOutcome failed(String message) {
     return new DroidOutcome(

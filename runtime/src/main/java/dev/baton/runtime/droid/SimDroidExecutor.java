@@ -147,7 +147,8 @@ public final class SimDroidExecutor implements DroidExecutor {
       List<Deliverable> deliverables = new ArrayList<>();
       List<ExecutionIssue> issues = new ArrayList<>();
       Map<String, String> documents = new TreeMap<>(spec.getDocumentsMap());
-      Path workspace = documents.isEmpty() ? null : Workspaces.resolve(workspaceRoot, delegation, "");
+      Path workspace = documents.isEmpty() ? null
+          : task.workspace() != null ? task.workspace() : Workspaces.resolve(workspaceRoot, delegation, "");
       for (Map.Entry<String, String> document : documents.entrySet()) {
         String name = document.getKey();
         byte[] bytes = document.getValue().getBytes(StandardCharsets.UTF_8);

@@ -34,6 +34,9 @@ final class Execution {
   RunningDroid run;
   DelegationResult result;
   ExecutionUpdate lastUpdate;
+  /** The runner carrying it out (claude, sim...), resolved when it starts. */
+  String runner = "";
+  final DroidEventLog events = new DroidEventLog();
 
   Execution(String id, DelegationPackage delegation, String droid, long seq, Instant acceptedAt) {
     this.id = id;

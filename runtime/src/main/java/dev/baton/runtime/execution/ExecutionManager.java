@@ -4,15 +4,20 @@ import com.google.protobuf.Timestamp;
 import dev.baton.runtime.droid.DroidExecutor;
 import dev.baton.runtime.droid.DroidOutcome;
 import dev.baton.runtime.droid.DroidTask;
+import dev.baton.runtime.droid.ProgressListener;
 import dev.baton.runtime.droid.RunningDroid;
+import dev.baton.runtime.droid.definition.DroidDefinition;
 import dev.baton.runtime.server.BatonException;
 import dev.baton.v1.DelegationPackage;
 import dev.baton.v1.DelegationResult;
 import dev.baton.v1.DelegationStatus;
+import dev.baton.v1.DroidEvent;
 import dev.baton.v1.ExecutionMetrics;
 import dev.baton.v1.ExecutionState;
 import dev.baton.v1.ExecutionUpdate;
+import dev.baton.v1.ListDroidEventsResponse;
 import dev.baton.v1.LoadMetrics;
+import dev.baton.v1.Usage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +34,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +88,11 @@ public final class ExecutionManager implements AutoCloseable {
     }
   }
 
-  /** Executor kinds: a task with a command runs on "command", every other on "sim". */
+  /**
+   * Runner kinds every instance has. A task with a command always runs on "command"; any other on
+   * the package's runner (the plan's spec.runner, {@code baton demo --runner}), else its droid's
+   * definition's runner, else the instance's default runner ("sim" unless configured).
+   */
   public static final String SIM = "sim";
   public static final String COMMAND = "command";
 
@@ -92,6 +102,8 @@ public final class ExecutionManager implements AutoCloseable {
   private final Clock clock;
   private final DroidSelector selector;
   private final Map<String, DroidExecutor> executors;
+  private final Function<String, DroidDefinition> definitions;
+  private final String defaultRunner;
   private final Executor callbacks;
   private final LoadWindow window;
 
@@ -103,6 +115,8 @@ public final class ExecutionManager implements AutoCloseable {
   private long seq;
   private long completedCount;
   private long failedCount;
+  private double costTotal;
+  private long tokensTotal;
   private boolean closed;
 
   public ExecutionManager(
@@ -111,11 +125,33 @@ public final class ExecutionManager implements AutoCloseable {
       DroidSelector selector,
       Map<String, DroidExecutor> executors,
       Executor callbacks) {
+    this(settings, clock, selector, executors, name -> DroidDefinition.builtIn(name, "", List.of()), SIM, callbacks);
+  }
+
+  /**
+   * @param executors the enabled runners by kind; "sim" and "command" are required
+   * @param definitions a droid's definition by name (the instance's pool)
+   * @param defaultRunner the runner of droids whose definition names none
+   */
+  public ExecutionManager(
+      Settings settings,
+      Clock clock,
+      DroidSelector selector,
+      Map<String, DroidExecutor> executors,
+      Function<String, DroidDefinition> definitions,
+      String defaultRunner,
+      Executor callbacks) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.selector = Objects.requireNonNull(selector, "selector");
     this.executors = Map.copyOf(executors);
+    this.definitions = Objects.requireNonNull(definitions, "definitions");
+    this.defaultRunner = Objects.requireNonNull(defaultRunner, "defaultRunner");
     this.callbacks = Objects.requireNonNull(callbacks, "callbacks");
+    if (!this.executors.containsKey(defaultRunner)) {
+      throw new IllegalArgumentException("defaultRunner: '" + defaultRunner + "' (expected: an enabled runner, one of "
+          + String.join(", ", new TreeSet<>(this.executors.keySet())) + ")");
+    }
     for (String kind : List.of(SIM, COMMAND)) {
       if (!this.executors.containsKey(kind)) {
         throw new IllegalArgumentException("executors: missing '" + kind + "' (expected: sim and command)");
@@ -211,7 +247,32 @@ public final class ExecutionManager implements AutoCloseable {
         .setAvgCompletionTimeSeconds(window.averageCompletionSeconds())
         .setCompletedTasks(completedCount)
         .setFailedTasks(failedCount)
+        .setCostUsdTotal(costTotal)
+        .setTokensTotal(tokensTotal)
         .build();
+  }
+
+  /**
+   * Pages an execution's droid events: up to {@code limit} (1..1000, 0 for 200) with index > after.
+   */
+  public synchronized ListDroidEventsResponse events(String executionId, long after, int limit) {
+    if (limit < 0 || limit > 1_000) {
+      throw BatonException.invalidArgument("limit: " + limit + " (expected: 1..1000, or 0 for 200)");
+    }
+    if (after < 0) {
+      throw BatonException.invalidArgument("after: " + after + " (expected: >= 0, an event index)");
+    }
+    Execution execution = find(executionId);
+    return ListDroidEventsResponse.newBuilder()
+        .addAllEvents(execution.events.after(after, limit == 0 ? 200 : limit))
+        .setLastIndex(execution.events.lastIndex())
+        .setDroppedThrough(execution.events.droppedThrough())
+        .build();
+  }
+
+  /** The runners this instance can run, sorted. */
+  public List<String> runners() {
+    return List.copyOf(new TreeSet<>(executors.keySet()));
   }
 
   /** Tasks of the plan this instance finished successfully (latest attempt each), in finishing order. */
@@ -252,14 +313,32 @@ public final class ExecutionManager implements AutoCloseable {
     execution.startedAt = clock.instant();
     execution.message = "running on droid " + execution.droid;
     publish(execution);
-    String kind = execution.delegation.hasCommand() ? COMMAND : SIM;
+    DroidDefinition definition = definitions.apply(execution.droid);
+    String kind = runnerOf(execution.delegation, definition);
+    execution.runner = kind;
+    DroidExecutor executor = executors.get(kind);
     RunningDroid run;
-    try {
-      run = executors.get(kind).start(new DroidTask(execution.delegation, execution.droid),
-          (fraction, message) -> onProgress(execution, fraction, message));
-    } catch (RuntimeException e) {
-      log.warn("{} droid failed to start task {}", kind, execution.delegation.getTaskId(), e);
-      run = failedRun(kind + " droid could not start: " + e.getMessage());
+    if (executor == null) {
+      run = failedRun("runner '" + kind + "' is not enabled on " + settings.instanceId() + " (enabled: "
+          + String.join(", ", runners()) + "; enable it on the sub-orchestrator, or choose another runner)");
+    } else {
+      try {
+        run = executor.start(new DroidTask(execution.delegation, execution.droid, definition, null, ""),
+            new ProgressListener() {
+              @Override
+              public void progress(double fraction, String message) {
+                onProgress(execution, fraction, message);
+              }
+
+              @Override
+              public void event(DroidEvent event) {
+                onEvent(execution, event);
+              }
+            });
+      } catch (RuntimeException e) {
+        log.warn("{} droid failed to start task {}", kind, execution.delegation.getTaskId(), e);
+        run = failedRun(kind + " droid could not start: " + e.getMessage());
+      }
     }
     execution.run = run;
     // The outcome is handled on the thread that completes it (no hop per task), except when it is
@@ -283,6 +362,28 @@ public final class ExecutionManager implements AutoCloseable {
     execution.progress = Math.max(0, Math.min(1, fraction));
     execution.message = message;
     publish(execution);
+  }
+
+  private synchronized void onEvent(Execution execution, DroidEvent event) {
+    if (execution.terminal()) {
+      return;
+    }
+    DroidEvent kept = execution.events.append(event, clock.instant());
+    publish(execution, List.of(kept));
+  }
+
+  /** Which runner carries out the delegation: see {@link #SIM}. */
+  private String runnerOf(DelegationPackage delegation, DroidDefinition definition) {
+    if (delegation.hasCommand()) {
+      return COMMAND;
+    }
+    if (!delegation.getRunner().isEmpty()) {
+      return delegation.getRunner();
+    }
+    if (!definition.runner().isEmpty()) {
+      return definition.runner();
+    }
+    return defaultRunner;
   }
 
   private synchronized void onOutcome(Execution execution, DroidOutcome outcome, Throwable error) {
@@ -320,8 +421,14 @@ public final class ExecutionManager implements AutoCloseable {
     long queuedMillis = Duration.between(execution.acceptedAt,
         execution.startedAt != null ? execution.startedAt : now).toMillis();
     long runMillis = execution.startedAt == null ? 0 : Duration.between(execution.startedAt, now).toMillis();
+    Usage usage = outcome.usage().equals(Usage.getDefaultInstance()) ? execution.events.usage() : outcome.usage();
+    DelegationResult.Builder result = outcome.details().toBuilder();
+    result.setUsage(usage)
+        .setSessionId(outcome.sessionId())
+        .setBudgetExceeded(outcome.budgetExceeded())
+        .setRunner(execution.runner);
     execution.result =
-        DelegationResult.newBuilder()
+        result
             .setStatus(outcome.status())
             .addAllDeliverables(outcome.deliverables())
             .setMetrics(ExecutionMetrics.newBuilder()
@@ -335,6 +442,8 @@ public final class ExecutionManager implements AutoCloseable {
             .setDroid(execution.droid)
             .setOutputTail(outcome.outputTail())
             .build();
+    costTotal += usage.getCostUsd();
+    tokensTotal += usage.getInputTokens() + usage.getOutputTokens();
     if (outcome.status() == DelegationStatus.DELEGATION_STATUS_FAILED) {
       failedCount++;
       window.record(true, runMillis);
@@ -347,6 +456,14 @@ public final class ExecutionManager implements AutoCloseable {
   }
 
   private void publish(Execution execution) {
+    publish(execution, List.of());
+  }
+
+  /**
+   * Sends the execution's state to its watchers, with the droid events that are new since the last
+   * update; the kept {@code lastUpdate} (what a late watcher gets first) carries none.
+   */
+  private void publish(Execution execution, List<DroidEvent> newEvents) {
     ExecutionUpdate.Builder update =
         ExecutionUpdate.newBuilder()
             .setExecutionId(execution.id)
@@ -362,11 +479,15 @@ public final class ExecutionManager implements AutoCloseable {
     if (execution.result != null) {
       update.setResult(execution.result);
     }
+    if (execution.events.lastIndex() > 0) {
+      update.setUsage(execution.events.usage());
+    }
     execution.lastUpdate = update.build();
+    ExecutionUpdate sent = newEvents.isEmpty() ? execution.lastUpdate : update.addAllEvents(newEvents).build();
     for (Iterator<ExecutionWatcher> it = execution.watchers.iterator(); it.hasNext(); ) {
       ExecutionWatcher watcher = it.next();
       try {
-        watcher.onUpdate(execution.lastUpdate);
+        watcher.onUpdate(sent);
         if (execution.terminal()) {
           watcher.onEnd();
         }

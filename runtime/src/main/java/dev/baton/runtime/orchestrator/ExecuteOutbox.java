@@ -14,13 +14,16 @@ import java.util.Map;
  * because a stream observer is not thread-safe.
  *
  * <p>Bounded: while the client is slow, an execution's newer non-terminal update replaces the one
- * still queued for it (in its place, so the order per execution holds), a terminal update is never
+ * still queued for it (in its place, so the order per execution holds) and takes over its droid
+ * events (up to {@link #MAX_COALESCED_EVENTS}; past it the oldest are left out and the client pages
+ * them with ListDroidEvents, seeing the gap in their indices), a terminal update is never
  * dropped, and past {@link #HIGH_WATER} queued messages the stream stops reading requests (so the
  * answers to them cannot pile up) until the queue is down to {@link #LOW_WATER}.
  */
 final class ExecuteOutbox {
   static final int HIGH_WATER = 1024;
   static final int LOW_WATER = 256;
+  static final int MAX_COALESCED_EVENTS = 1_000;
 
   /** A queued message; mutable so that a newer progress update can take an older one's place. */
   private static final class Slot {
@@ -97,7 +100,7 @@ final class ExecuteOutbox {
       String id = update.getExecutionId();
       Slot queued = progress.get(id);
       if (queued != null && !terminal) {
-        queued.message = message;
+        queued.message = coalesce(queued.message.getUpdate(), update);
       } else {
         Slot slot = new Slot(message, id);
         queue.addLast(slot);
@@ -184,6 +187,21 @@ final class ExecuteOutbox {
     if (resumeReading) {
       stream.request(1);
     }
+  }
+
+  /** The newer update, carrying the droid events of both in order. */
+  static ExecuteResponse coalesce(ExecutionUpdate older, ExecutionUpdate newer) {
+    if (older.getEventsCount() == 0) {
+      return ExecuteResponse.newBuilder().setUpdate(newer).build();
+    }
+    java.util.List<dev.baton.v1.DroidEvent> events = new java.util.ArrayList<>(older.getEventsList());
+    events.addAll(newer.getEventsList());
+    if (events.size() > MAX_COALESCED_EVENTS) {
+      events = events.subList(events.size() - MAX_COALESCED_EVENTS, events.size());
+    }
+    return ExecuteResponse.newBuilder()
+        .setUpdate(newer.toBuilder().clearEvents().addAllEvents(events))
+        .build();
   }
 
   /** Messages waiting for the client, for tests. */

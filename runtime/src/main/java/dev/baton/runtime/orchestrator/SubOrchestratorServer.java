@@ -7,6 +7,12 @@ import dev.baton.runtime.droid.CommandDroidExecutor;
 import dev.baton.runtime.droid.SimDroidExecutor;
 import dev.baton.runtime.execution.DroidSelector;
 import dev.baton.runtime.execution.ExecutionManager;
+import dev.baton.runtime.execution.TaskPipeline;
+import dev.baton.runtime.droid.VerifyCommand;
+import dev.baton.runtime.droid.definition.DroidDefinition;
+import dev.baton.runtime.git.GitException;
+import dev.baton.runtime.prompt.PromptRenderer;
+import java.util.Optional;
 import dev.baton.runtime.registry.ConsulMembership;
 import dev.baton.runtime.registry.DescriptorMeta;
 import dev.baton.runtime.registry.ServiceInstance;
@@ -52,6 +58,8 @@ public final class SubOrchestratorServer implements AutoCloseable {
   private final int maxConcurrentTasks;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService callbacks;
+  /** Runs the blocking steps of tasks (git worktrees, verify commands): one thread per such step. */
+  private final ExecutorService blocking;
   private final ExecutionManager manager;
   private final Messenger messenger;
   private volatile GrpcServer grpc;
@@ -68,14 +76,28 @@ public final class SubOrchestratorServer implements AutoCloseable {
         config.maxConcurrentTasks() > 0 ? config.maxConcurrentTasks() : profile.maxConcurrentTasks();
     this.scheduler = Executors.newScheduledThreadPool(2, daemon(instanceId + "-scheduler"));
     this.callbacks = Executors.newSingleThreadExecutor(daemon(instanceId + "-outcomes"));
+    this.blocking = Executors.newCachedThreadPool(daemon(instanceId + "-tasks"));
+    TaskPipeline.Settings pipeline = new TaskPipeline.Settings(
+        instanceId,
+        config.workspaceRoot(),
+        (plan, task, attempt, checkout) -> {
+          throw new GitException("instance " + instanceId + " has no git workspaces configured");
+        },
+        PromptRenderer.builtIn(),
+        new VerifyCommand(config.defaultCommandTimeout(), CommandDroidExecutor.DEFAULT_KILL_GRACE, scheduler),
+        (worktree, droid) -> Optional.empty(),
+        blocking,
+        scheduler);
     this.manager = new ExecutionManager(
         ExecutionManager.Settings.of(instanceId, maxConcurrentTasks),
         Clock.systemUTC(),
         new DroidSelector(profile.expertiseByDroid()),
-        Map.of(
+        TaskPipeline.wrapAll(Map.of(
             ExecutionManager.SIM, new SimDroidExecutor(config.workspaceRoot(), scheduler),
             ExecutionManager.COMMAND,
-            new CommandDroidExecutor(config.workspaceRoot(), config.defaultCommandTimeout(), scheduler)),
+            new CommandDroidExecutor(config.workspaceRoot(), config.defaultCommandTimeout(), scheduler)), pipeline),
+        name -> DroidDefinition.builtIn(name, "", List.of()),
+        ExecutionManager.SIM,
         callbacks);
     this.messenger = new Messenger(instanceId, Clock.systemUTC(), scheduler, callbacks, Messenger.DEFAULT_DIRECT_DEADLINE);
   }
@@ -266,6 +288,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
     // Give killed process trees their grace before the scheduler that forces them goes away.
     scheduler.shutdown();
     callbacks.shutdown();
+    blocking.shutdown();
     try {
       scheduler.awaitTermination(3, TimeUnit.SECONDS);
       callbacks.awaitTermination(1, TimeUnit.SECONDS);
@@ -274,6 +297,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
     }
     scheduler.shutdownNow();
     callbacks.shutdownNow();
+    blocking.shutdownNow();
   }
 
   private static ThreadFactory daemon(String name) {

@@ -13,6 +13,8 @@ import dev.baton.v1.DescribeResponse;
 import dev.baton.v1.ExecuteRequest;
 import dev.baton.v1.ExecuteResponse;
 import dev.baton.v1.ExecutionUpdate;
+import dev.baton.v1.ListDroidEventsRequest;
+import dev.baton.v1.ListDroidEventsResponse;
 import dev.baton.v1.SubOrchestratorDescriptor;
 import dev.baton.v1.SubOrchestratorGrpc;
 import dev.baton.v1.WatchExecutionRequest;
@@ -101,6 +103,12 @@ final class SubOrchestratorService extends SubOrchestratorGrpc.SubOrchestratorIm
     if (stream.isCancelled()) {
       unsubscribe.get().run();
     }
+  }
+
+  @Override
+  public void listDroidEvents(ListDroidEventsRequest request, StreamObserver<ListDroidEventsResponse> response) {
+    response.onNext(manager.events(request.getExecutionId(), request.getAfter(), request.getLimit()));
+    response.onCompleted();
   }
 
   @Override

@@ -1,0 +1,61 @@
+package dev.baton.runtime.droid;
+
+import dev.baton.v1.VerifyResult;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a task's {@code verify} command in its workspace after the agent: {@code /bin/sh -c}, a
+ * timeout that kills the whole tree, output to {@code .baton/verify-attempt-N.log} with only its
+ * tail kept. Blocking: call it from a worker thread, never the transport's.
+ */
+public final class VerifyCommand {
+  /** Bytes of the verify output kept in the result. */
+  public static final int OUTPUT_TAIL_BYTES = 16 * 1024;
+
+  private final Duration timeout;
+  private final Duration killGrace;
+  private final ScheduledExecutorService scheduler;
+
+  public VerifyCommand(Duration timeout, Duration killGrace, ScheduledExecutorService scheduler) {
+    this.timeout = timeout;
+    this.killGrace = killGrace;
+    this.scheduler = scheduler;
+  }
+
+  /** Runs {@code command} in {@code workspace}; exit code -1 when it timed out or could not start. */
+  public VerifyResult run(String command, Path workspace, int attempt) throws InterruptedException {
+    long start = System.nanoTime();
+    VerifyResult.Builder result = VerifyResult.newBuilder().setCommand(command);
+    Path logFile = workspace.resolve(".baton").resolve("verify-attempt-" + attempt + ".log");
+    Process process;
+    try {
+      Files.createDirectories(logFile.getParent());
+      process = new ProcessBuilder("/bin/sh", "-c", command)
+          .directory(workspace.toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(logFile.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .start();
+    } catch (IOException e) {
+      return result.setExitCode(-1).setOutputTail("verify could not start: " + e.getMessage()).build();
+    }
+    boolean done = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (!done) {
+      ProcessTrees.kill(process.toHandle(), killGrace, scheduler);
+      process.waitFor();
+    }
+    CommandDroidExecutor.Tail tail = CommandDroidExecutor.tail(logFile, OUTPUT_TAIL_BYTES);
+    String output = done ? tail.text() : tail.text() + "\n[verify timed out after " + timeout + " and was killed]";
+    return result
+        .setExitCode(done ? process.exitValue() : -1)
+        .setOutputTail(output)
+        .setDurationMillis((System.nanoTime() - start) / 1_000_000)
+        .build();
+  }
+}
