@@ -1,5 +1,6 @@
 package dev.baton.cli;
 
+import dev.baton.runtime.droid.Usages;
 import dev.baton.v1.ExecutionLevel;
 import dev.baton.v1.LevelSummary;
 import dev.baton.v1.ListOrchestratorsResponse;
@@ -16,6 +17,7 @@ import dev.baton.v1.RoutingDecision;
 import dev.baton.v1.SyncPointStatus;
 import dev.baton.v1.SyncPointSummary;
 import dev.baton.v1.TaskStatus;
+import dev.baton.v1.TaskUsage;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
@@ -73,6 +75,59 @@ final class PlanReport {
             String.join(", ", p.getParticipantsList()), p.getDurationMs(), p.getConflicts()));
       }
     }
+    usage(s, out);
+    git(status, out);
+  }
+
+  /** Tokens, turns and cost per task, orchestrator and plan, when the droids reported any. */
+  static void usage(PlanSummary s, PrintStream out) {
+    if (!s.hasUsage()) {
+      return;
+    }
+    out.println();
+    out.println("  Usage and cost:");
+    out.println(f("    %-28s %-10s %12s %6s %10s", "task", "droid", "tokens", "turns", "cost"));
+    for (TaskUsage t : s.getTasksList()) {
+      out.println(f("    %-28s %-10s %12s %6d %10s", t.getTaskId(), cut(t.getDroid(), 10),
+          f("%,d", Usages.tokens(t.getUsage())), t.getUsage().getTurns(), cost(t.getUsage())));
+    }
+    for (OrchestratorSummary o : s.getOrchestratorsList()) {
+      if (o.hasUsage()) {
+        out.println(f("    %-39s %12s %6d %10s", "orchestrator " + o.getOrchestrator(),
+            f("%,d", Usages.tokens(o.getUsage())), o.getUsage().getTurns(), cost(o.getUsage())));
+      }
+    }
+    out.println(f("    %-39s %12s %6d %10s", "plan", f("%,d", Usages.tokens(s.getUsage())),
+        s.getUsage().getTurns(), cost(s.getUsage())));
+  }
+
+  /** The integration branch and where each task's work landed. */
+  static void git(PlanStatus status, PrintStream out) {
+    if (status.getIntegrationBranch().isEmpty()) {
+      return;
+    }
+    out.println();
+    out.println(f("  Integration branch %s at %s (%s)", status.getIntegrationBranch(),
+        shortSha(status.getIntegrationCommit()), status.getRepositoryUrl()));
+    for (TaskStatus t : status.getTasksList()) {
+      if (t.hasGit() && !t.getGit().getMergeCommit().isEmpty()) {
+        out.println(f("    %-28s %s merged as %s, %d file(s) +%d -%d", t.getId(), shortSha(t.getGit().getCommit()),
+            shortSha(t.getGit().getMergeCommit()), t.getGit().getFilesCount(), t.getGit().getInsertions(),
+            t.getGit().getDeletions()));
+      }
+    }
+  }
+
+  private static String cost(dev.baton.v1.Usage u) {
+    return u.getCostUsd() == 0 ? "-" : f("$%.4f%s", u.getCostUsd(), u.getCostEstimated() ? "*" : "");
+  }
+
+  private static String cut(String s, int width) {
+    return s.length() <= width ? s : s.substring(0, width - 1) + "~";
+  }
+
+  private static String shortSha(String sha) {
+    return sha.length() > 10 ? sha.substring(0, 10) : sha;
   }
 
   private static double ratio(double a, double b) {

@@ -2,7 +2,13 @@ package dev.baton.master.engine;
 
 import dev.baton.master.plan.PlanModel;
 import dev.baton.v1.LevelSummary;
+import dev.baton.runtime.droid.Usages;
+import dev.baton.v1.DroidUsage;
 import dev.baton.v1.OrchestratorSummary;
+import dev.baton.v1.TaskUsage;
+import dev.baton.v1.Usage;
+import java.util.List;
+import java.util.TreeMap;
 import dev.baton.v1.PlanEvent;
 import dev.baton.v1.PlanStatus;
 import dev.baton.v1.PlanSummary;
@@ -43,10 +49,18 @@ final class SummaryBuilder {
           d -> OrchestratorSummary.newBuilder().setOrchestrator(d));
       o.setTasks(o.getTasks() + 1).setEstimatedMinutes(o.getEstimatedMinutes() + ts.getEstimateMinutes());
     }
+    Map<String, Usage> perDroid = new TreeMap<>();
+    List<TaskUsage> perTask = new ArrayList<>();
     for (TaskStatus ts : status.getTasksList()) {
       OrchestratorSummary.Builder o = perDomain.get(ts.getOrchestrator());
       if (o == null) {
         continue;
+      }
+      if (ts.hasUsage()) {
+        o.setUsage(Usages.plus(o.getUsage(), ts.getUsage()));
+        perDroid.merge(ts.getDroid(), ts.getUsage(), Usages::plus);
+        perTask.add(TaskUsage.newBuilder().setTaskId(ts.getId()).setOrchestrator(ts.getOrchestrator())
+            .setDroid(ts.getDroid()).setUsage(ts.getUsage()).build());
       }
       if (ts.getState() == TaskState.TASK_STATE_SUCCEEDED) {
         o.setSucceeded(o.getSucceeded() + 1);
@@ -84,6 +98,10 @@ final class SummaryBuilder {
     long wall = Duration.between(Events.instant(status.getSubmittedAt()), now).toMillis();
     s.setMeasuredWallMillis(wall).setMeasuredMakespanMinutes(wall / scale / 60_000.0);
     perDomain.values().forEach(s::addOrchestrators);
+    if (status.hasUsage()) {
+      s.setUsage(status.getUsage()).addAllTasks(perTask);
+      perDroid.forEach((droid, usage) -> s.addDroids(DroidUsage.newBuilder().setDroid(droid).setUsage(usage)));
+    }
     for (PlanModel.Level level : analysis.levels()) {
       s.addLevels(LevelSummary.newBuilder()
           .setLevel(level.level())

@@ -22,12 +22,28 @@ final class MasterMapper {
   private MasterMapper() {}
 
   static PlanModel.Plan plan(SubmitPlanRequest r) {
+    java.util.function.UnaryOperator<dev.baton.v1.Plan> overrides = p -> overrides(p, r);
     return switch (r.getSourceCase()) {
-      case PLAN -> PlanCompiler.compile(r.getPlan());
-      case PLAN_YAML -> PlanCompiler.compileYaml(r.getPlanYaml());
+      case PLAN -> PlanCompiler.compile(overrides.apply(r.getPlan()));
+      case PLAN_YAML -> PlanCompiler.compileYaml(r.getPlanYaml(), overrides);
       case SOURCE_NOT_SET -> throw BatonException.invalidArgument(
           "SubmitPlanRequest carries no plan (expected: plan or plan_yaml)");
     };
+  }
+
+  /** The submission's runner and repository URL, put into the plan (validated with it). */
+  static dev.baton.v1.Plan overrides(dev.baton.v1.Plan plan, SubmitPlanRequest r) {
+    if (r.getRunner().isEmpty() && r.getRepositoryUrl().isEmpty()) {
+      return plan;
+    }
+    dev.baton.v1.Plan.Builder b = plan.toBuilder();
+    if (!r.getRunner().isEmpty()) {
+      b.getSpecBuilder().setRunner(r.getRunner());
+    }
+    if (!r.getRepositoryUrl().isEmpty()) {
+      b.getSpecBuilder().getRepositoryBuilder().setUrl(r.getRepositoryUrl());
+    }
+    return b.build();
   }
 
   static PlanModel.Plan plan(ValidatePlanRequest r) {

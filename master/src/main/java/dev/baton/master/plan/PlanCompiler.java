@@ -24,8 +24,13 @@ public final class PlanCompiler {
 
   /** Parses, validates, routes and analyses a YAML plan. */
   public static PlanModel.Plan compileYaml(String yaml) {
+    return compileYaml(yaml, java.util.function.UnaryOperator.identity());
+  }
+
+  /** Like {@link #compileYaml(String)}, with {@code overrides} applied to the parsed plan before validation. */
+  public static PlanModel.Plan compileYaml(String yaml, java.util.function.UnaryOperator<Plan> overrides) {
     YamlTreeReader.Tree tree = YamlTreeReader.read(yaml == null ? "" : yaml);
-    return PlanValidator.validate(toProto(tree), tree.places());
+    return PlanValidator.validate(overrides.apply(toProto(tree)), tree.places());
   }
 
   /** Validates, routes and analyses a plan received as a proto (messages then carry no lines). */
