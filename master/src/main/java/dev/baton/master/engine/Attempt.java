@@ -52,6 +52,10 @@ final class Attempt {
   boolean unanswered;
   /** The domain whose dispatch queue holds the attempt, or null when it is in none. */
   String queuedIn;
+  /** The droid finished; its branch is being merged into the integration branch. */
+  boolean merging;
+  /** The attempt's slot on its instance was given back (idempotent release). */
+  boolean released;
 
   Attempt(PlanModel.Task task) {
     this.task = task;

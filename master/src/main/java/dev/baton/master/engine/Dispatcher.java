@@ -213,7 +213,7 @@ final class Dispatcher {
 
     private Attempt current() {
       Attempt a = run.inFlight.get(taskId);
-      return a != null && a.number == number && a.dispatched() && !run.finished() ? a : null;
+      return a != null && a.number == number && a.dispatched() && !a.merging && !run.finished() ? a : null;
     }
 
     @Override

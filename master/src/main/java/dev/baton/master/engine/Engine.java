@@ -56,6 +56,9 @@ public final class Engine implements AutoCloseable {
   final Breakers breakers;
   final ResilienceConfig resilience;
   final Policies policies = new Policies();
+  final Integrations integrations;
+  /** Runs the blocking git calls of every plan's integration branch, one at a time. */
+  final java.util.concurrent.ExecutorService git;
   private final InstanceMonitor monitor;
   /** Instances being probed because a watch on them was lost. */
   private final Set<String> probing = new HashSet<>();
@@ -73,6 +76,20 @@ public final class Engine implements AutoCloseable {
   public Engine(PlanStore store, Registry registry, Delegator delegator, ConflictDetector detector,
       ScheduledExecutorService executor, Clock clock, Random random, EngineSettings settings,
       Breakers breakers, ResilienceConfig resilience) {
+    this(store, registry, delegator, detector, executor, clock, random, settings, breakers, resilience,
+        Integrations.NONE);
+  }
+
+  /** @param integrations the git side of plans with a repository */
+  public Engine(PlanStore store, Registry registry, Delegator delegator, ConflictDetector detector,
+      ScheduledExecutorService executor, Clock clock, Random random, EngineSettings settings,
+      Breakers breakers, ResilienceConfig resilience, Integrations integrations) {
+    this.integrations = integrations;
+    this.git = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "baton-master-git");
+      t.setDaemon(true);
+      return t;
+    });
     this.store = store;
     this.registry = registry;
     this.delegator = delegator;
@@ -176,6 +193,7 @@ public final class Engine implements AutoCloseable {
 
   /** Takes a slot on the instance for the attempt, whose Delegate is about to be sent. */
   void acquire(Attempt a) {
+    a.released = false;
     String instanceId = a.instance.id();
     int n = outstanding.merge(instanceId, 1, Integer::sum);
     outstandingView.put(instanceId, n);
@@ -201,6 +219,10 @@ public final class Engine implements AutoCloseable {
 
   /** Gives the attempt's slot back (finished, failed or abandoned). */
   void release(Attempt a) {
+    if (a.released) {
+      return;
+    }
+    a.released = true;
     answered(a);
     release(a.instance.id());
   }
@@ -324,6 +346,7 @@ public final class Engine implements AutoCloseable {
   @Override
   public void close() {
     ticker.cancel(false);
+    git.shutdownNow();
     try {
       executor.submit(() -> active.values().forEach(PlanRun::detach)).get(2, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -95,7 +95,7 @@ final class PlanRecovery {
   private List<Attempt> attemptsOn(String instanceId) {
     List<Attempt> out = new ArrayList<>();
     for (Attempt a : run.inFlight.values()) {
-      if (a.dispatched() && a.instance.id().equals(instanceId)) {
+      if (a.dispatched() && !a.merging && a.instance.id().equals(instanceId)) {
         out.add(a);
       }
     }

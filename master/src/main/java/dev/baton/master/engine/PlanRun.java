@@ -88,6 +88,8 @@ final class PlanRun {
   private final Map<String, TaskStatus> liveTasks = new LiveTasks();
   Instant planDeadline;
   private ScheduledFuture<?> deadlineTimer;
+  /** The plan's integration branch, for plans with a repository; else null. */
+  private final PlanIntegration integration;
 
   PlanRun(Engine engine, String planId, PlanModel.Plan plan, double timeScale) {
     this.engine = engine;
@@ -99,6 +101,8 @@ final class PlanRun {
     this.recovery = new PlanRecovery(this, engine);
     this.sync = new SyncGates(this, engine);
     this.index = new TaskIndex(plan);
+    this.integration = plan.agents().repository()
+        .map(r -> new PlanIntegration(this, engine, r, engine.git)).orElse(null);
     for (PlanModel.Level level : plan.analysis().levels()) {
       for (String id : level.taskIds()) {
         levelOf.put(id, level.level());
@@ -128,6 +132,10 @@ final class PlanRun {
               + " (plan time, " + wall.toMillis() + " ms at time scale " + timeScale + ") exceeded");
         }
       }), wall.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    if (integration != null) {
+      integration.start(); // steps once the integration branch exists
+      return;
     }
     step();
   }
@@ -362,6 +370,9 @@ final class PlanRun {
    * each waiting attempt's wait is timed (rare: a domain with no instance at all).
    */
   private void dispatchQueued() {
+    if (integration != null && !integration.ready()) {
+      return; // every task's base commit is the integration branch's head: wait for it to exist
+    }
     dispatcher.beginPass();
     for (TreeSet<Attempt> q : List.copyOf(queues.values())) {
       Attempt a = q.isEmpty() ? null : q.first();
@@ -409,7 +420,23 @@ final class PlanRun {
     return c != 0 ? c : Long.compare(x.order, y.order);
   };
 
+  /**
+   * The attempt's droid succeeded. With a repository its work is merged into the integration
+   * branch first, and the task succeeds only once merged (a conflict fails the attempt).
+   */
   void succeed(Attempt a, DelegationResult result) {
+    if (integration != null && !result.getGit().getCommit().isEmpty()) {
+      engine.release(a);
+      if (a.handle != null) {
+        a.handle.stopWatching();
+      }
+      integration.merge(a, result);
+      return;
+    }
+    completeSuccess(a, result);
+  }
+
+  void completeSuccess(Attempt a, DelegationResult result) {
     engine.release(a);
     append(e -> e.setTaskSucceeded(TaskSucceeded.newBuilder().setTaskId(a.task.id()).setAttempt(a.number)
         .setInstanceId(a.instance.id()).setResult(result)));
