@@ -282,8 +282,10 @@ public final class ExecutionManager implements AutoCloseable {
       if (e.delegation.getPlanId().equals(planId)
           && e.state == ExecutionState.EXECUTION_STATE_SUCCEEDED) {
         byTask.remove(e.delegation.getTaskId());
+        Map<String, String> declared = new HashMap<>();
+        e.delegation.getPublishesMap().forEach((kind, path) -> declared.put(path, kind));
         byTask.put(e.delegation.getTaskId(), new FinishedTask(planId, e.delegation.getTaskId(),
-            e.delegation.getAttempt(), e.droid, e.result.getDeliverablesList()));
+            e.delegation.getAttempt(), e.droid, e.result.getDeliverablesList(), declared));
       }
     }
     return List.copyOf(byTask.values());

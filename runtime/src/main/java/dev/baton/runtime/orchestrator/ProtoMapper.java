@@ -80,7 +80,7 @@ final class ProtoMapper {
             task.taskId(), deliverable.getName(), deliverable.getMediaType(), deliverable.getContent());
         byName.remove(deliverable.getName());
         byName.put(deliverable.getName(), SharedDocument.newBuilder()
-            .setKind(specialisation.classify(document).wireName())
+            .setKind(kind(specialisation, document, task.declaredKinds().get(deliverable.getName())))
             .setName(deliverable.getName())
             .setMediaType(deliverable.getMediaType())
             .setContent(deliverable.getContent())
@@ -88,6 +88,18 @@ final class ProtoMapper {
       }
     }
     return state.addAllDocuments(byName.values()).build();
+  }
+
+  /** The kind the plan declared for the document (publishes), when it is one; else the specialisation's classification. */
+  static String kind(Specialisation specialisation, ProducedDocument document, String declared) {
+    if (declared != null) {
+      for (DocumentKind kind : DocumentKind.values()) {
+        if (kind.wireName().equals(declared)) {
+          return declared;
+        }
+      }
+    }
+    return specialisation.classify(document).wireName();
   }
 
   static DelegateResponse delegateResponse(Admission admission, String instanceId) {
