@@ -145,6 +145,9 @@ final class Dispatcher {
     a.budget = budget;
     a.pkg = PackageBuilder.build(run.planId, run.plan, task, number, run.timeScale, run.tasksById(), deadline,
         run.plan.real() ? run.status() : null);
+    if (run.integration != null) {
+      a.pkg = run.integration.decorate(a.pkg);
+    }
     a.handle = engine.delegator.delegate(target(a.instance), a.pkg, budget, new Listener(task.id(), number, a.instance));
     return false;
   }

@@ -16,6 +16,12 @@ import org.slf4j.LoggerFactory;
  * before the task counts as succeeded. So a task whose dependencies succeeded always starts from a
  * commit that holds their work.
  *
+ * <p>A branch that does not merge cleanly is a conflict of check {@code merge}, mediated like a
+ * sync point's: a remediation task goes to the task's own domain, in a worktree of the integration
+ * branch's head with the task's commit merged in and the conflicts left in the files (their paths
+ * and hunks in its prompt); its commit is that merge, which then merges cleanly, and the original
+ * task succeeds with it. At most {@link #MAX_ROUNDS} rounds per task, then the plan fails.
+ *
  * <p>State: {@code CREATING} until the branch exists, then {@code READY}; merges wait in a queue
  * and run one at a time on the git executor. Scheduler thread only, except the git calls, whose
  * results are posted back to it.
@@ -25,8 +31,21 @@ final class PlanIntegration {
 
   enum State { CREATING, READY, FAILED }
 
+  /** Remediation rounds of one task's merge conflict before the plan fails. */
+  static final int MAX_ROUNDS = 2;
+
   /** A succeeded attempt waiting for its merge. */
   private record Pending(Attempt attempt, DelegationResult result) {}
+
+  /**
+   * A remediation task resolving a merge conflict: the original attempt (still merging) and its
+   * result, the commit the remediation's worktree merges in, and the conflict it resolves.
+   */
+  private record Fix(Attempt origin, DelegationResult originResult, String mergeCommit, int round,
+      dev.baton.v1.CrossOrchestratorConflict conflict) {}
+
+  private final java.util.Map<String, Fix> fixes = new java.util.HashMap<>();
+  private final java.util.Map<String, Integer> rounds = new java.util.HashMap<>();
 
   private final PlanRun run;
   private final Engine engine;
@@ -114,16 +133,106 @@ final class PlanIntegration {
     a.merging = false;
     if (!run.finished() && run.inFlight.get(a.task.id()) == a) {
       if (outcome instanceof Integrations.Merged m) {
-          run.append(e -> e.setTaskMerged(TaskMerged.newBuilder().setTaskId(a.task.id()).setAttempt(a.number)
-              .setCommit(p.result().getGit().getCommit()).setMergeCommit(m.commit()).setStrategy(spec.merge().word())));
-          DelegationResult result = p.result().toBuilder()
-              .setGit(p.result().getGit().toBuilder().setMergeCommit(m.commit())).build();
-          run.completeSuccess(a, result);
+        mergedCleanly(a, p.result(), m.commit());
+        Fix fix = fixes.remove(a.task.id());
+        if (fix != null && run.inFlight.get(fix.origin().task.id()) == fix.origin()) {
+          fix.origin().merging = false;
+          mergedCleanly(fix.origin(), fix.originResult(), m.commit());
+        }
       } else if (outcome instanceof Integrations.Conflicted c) {
-        run.attemptFailed(a, conflictMessage(a, c), p.result());
+        conflicted(a, p.result(), c);
       }
     }
     next();
+  }
+
+  private void mergedCleanly(Attempt a, DelegationResult droidResult, String mergeCommit) {
+    run.append(e -> e.setTaskMerged(TaskMerged.newBuilder().setTaskId(a.task.id()).setAttempt(a.number)
+        .setCommit(droidResult.getGit().getCommit()).setMergeCommit(mergeCommit).setStrategy(spec.merge().word())));
+    DelegationResult result = droidResult.toBuilder()
+        .setGit(droidResult.getGit().toBuilder().setMergeCommit(mergeCommit)).build();
+    run.completeSuccess(a, result);
+  }
+
+  /**
+   * The attempt's branch conflicts: a remediation task of the task's own domain resolves it (a
+   * remediation whose own merge conflicts hands over to the next round, its work kept in it).
+   */
+  private void conflicted(Attempt a, DelegationResult result, Integrations.Conflicted c) {
+    Fix previous = fixes.remove(a.task.id());
+    Attempt origin = previous == null ? a : previous.origin();
+    DelegationResult originResult = previous == null ? result : previous.originResult();
+    int round = rounds.merge(origin.task.id(), 1, Integer::sum);
+    String message = conflictMessage(a, c);
+    if (previous != null) {
+      run.completeSuccess(a, result); // its work goes on in the next round's merge
+    }
+    if (round > MAX_ROUNDS) {
+      run.failPlan("task '" + origin.task.id() + "': the merge conflict with the integration branch is still there after "
+          + MAX_ROUNDS + " remediation rounds; " + message);
+      return;
+    }
+    origin.merging = true;
+    dev.baton.v1.CrossOrchestratorConflict conflict = dev.baton.v1.CrossOrchestratorConflict.newBuilder()
+        .setCheck("merge")
+        .addParties(origin.task.domain())
+        .setLocation(c.files().isEmpty() ? "branch baton/" + run.planId + "/" + origin.task.id() : String.join(", ", c.files()))
+        .setDescription(message)
+        .setSuggestedFix("resolve the conflicts in a worktree of the integration branch with the task's commit merged in")
+        .setMustChange(origin.task.domain())
+        .setPolicy("task_branch_changes")
+        .build();
+    PlanModel.Task fix = fixTask(origin, round, c);
+    fixes.put(fix.id(), new Fix(origin, originResult, result.getGit().getCommit(), round, conflict));
+    run.addTask(fix, "merge of " + origin.task.id(), round, java.util.List.of(conflict), a.instance == null ? null
+        : a.instance.id());
+  }
+
+  /** The remediation task of round {@code round} of the origin's merge conflict. */
+  private PlanModel.Task fixTask(Attempt origin, int round, Integrations.Conflicted c) {
+    PlanModel.Task t = origin.task;
+    java.util.List<String> requirements = new java.util.ArrayList<>();
+    requirements.add("resolve every conflict marker (<<<<<<< ======= >>>>>>>) so that both sides' intent is kept");
+    c.hunks().stream().limit(20).forEach(requirements::add);
+    String description = "Resolve the merge conflict between task " + t.id() + "'s work and the integration branch baton/"
+        + run.planId + (c.files().isEmpty() ? "" : " in " + String.join(", ", c.files()))
+        + ". The original task: " + t.description();
+    PlanModel.Routing routing = new PlanModel.Routing(t.domain(), "remediation of the merge of " + t.id()
+        + " (round " + round + ")", true, 1.0);
+    PlanModel.Work work = new PlanModel.Work(t.work().budget(), t.work().verify(), t.work().publishes());
+    return new PlanModel.Task(t.id() + "-merge-" + round, run.nextAddedIndex(), description, t.domain(), routing,
+        t.droid(), Mediator.REMEDIATION_ESTIMATE, PlanModel.Priority.HIGH, java.util.List.of(),
+        java.util.List.copyOf(requirements), java.util.List.of("change only what the conflicts need"),
+        java.util.List.copyOf(c.files()), java.util.Optional.empty(), Mediator.REMEDIATION_TIMEOUT,
+        PlanModel.Simulation.NONE, work);
+  }
+
+  /**
+   * The package of a merge remediation task: its worktree merges the conflicting commit in, and its
+   * prompt names the conflicts. Other packages are returned as they are.
+   */
+  dev.baton.v1.DelegationPackage decorate(dev.baton.v1.DelegationPackage pkg) {
+    Fix fix = fixes.get(pkg.getTaskId());
+    if (fix == null || !pkg.hasRepository()) {
+      return pkg;
+    }
+    dev.baton.v1.DelegationPackage.Builder b = pkg.toBuilder();
+    b.getRepositoryBuilder().clearMergeCommits().addMergeCommits(fix.mergeCommit());
+    b.setRemediation(dev.baton.v1.Remediation.newBuilder()
+        .setSyncPoint("merge of " + fix.origin().task.id())
+        .setRound(fix.round())
+        .addConflicts(fix.conflict().getDescription())
+        .addAllFiles(java.util.Arrays.stream(fix.conflict().getLocation().split(", ")).filter(f -> !f.startsWith("branch ")).toList()));
+    return b.build();
+  }
+
+  /** A merge remediation task failed for good: its conflict stays, so the plan cannot succeed. */
+  void taskFailed(String taskId, String error) {
+    Fix fix = fixes.remove(taskId);
+    if (fix != null) {
+      run.failPlan("task '" + fix.origin().task.id() + "': its merge conflict was not resolved: remediation task '"
+          + taskId + "' failed: " + error);
+    }
   }
 
   static String conflictMessage(Attempt a, Integrations.Conflicted c) {

@@ -18,6 +18,8 @@ import dev.baton.v1.TaskRetried;
 import dev.baton.v1.TaskSkipped;
 import dev.baton.v1.TaskState;
 import dev.baton.v1.TaskStatus;
+import dev.baton.v1.TaskAdded;
+import dev.baton.v1.CrossOrchestratorConflict;
 import dev.baton.v1.TaskSucceeded;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,7 +91,9 @@ final class PlanRun {
   Instant planDeadline;
   private ScheduledFuture<?> deadlineTimer;
   /** The plan's integration branch, for plans with a repository; else null. */
-  private final PlanIntegration integration;
+  final PlanIntegration integration;
+  /** Tasks added while the plan runs (remediations), for their plan positions. */
+  private int added;
 
   PlanRun(Engine engine, String planId, PlanModel.Plan plan, double timeScale) {
     this.engine = engine;
@@ -142,6 +146,28 @@ final class PlanRun {
 
   boolean finished() {
     return finished;
+  }
+
+  /**
+   * Adds a task while the plan runs (a remediation), READY at once and queued for dispatch, with
+   * the conflicts it resolves recorded in its TaskAdded event.
+   *
+   * @param preferredInstance where to send it first when that instance has room, or null
+   */
+  void addTask(PlanModel.Task t, String origin, int round, List<CrossOrchestratorConflict> conflicts,
+      String preferredInstance) {
+    append(e -> e.setTaskAdded(TaskAdded.newBuilder().setTask(Events.initial(t))
+        .setSyncPoint(origin).setRound(round).addAllConflicts(conflicts)));
+    Attempt a = new Attempt(t);
+    a.preferred = preferredInstance;
+    inFlight.put(t.id(), a);
+    append(e -> e.setTaskReady(TaskReady.newBuilder().setTaskId(t.id())));
+    step();
+  }
+
+  /** The plan position of the next task added while the plan runs. */
+  int nextAddedIndex() {
+    return plan.tasks().size() + added++;
   }
 
   PlanStatus status() {
@@ -483,6 +509,9 @@ final class PlanRun {
       }), backoff.toMillis(), TimeUnit.MILLISECONDS);
     } else {
       inFlight.remove(a.task.id());
+      if (integration != null) {
+        integration.taskFailed(a.task.id(), error);
+      }
       noteFailure("task '" + a.task.id() + "' failed after " + a.number
           + (a.number == 1 ? " attempt: " : " attempts: ") + error);
     }

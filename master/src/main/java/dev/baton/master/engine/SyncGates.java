@@ -47,7 +47,6 @@ final class SyncGates {
   private final PlanRun run;
   private final Engine engine;
   private final Map<String, Gate> gates = new LinkedHashMap<>();
-  private int added;
 
   private static final class Gate {
     final PlanModel.SyncPoint point;
@@ -209,7 +208,7 @@ final class SyncGates {
     List<PlanModel.Task> tasks = new ArrayList<>();
     for (var e : Mediator.byChangingDomain(conflicts).entrySet()) {
       tasks.add(Mediator.remediation(run.plan, g.point, g.round, e.getKey(), e.getValue(), states,
-          run.plan.tasks().size() + added++));
+          run.nextAddedIndex()));
     }
     List<String> ids = tasks.stream().map(PlanModel.Task::id).toList();
     checked(g, conflicts, ids, "remediating");
