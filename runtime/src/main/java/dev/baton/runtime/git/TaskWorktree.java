@@ -66,9 +66,12 @@ final class TaskWorktree implements PreparedWorkspace {
   @Override
   public synchronized GitResult publish(String subject, Map<String, String> trailers)
       throws GitException {
-    List<String> add = new ArrayList<>(List.of("add", "--all", "--", "."));
-    add.addAll(excludes(excluded));
-    git.run(path, add);
+    git.run(path, "add", "--all", "--", ".");
+    // Copied set-up files (.env...) never go into a commit, even when the repository does not
+    // ignore them. Unstaged after the fact: `add` refuses an exclude pathspec naming an ignored path.
+    List<String> unstage = new ArrayList<>(List.of("reset", "--quiet", "--"));
+    excluded.forEach(p -> unstage.add(":(literal)" + p));
+    git.run(path, unstage);
     boolean staged = !git.tryRun(path, "diff", "--cached", "--quiet").ok();
     if (staged) {
       git.exec(path, List.of("commit", "--quiet", "--no-verify", "-F", "-"), Map.of(),
