@@ -246,10 +246,12 @@ public final class IntegrationRepository {
   private MergeTree mergeTree(String ours, String theirs) throws GitException {
     Git.Result result = git.exec(directory, List.of("merge-tree", "--write-tree", "-z",
         "--name-only", "--messages", ours, theirs), Map.of(), null);
-    if (result.exitCode() != 0 && result.exitCode() != 1) {
-      Git.check(result);
+    // Exit code 1 means conflicts (the tree is still written); anything else is a failure.
+    if ((result.exitCode() != 0 && result.exitCode() != 1) || result.truncated()) {
+      Git.check(result.exitCode() == 1
+          ? new Git.Result(result.command(), 0, result.stdout(), true, result.stderr())
+          : result);
     }
-    Git.check(new Git.Result(result.command(), 0, result.stdout(), result.truncated(), result.stderr()));
     String[] fields = result.out().split("\0", -1);
     String tree = fields[0];
     if (result.exitCode() == 0) {

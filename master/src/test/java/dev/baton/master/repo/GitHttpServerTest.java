@@ -66,6 +66,21 @@ class GitHttpServerTest {
   }
 
   @Test
+  void acceptsAPushLargerThanGitsPostBufferSentInChunks() throws Exception {
+    git(tmp, "clone", "--quiet", server.url("app"), "clone");
+    Path clone = tmp.resolve("clone");
+    byte[] noise = new byte[3 * 1024 * 1024];
+    new java.util.Random(7).nextBytes(noise); // incompressible: the pack exceeds http.postBuffer (1 MiB)
+    java.nio.file.Files.write(clone.resolve("big.bin"), noise);
+    String big = TestRepositories.commitAll(clone, "big");
+
+    Git.Result pushed = push(clone, "HEAD:refs/heads/baton/x/big");
+
+    assertThat(pushed.ok()).as(pushed.stderr()).isTrue();
+    assertThat(git(served, "rev-parse", "refs/heads/baton/x/big")).isEqualTo(big);
+  }
+
+  @Test
   void refusesAPushToMainWithAClearMessage() throws GitException {
     git(tmp, "clone", "--quiet", server.url("app"), "clone");
     Path clone = tmp.resolve("clone");

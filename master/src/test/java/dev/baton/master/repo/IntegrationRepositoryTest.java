@@ -202,5 +202,11 @@ class IntegrationRepositoryTest {
     assertThat(cached.resetTo("p", base).preservedBranch()).isEqualTo("baton/p/rolled-back/1");
     assertThat(git(remote, "rev-parse", "refs/heads/baton/p/integration")).isEqualTo(base);
     assertThat(git(remote, "rev-parse", "refs/heads/baton/p/rolled-back/1")).isEqualTo(merge);
+
+    // a master that restarts with an empty cache adopts the remote's integration branch
+    IntegrationRepository fresh =
+        IntegrationRepository.cacheOf(tmp.resolve("other-cache"), remote.toString(), new Git());
+    git(remote, "update-ref", "refs/heads/baton/p/integration", a);
+    assertThat(fresh.createIntegrationBranch("p", "main")).isEqualTo(a);
   }
 }

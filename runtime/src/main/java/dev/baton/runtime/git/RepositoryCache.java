@@ -123,7 +123,7 @@ public final class RepositoryCache {
     try {
       Files.createDirectories(root);
       git.run(root, "init", "--bare", "--quiet", building.toString());
-      git.run(building, "config", "remote.origin.url", url);
+      git.run(building, "config", "remote.origin.url", absoluteIfLocal(url));
       git.run(building, "config", "remote.origin.fetch", ALL_BRANCHES);
       // What Baton itself writes into a worktree (the droid's logs) is never part of a task's commit.
       Files.createDirectories(building.resolve("info"));
@@ -137,6 +137,15 @@ public final class RepositoryCache {
     } finally {
       FileTrees.deleteQuietly(building);
     }
+  }
+
+  // A relative path would be read relative to the cache, not to where the operator meant it.
+  private static String absoluteIfLocal(String url) {
+    String u = url.strip();
+    if (u.contains("://") || u.matches("[^/]+:.*")) {
+      return u;
+    }
+    return Path.of(u).toAbsolutePath().normalize().toString();
   }
 
   private static boolean isRepository(Path dir) {

@@ -296,6 +296,24 @@ class TaskWorkspacesTest {
   }
 
   @Test
+  void setupChecksOutSubmodulesAndASucceededWorktreeWithThemIsStillRemoved() throws GitException {
+    Path lib = TestRepositories.withFiles(tmp.resolve("lib"), 2);
+    git(source, "-c", "protocol.file.allow=always", "submodule", "add", "--quiet", lib.toString(), "vendor/lib");
+    String withSubmodule = TestRepositories.commitAll(source, "add submodule");
+    git(source, "push", "--quiet", remote.toString(), "main");
+    RepositoryCheckout checkout = checkout(withSubmodule).toBuilder()
+        .setSetup(RepositorySetup.newBuilder().setSubmodules(true)).build();
+
+    PreparedWorkspace ws = workspaces.prepare("p", "sub", 1, checkout);
+
+    assertThat(TestRepositories.read(ws.path(), "vendor/lib/" + TestRepositories.fileName(1)))
+        .contains("file 1 line 1");
+    ws.publish("sub", Map.of());
+    ws.release(true);
+    assertThat(ws.path()).doesNotExist();
+  }
+
+  @Test
   void refusesIdsThatAreNotOnePathSegment() {
     assertThatThrownBy(() -> workspaces.prepare("../x", "t", 1, checkout(second)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("plan id: '../x'");
