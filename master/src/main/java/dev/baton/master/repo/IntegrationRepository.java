@@ -176,6 +176,14 @@ public final class IntegrationRepository {
     return Optional.of(git.run(directory, "cat-file", "blob", object));
   }
 
+  /** Entries {@link #log(String)} returns at most. */
+  public static final int DEFAULT_LOG_LIMIT = 1000;
+
+  /** The first-parent history of {@code branch}, newest first: one line per merged task. */
+  public List<LogEntry> log(String branch) throws GitException {
+    return log(branch, DEFAULT_LOG_LIMIT);
+  }
+
   /** The first-parent history of {@code branch}, newest first, at most {@code limit} entries. */
   public List<LogEntry> log(String branch, int limit) throws GitException {
     if (limit < 1) {

@@ -314,6 +314,14 @@ class TaskWorkspacesTest {
   }
 
   @Test
+  void aCommitTheRemoteDoesNotHaveIsNamedInTheFailure() {
+    String missing = "0123456789abcdef0123456789abcdef01234567";
+    assertThatThrownBy(() -> workspaces.prepare("p", "t", 1, checkout(missing)))
+        .isInstanceOf(GitException.class)
+        .hasMessageContaining("commit " + missing + " is not at " + remote);
+  }
+
+  @Test
   void refusesIdsThatAreNotOnePathSegment() {
     assertThatThrownBy(() -> workspaces.prepare("../x", "t", 1, checkout(second)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("plan id: '../x'");
