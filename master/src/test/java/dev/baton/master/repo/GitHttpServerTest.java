@@ -117,5 +117,13 @@ class GitHttpServerTest {
     assertThat(git(served, "rev-parse", "refs/heads/baton/p/tasks/t")).isEqualTo(result.getCommit());
     ws.release(true);
     assertThat(ws.path()).doesNotExist();
+
+    // a commit made after the cache was cloned is fetched by id over HTTP
+    TestRepositories.write(tmp.resolve("source"), "later.txt", "later\n");
+    String later = TestRepositories.commitAll(tmp.resolve("source"), "later");
+    git(tmp.resolve("source"), "push", "--quiet", served.toString(), "main:refs/heads/elsewhere");
+    PreparedWorkspace next = workspaces.prepare("p", "t2", 1, RepositoryCheckout.newBuilder()
+        .setUrl(server.url("app")).setBaseCommit(later).build());
+    assertThat(TestRepositories.read(next.path(), "later.txt")).isEqualTo("later\n");
   }
 }

@@ -154,9 +154,12 @@ final class TaskWorktree implements PreparedWorkspace {
     if (succeeded && !dirty) {
       try {
         owner.removeWorktree(cacheDir, path);
-        if (publishedHead != null) {
-          // The branch is on the remote; the cache need not keep its own copy.
-          RepositoryLocks.mutate(cacheDir, () -> git.tryRun(cacheDir, "branch", "-D", "--quiet", branch));
+        String head = publishedHead;
+        if (head != null) {
+          // The branch is on the remote; the cache need not keep its own copy. Deleted only while
+          // it is still this attempt's head, so a later attempt's branch is never lost.
+          RepositoryLocks.mutate(cacheDir, () ->
+              git.tryRun(cacheDir, "update-ref", "-d", "refs/heads/" + branch, head));
         }
         return;
       } catch (GitException e) {
