@@ -207,7 +207,7 @@ final class Frontmatter {
 
     private void checkDepth(String path, int depth) {
       if (depth > MAX_DEPTH) {
-        throw new DroidDefinitionException(file, line(), path,
+        throw new DroidDefinitionException(file, lines.getOrDefault(path, line()), path,
             "nested deeper than " + MAX_DEPTH + " levels (expected: values, lists of values, and budget's fields)");
       }
     }

@@ -117,7 +117,7 @@ class DroidDefinitionParserTest {
         Arguments.of("name as a list", Format.FACTORY, "---\nname: [a]\n---\nPrompt.\n",
             "a.md:2: name: a list (expected: 1 to 64 lowercase letters, digits, '-' and '_')"),
         // descriptions
-        Arguments.of("long description", Format.FACTORY, "---\nname: a\n\ndescription: " + longText + "\n---\nP.\n",
+        Arguments.of("long description", Format.FACTORY, "---\nname: a\ndescription: " + longText + "\n---\nP.\n",
             "a.md:3: description: 612 characters (expected: at most 500)"),
         Arguments.of("Claude needs a description", Format.CLAUDE, "---\nname: a\n---\nPrompt.\n",
             "a.md:1: description: missing (expected: one or two sentences on when to use this droid; Claude Code"
