@@ -5,6 +5,7 @@ import dev.baton.runtime.coordination.Messenger;
 import dev.baton.runtime.coordination.PeerService;
 import dev.baton.runtime.droid.CommandDroidExecutor;
 import dev.baton.runtime.droid.SimDroidExecutor;
+import dev.baton.runtime.droid.definition.DroidSources;
 import dev.baton.runtime.execution.DroidSelector;
 import dev.baton.runtime.execution.ExecutionManager;
 import dev.baton.runtime.registry.ConsulMembership;
@@ -48,6 +49,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SubOrchestratorServer.class);
 
   private final Specialisation specialisation;
+  private final DroidSources droids;
   private final String instanceId;
   private final int maxConcurrentTasks;
   private final ScheduledExecutorService scheduler;
@@ -63,6 +65,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
   private SubOrchestratorServer(OrchestratorConfig config, Specialisation specialisation) {
     this.specialisation = specialisation;
     SpecialisationProfile profile = specialisation.profile();
+    this.droids = DroidSources.of(profile.droids(), config.droidsDir());
     this.instanceId = config.instanceIdFor(profile.domain());
     this.maxConcurrentTasks =
         config.maxConcurrentTasks() > 0 ? config.maxConcurrentTasks() : profile.maxConcurrentTasks();
@@ -71,7 +74,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
     this.manager = new ExecutionManager(
         ExecutionManager.Settings.of(instanceId, maxConcurrentTasks),
         Clock.systemUTC(),
-        new DroidSelector(profile.expertiseByDroid()),
+        new DroidSelector(droids.pool()),
         Map.of(
             ExecutionManager.SIM, new SimDroidExecutor(config.workspaceRoot(), scheduler),
             ExecutionManager.COMMAND,
@@ -80,7 +83,12 @@ public final class SubOrchestratorServer implements AutoCloseable {
     this.messenger = new Messenger(instanceId, Clock.systemUTC(), scheduler, callbacks, Messenger.DEFAULT_DIRECT_DEADLINE);
   }
 
-  /** Starts serving on {@code config.host():config.port()} and dials the master. */
+  /**
+   * Starts serving on {@code config.host():config.port()} and dials the master.
+   *
+   * @throws dev.baton.runtime.droid.definition.DroidDefinitionException for the first bad file of
+   *     {@code config.droidsDir()}, before anything listens
+   */
   public static SubOrchestratorServer start(OrchestratorConfig config, Specialisation specialisation) {
     SubOrchestratorServer server = new SubOrchestratorServer(config, specialisation);
     try {
@@ -140,6 +148,14 @@ public final class SubOrchestratorServer implements AutoCloseable {
     return specialisation.domain();
   }
 
+  /**
+   * This instance's droid sources: {@link DroidSources#pool()} is what Describe reports and the
+   * droid choice picks from; {@link DroidSources#forRepository} is the pool of one task's worktree.
+   */
+  public DroidSources droids() {
+    return droids;
+  }
+
   /** The descriptor as Describe returns it now (master id and peers once registered). */
   public SubOrchestratorDescriptor descriptor() {
     CoordinationClient c = coordination;
@@ -160,7 +176,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
       }
     }
     return ProtoMapper.descriptor(
-        specialisation.profile(), instanceId, address(), maxConcurrentTasks, masterId, peers);
+        specialisation.profile(), droids.pool(), instanceId, address(), maxConcurrentTasks, masterId, peers);
   }
 
   /** The Consul membership when configured: its registration and watch statuses, for operators and tests. */
