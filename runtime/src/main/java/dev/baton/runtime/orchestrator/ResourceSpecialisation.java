@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.baton.runtime.droid.definition.DroidDefinitions;
 import java.io.IOException;
@@ -109,6 +110,10 @@ public final class ResourceSpecialisation implements Specialisation {
         throw new IllegalArgumentException(source + ": empty (expected: domain, name, ..., droids, documents)");
       }
       return file;
+    } catch (UnrecognizedPropertyException e) {
+      List<String> known = e.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+      throw new IllegalArgumentException(source + ":" + e.getLocation().getLineNr() + ": " + e.getPropertyName()
+          + ": unknown field (expected one of: " + String.join(", ", known) + ")", e);
     } catch (JsonProcessingException e) {
       int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
       throw new IllegalArgumentException(source + (line > 0 ? ":" + line : "") + ": " + e.getOriginalMessage(), e);

@@ -24,8 +24,9 @@ import java.util.stream.Stream;
  *
  * <p>Resources rather than a {@code ServiceLoader}: a domain is data, and the shaded {@code baton.jar}
  * keeps each domain's folder apart without a merging transformer. {@link #find} looks its one file up
- * directly; {@link #all} lists the folders of every class-path entry (directories and jars) and also
- * probes the four standard domains, so a jar written without directory entries still works.
+ * directly; {@link #all} lists the folders of every class-path entry (directories, and jars with
+ * directory entries, which Maven's jar and shade plugins write) and also probes the four standard
+ * domains, so those are found even in a jar written without directory entries.
  */
 public final class Specialisations {
   private static final Pattern ENTRY =
