@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Reads one droid definition file: Markdown with YAML frontmatter in Factory's
@@ -32,7 +31,7 @@ public final class DroidDefinitionParser {
   /** Files larger than this are refused before they are read; real definitions are a few KiB. */
   public static final int MAX_BYTES = 256 * 1024;
 
-  static final Set<String> EFFORTS = Set.of("low", "medium", "high");
+  static final List<String> EFFORTS = List.of("low", "medium", "high");
   static final List<String> PERMISSION_MODES = List.of("default", "acceptEdits", "bypassPermissions", "plan");
   static final List<String> AUTO_LEVELS = List.of("low", "medium", "high");
   static final List<String> SANDBOXES = List.of("read-only", "workspace-write", "danger-full-access");
@@ -199,7 +198,7 @@ public final class DroidDefinitionParser {
             + DroidDefinition.MAX_DESCRIPTION + ")");
       }
       String model = model();
-      String effort = word("reasoningEffort", List.copyOf(EFFORTS.stream().sorted().toList()));
+      String effort = word("reasoningEffort", EFFORTS);
       List<String> tools = tools();
       List<String> disallowed = commaList("disallowedTools");
       String permissionMode = word("permissionMode", PERMISSION_MODES);
@@ -216,8 +215,13 @@ public final class DroidDefinitionParser {
         throw new DroidDefinitionException(fm.file, fm.bodyLine, "body",
             "empty (expected: the droid's system prompt after the closing '---')");
       }
-      return new DroidDefinition(name, description, runner, model, effort, tools, disallowed, permissionMode,
-          autonomy, maxTurns, expertise, budget, prompt, fm.file, format);
+      try {
+        return new DroidDefinition(name, description, runner, model, effort, tools, disallowed, permissionMode,
+            autonomy, maxTurns, expertise, budget, prompt, fm.file, format);
+      } catch (IllegalArgumentException e) {
+        // The checks above should have caught it; keep the file in the message if they did not.
+        throw new DroidDefinitionException(fm.file, fm.openingLine, "", e.getMessage(), e);
+      }
     }
 
     private JsonNode present(String field) {

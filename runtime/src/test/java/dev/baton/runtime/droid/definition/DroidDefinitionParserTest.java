@@ -148,7 +148,7 @@ class DroidDefinitionParserTest {
         Arguments.of("model with spaces", Format.FACTORY, "---\nname: a\nmodel: claude sonnet\n---\nP.\n",
             "a.md:3: model: 'claude sonnet' (expected: inherit or a model id such as claude-sonnet-4-5, without spaces)"),
         Arguments.of("bad reasoningEffort", Format.FACTORY, "---\nname: a\nreasoningEffort: max\n---\nP.\n",
-            "a.md:3: reasoningEffort: 'max' (expected: one of high, low, medium)"),
+            "a.md:3: reasoningEffort: 'max' (expected: one of low, medium, high)"),
         Arguments.of("Factory tools as a comma string", Format.FACTORY, "---\nname: a\ntools: Read, Grep\n---\nP.\n",
             "a.md:3: tools: 'Read, Grep' (expected in Factory's format: a category such as read-only, or a list of"
                 + " tool names such as [Read, Grep]; a comma-separated string is Claude Code's format)"),
