@@ -248,6 +248,15 @@ class DroidDefinitionParserTest {
   }
 
   @Test
+  void refusesThousandsOfNestedListsWithoutBuildingThem() {
+    String text = "---\nname: a\ntools: " + "[".repeat(20_000) + "]".repeat(20_000) + "\n---\nP.\n";
+
+    assertThatThrownBy(() -> DroidDefinitionParser.parse("a.md", text, Format.FACTORY))
+        .isInstanceOf(DroidDefinitionException.class)
+        .hasMessage("a.md:3: tools: nested deeper than 3 levels (expected: values, lists of values, and budget's fields)");
+  }
+
+  @Test
   void refusesFilesThatAreNotUtf8(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("latin1.md");
     Files.write(file, new byte[] {'-', '-', '-', '\n', 'n', 'a', 'm', 'e', ':', ' ', (byte) 0xE9, '\n'});
