@@ -100,6 +100,19 @@ class DroidsCommandTest {
   }
 
   @Test
+  void theOrchestratorRefusesABadDroidsDirectoryBeforeServing() throws Exception {
+    Path bad = write("droids/x.md", "---\nname: x\ndescripton: typo\n---\nP.\n");
+
+    Run run = baton("orchestrator", "--domain", "frontend", "--master", "127.0.0.1:1",
+        "--droids", dir.resolve("droids").toString());
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).startsWith("baton: " + bad + ":3: descripton: unknown field (expected one of: name,")
+        .endsWith("; did you mean 'description'?\n");
+  }
+
+  @Test
   void refusesADirectoryThatDoesNotExist() {
     Run run = baton("droids", "validate", dir.resolve("nope").toString());
 
