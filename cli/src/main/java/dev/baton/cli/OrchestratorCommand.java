@@ -52,6 +52,11 @@ final class OrchestratorCommand implements Callable<Integer> {
       description = "Overrides the specialisation's max_concurrent_tasks; 0 keeps it (default: ${DEFAULT-VALUE}).")
   int maxConcurrentTasks;
 
+  @Option(names = "--droids", paramLabel = "DIR",
+      description = "A directory of droid definition *.md files (Factory or Claude Code format) whose droids"
+          + " override the built-in ones by name and add to them; see 'baton droids list DIR --domain D'.")
+  Path droids;
+
   @Mixin RegistryOptions registry = new RegistryOptions();
 
   @Spec CommandSpec spec;
@@ -74,7 +79,8 @@ final class OrchestratorCommand implements Callable<Integer> {
             .masterAddress(consul == null ? master : null)
             .consul(consul)
             .instanceId(id)
-            .maxConcurrentTasks(maxConcurrentTasks);
+            .maxConcurrentTasks(maxConcurrentTasks)
+            .droidsDir(droids);
     if (workspace != null) {
       config.workspaceRoot(workspace);
     }

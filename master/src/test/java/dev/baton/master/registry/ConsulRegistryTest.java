@@ -7,9 +7,10 @@ import dev.baton.master.MasterConfig;
 import dev.baton.master.MasterServer;
 import dev.baton.master.plan.PlanModel;
 import dev.baton.master.testing.Plans;
+import dev.baton.runtime.droid.definition.DroidDefinition;
+import dev.baton.runtime.droid.definition.DroidDefinitions;
 import dev.baton.runtime.orchestrator.Complexity;
 import dev.baton.runtime.orchestrator.DocumentKind;
-import dev.baton.runtime.orchestrator.DroidProfile;
 import dev.baton.runtime.orchestrator.OrchestratorConfig;
 import dev.baton.runtime.orchestrator.ProducedDocument;
 import dev.baton.runtime.orchestrator.Specialisation;
@@ -187,7 +188,7 @@ class ConsulRegistryTest {
     private static final SpecialisationProfile PROFILE = new SpecialisationProfile(
         "backend", "Backend Orchestrator", List.of("NestJS"), List.of(), List.of("API Design"),
         List.of("REST APIs"), 2, Complexity.COMPLEX,
-        List.of(new DroidProfile("backend-generalist", "does backend work", List.of("api"))));
+        DroidDefinitions.of(List.of(DroidDefinition.builtIn("backend-generalist", "does backend work", List.of("api")))));
 
     @Override
     public SpecialisationProfile profile() {

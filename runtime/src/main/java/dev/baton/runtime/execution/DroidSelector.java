@@ -1,5 +1,7 @@
 package dev.baton.runtime.execution;
 
+import dev.baton.runtime.droid.definition.DroidDefinition;
+import dev.baton.runtime.droid.definition.DroidDefinitions;
 import dev.baton.runtime.server.BatonException;
 import dev.baton.runtime.text.Words;
 import dev.baton.v1.DelegationPackage;
@@ -20,19 +22,32 @@ import java.util.Set;
  */
 public final class DroidSelector {
   private final Map<String, List<List<String>>> keywordsByDroid = new LinkedHashMap<>();
+  private final DroidDefinitions pool;
 
-  /** {@code expertiseByDroid} in the specialisation's order (a {@link LinkedHashMap}). */
-  public DroidSelector(Map<String, List<String>> expertiseByDroid) {
-    if (expertiseByDroid.isEmpty()) {
+  /** Chooses from {@code pool} (the sub-orchestrator's merged pool), in its order. */
+  public DroidSelector(DroidDefinitions pool) {
+    if (pool.isEmpty()) {
       throw new IllegalArgumentException("droids: [] (expected: at least one droid)");
     }
-    expertiseByDroid.forEach(
-        (droid, keywords) ->
-            keywordsByDroid.put(droid, keywords.stream().map(Words::of).filter(w -> !w.isEmpty()).toList()));
+    this.pool = pool;
+    for (DroidDefinition droid : pool) {
+      keywordsByDroid.put(droid.name(), droid.expertise().stream().map(Words::of).filter(w -> !w.isEmpty()).toList());
+    }
+  }
+
+  /** {@code expertiseByDroid} in the pool's order (a {@link LinkedHashMap}), as built-in definitions. */
+  public DroidSelector(Map<String, List<String>> expertiseByDroid) {
+    this(DroidDefinitions.of(expertiseByDroid.entrySet().stream()
+        .map(e -> DroidDefinition.builtIn(e.getKey(), "", e.getValue())).toList()));
   }
 
   public List<String> droids() {
     return List.copyOf(keywordsByDroid.keySet());
+  }
+
+  /** The pool this selector chooses from; {@code pool().find(select(...))} is the chosen definition. */
+  public DroidDefinitions pool() {
+    return pool;
   }
 
   /** The droid for the delegation; INVALID_ARGUMENT naming the droids when the plan names an unknown one. */

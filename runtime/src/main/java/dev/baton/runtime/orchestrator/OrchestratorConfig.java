@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param maxConcurrentTasks overrides the specialisation's max_concurrent_tasks; 0 keeps it
  * @param consul null (default) to register with the master's embedded registry only; otherwise the
  *     instance registers in Consul and finds the master and its peers there
+ * @param droidsDir null (default), or a directory of droid definition files ({@code *.md}) whose
+ *     droids override the specialisation's built-in ones by name and add to them
  */
 public record OrchestratorConfig(
     String host,
@@ -33,7 +35,8 @@ public record OrchestratorConfig(
     Duration heartbeatInterval,
     Duration defaultCommandTimeout,
     int maxConcurrentTasks,
-    ConsulSettings consul) {
+    ConsulSettings consul,
+    Path droidsDir) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 0;
@@ -70,6 +73,7 @@ public record OrchestratorConfig(
       throw new IllegalArgumentException(
           "maxConcurrentTasks: " + maxConcurrentTasks + " (expected: >= 0, 0 keeps the specialisation's)");
     }
+    droidsDir = droidsDir == null ? null : droidsDir.toAbsolutePath().normalize();
   }
 
   public static Builder builder() {
@@ -86,7 +90,8 @@ public record OrchestratorConfig(
         .heartbeatInterval(heartbeatInterval)
         .defaultCommandTimeout(defaultCommandTimeout)
         .maxConcurrentTasks(maxConcurrentTasks)
-        .consul(consul);
+        .consul(consul)
+        .droidsDir(droidsDir);
   }
 
   /** The configured instance id, or a fresh {@code <domain>-orchestrator-<6 hex>}. */
@@ -135,6 +140,7 @@ public record OrchestratorConfig(
     private Duration defaultCommandTimeout = DEFAULT_COMMAND_TIMEOUT;
     private int maxConcurrentTasks = DEFAULT_MAX_CONCURRENT_TASKS;
     private ConsulSettings consul;
+    private Path droidsDir;
 
     private Builder() {}
 
@@ -185,9 +191,15 @@ public record OrchestratorConfig(
       return this;
     }
 
+    /** A directory of droid definitions overriding the built-in ones, or null (the default) for none. */
+    public Builder droidsDir(Path droidsDir) {
+      this.droidsDir = droidsDir;
+      return this;
+    }
+
     public OrchestratorConfig build() {
       return new OrchestratorConfig(host, port, masterAddress, instanceId, workspaceRoot,
-          heartbeatInterval, defaultCommandTimeout, maxConcurrentTasks, consul);
+          heartbeatInterval, defaultCommandTimeout, maxConcurrentTasks, consul, droidsDir);
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.baton.runtime.orchestrator;
 
+import dev.baton.runtime.droid.definition.DroidDefinition;
+import dev.baton.runtime.droid.definition.DroidDefinitions;
 import dev.baton.runtime.execution.Admission;
 import dev.baton.runtime.execution.FinishedTask;
 import dev.baton.v1.Communication;
@@ -21,8 +23,10 @@ final class ProtoMapper {
 
   private ProtoMapper() {}
 
+  /** The descriptor Describe returns; {@code droids} is the merged pool, not only the built-ins. */
   static SubOrchestratorDescriptor descriptor(
       SpecialisationProfile profile,
+      DroidDefinitions droids,
       String instanceId,
       String address,
       int maxConcurrentTasks,
@@ -47,11 +51,14 @@ final class ProtoMapper {
                 .addAllPeerOrchestrators(peers.stream().filter(p -> !p.equals(instanceId)).toList())
                 .addAllCommunicationChannels(CHANNELS))
             .setAddress(address);
-    for (DroidProfile droid : profile.droids()) {
+    for (DroidDefinition droid : droids) {
       descriptor.addDroids(Droid.newBuilder()
           .setName(droid.name())
           .setDescription(droid.description())
-          .addAllExpertise(droid.expertise()));
+          .addAllExpertise(droid.expertise())
+          .setRunner(droid.runner())
+          .setModel(droid.model())
+          .setSource(droid.source()));
     }
     return descriptor.build();
   }

@@ -1,10 +1,10 @@
 package dev.baton.runtime.orchestrator;
 
 /**
- * A kind of sub-orchestrator (frontend, backend, devops, testing...). Each *-orch module registers
- * exactly one implementation in {@code META-INF/services/dev.baton.runtime.orchestrator.Specialisation},
- * and everything else it needs comes from the runtime: a new domain is a profile and a
- * classification, not a new server.
+ * A kind of sub-orchestrator (frontend, backend, devops, testing...). Each *-orch module ships one as
+ * data ({@link ResourceSpecialisation}, found by {@link Specialisations}), and everything else it
+ * needs comes from the runtime: a new domain is a profile, droid definitions and a classification,
+ * not a new server.
  */
 public interface Specialisation {
   /** The static descriptor: domain, frameworks, expertise, capacity, droids. */

@@ -1,11 +1,9 @@
 package dev.baton.runtime.orchestrator;
 
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import dev.baton.runtime.droid.definition.DroidDefinitions;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * What a specialisation is, as the seed describes a sub-orchestrator: the static half of its
@@ -17,7 +15,7 @@ import java.util.Set;
  * @param expertise broad areas ("UI/UX", "API Design")
  * @param domainExpertise finer skills, matched by the master's router
  * @param maxConcurrentTasks tasks one instance runs at once (>= 1)
- * @param droids the droid pool; the first is the generalist that wins ties
+ * @param droids the built-in droid pool; the first is the generalist that wins ties
  */
 public record SpecialisationProfile(
     String domain,
@@ -28,7 +26,7 @@ public record SpecialisationProfile(
     List<String> domainExpertise,
     int maxConcurrentTasks,
     Complexity complexity,
-    List<DroidProfile> droids) {
+    DroidDefinitions droids) {
 
   public SpecialisationProfile {
     Objects.requireNonNull(domain, "domain");
@@ -44,26 +42,18 @@ public record SpecialisationProfile(
       throw new IllegalArgumentException("maxConcurrentTasks: " + maxConcurrentTasks + " (expected: >= 1)");
     }
     Objects.requireNonNull(complexity, "complexity");
-    droids = List.copyOf(droids);
+    Objects.requireNonNull(droids, "droids");
     if (droids.isEmpty()) {
       throw new IllegalArgumentException("droids: [] (expected: at least one droid)");
-    }
-    Set<String> names = new HashSet<>();
-    for (DroidProfile droid : droids) {
-      if (!names.add(droid.name())) {
-        throw new IllegalArgumentException("droids: '" + droid.name() + "' twice (expected: unique names)");
-      }
     }
   }
 
   public List<String> droidNames() {
-    return droids.stream().map(DroidProfile::name).toList();
+    return droids.names();
   }
 
   /** Each droid's expertise keywords, in the order the droids are listed (ties go to the first). */
   public Map<String, List<String>> expertiseByDroid() {
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    droids.forEach(d -> out.put(d.name(), d.expertise()));
-    return out;
+    return droids.expertiseByDroid();
   }
 }

@@ -5,6 +5,7 @@ import dev.baton.runtime.coordination.Messenger;
 import dev.baton.runtime.coordination.PeerService;
 import dev.baton.runtime.droid.CommandDroidExecutor;
 import dev.baton.runtime.droid.SimDroidExecutor;
+import dev.baton.runtime.droid.definition.DroidSources;
 import dev.baton.runtime.execution.DroidSelector;
 import dev.baton.runtime.execution.ExecutionManager;
 import dev.baton.runtime.execution.TaskPipeline;
@@ -54,6 +55,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SubOrchestratorServer.class);
 
   private final Specialisation specialisation;
+  private final DroidSources droids;
   private final String instanceId;
   private final int maxConcurrentTasks;
   private final ScheduledExecutorService scheduler;
@@ -71,6 +73,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
   private SubOrchestratorServer(OrchestratorConfig config, Specialisation specialisation) {
     this.specialisation = specialisation;
     SpecialisationProfile profile = specialisation.profile();
+    this.droids = DroidSources.of(profile.droids(), config.droidsDir());
     this.instanceId = config.instanceIdFor(profile.domain());
     this.maxConcurrentTasks =
         config.maxConcurrentTasks() > 0 ? config.maxConcurrentTasks() : profile.maxConcurrentTasks();
@@ -85,24 +88,29 @@ public final class SubOrchestratorServer implements AutoCloseable {
         },
         PromptRenderer.builtIn(),
         new VerifyCommand(config.defaultCommandTimeout(), CommandDroidExecutor.DEFAULT_KILL_GRACE, scheduler),
-        (worktree, droid) -> Optional.empty(),
+        (worktree, droid) -> droids.forRepository(worktree).find(droid),
         blocking,
         scheduler);
     this.manager = new ExecutionManager(
         ExecutionManager.Settings.of(instanceId, maxConcurrentTasks),
         Clock.systemUTC(),
-        new DroidSelector(profile.expertiseByDroid()),
+        new DroidSelector(droids.pool()),
         TaskPipeline.wrapAll(Map.of(
             ExecutionManager.SIM, new SimDroidExecutor(config.workspaceRoot(), scheduler),
             ExecutionManager.COMMAND,
             new CommandDroidExecutor(config.workspaceRoot(), config.defaultCommandTimeout(), scheduler)), pipeline),
-        name -> DroidDefinition.builtIn(name, "", List.of()),
+        name -> droids.pool().find(name).orElseGet(() -> DroidDefinition.builtIn(name, "", List.of())),
         ExecutionManager.SIM,
         callbacks);
     this.messenger = new Messenger(instanceId, Clock.systemUTC(), scheduler, callbacks, Messenger.DEFAULT_DIRECT_DEADLINE);
   }
 
-  /** Starts serving on {@code config.host():config.port()} and dials the master. */
+  /**
+   * Starts serving on {@code config.host():config.port()} and dials the master.
+   *
+   * @throws dev.baton.runtime.droid.definition.DroidDefinitionException for the first bad file of
+   *     {@code config.droidsDir()}, before anything listens
+   */
   public static SubOrchestratorServer start(OrchestratorConfig config, Specialisation specialisation) {
     SubOrchestratorServer server = new SubOrchestratorServer(config, specialisation);
     try {
@@ -162,6 +170,14 @@ public final class SubOrchestratorServer implements AutoCloseable {
     return specialisation.domain();
   }
 
+  /**
+   * This instance's droid sources: {@link DroidSources#pool()} is what Describe reports and the
+   * droid choice picks from; {@link DroidSources#forRepository} is the pool of one task's worktree.
+   */
+  public DroidSources droids() {
+    return droids;
+  }
+
   /** The descriptor as Describe returns it now (master id and peers once registered). */
   public SubOrchestratorDescriptor descriptor() {
     CoordinationClient c = coordination;
@@ -182,7 +198,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
       }
     }
     return ProtoMapper.descriptor(
-        specialisation.profile(), instanceId, address(), maxConcurrentTasks, masterId, peers);
+        specialisation.profile(), droids.pool(), instanceId, address(), maxConcurrentTasks, masterId, peers);
   }
 
   /** The Consul membership when configured: its registration and watch statuses, for operators and tests. */

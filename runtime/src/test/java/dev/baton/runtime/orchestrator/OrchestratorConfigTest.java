@@ -3,6 +3,7 @@ package dev.baton.runtime.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,9 @@ class OrchestratorConfigTest {
     assertThat(config.masterAddress()).isEqualTo("10.0.0.1:7400");
     assertThat(config.port()).isEqualTo(7501);
     assertThat(config.host()).isEqualTo("0.0.0.0");
+    assertThat(config.droidsDir()).isNull();
+    assertThat(OrchestratorLauncher.parse(List.of("--master", "h:1", "--droids", "my-droids")).droidsDir())
+        .isEqualTo(Path.of("my-droids").toAbsolutePath());
     assertThatThrownBy(() -> OrchestratorLauncher.parse(List.of("--master", "h:1", "--colour", "red")))
         .hasMessageContaining("unknown option '--colour'");
     assertThatThrownBy(() -> OrchestratorLauncher.parse(List.of("--port", "x", "--master", "h:1")))

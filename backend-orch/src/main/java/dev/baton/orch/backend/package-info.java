@@ -1,2 +1,0 @@
-/** The backend specialisation: its descriptor, droids, shared-document classification and main class. */
-package dev.baton.orch.backend;

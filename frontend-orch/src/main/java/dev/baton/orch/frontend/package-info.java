@@ -1,2 +1,0 @@
-/** The frontend specialisation: its descriptor, droids, shared-document classification and main class. */
-package dev.baton.orch.frontend;

@@ -1,2 +1,0 @@
-/** The testing specialisation: its descriptor, droids, shared-document classification and main class. */
-package dev.baton.orch.testing;
