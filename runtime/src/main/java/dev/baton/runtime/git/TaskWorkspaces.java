@@ -172,12 +172,33 @@ public final class TaskWorkspaces implements WorkspaceProvider {
     });
     // Outside the lock: the checkout writes only this worktree's index and files.
     git.run(worktree, "reset", "--hard", "--quiet");
+    mergeIn(checkout, worktree);
     Map<String, String> env = Map.of(
         "BATON_PLAN_ID", plan, "BATON_TASK_ID", task, "BATON_ATTEMPT", Integer.toString(attempt),
         "BATON_WORKSPACE", worktree.toString());
     List<String> copied = WorkspaceSetup.run(git, worktree, checkout.getSetup(),
         settings.filesDirectory(), settings.setupTimeout(), env, attempt);
     return new TaskWorktree(this, git, cacheDir, worktree, branch, base, copied);
+  }
+
+  /**
+   * Merges the checkout's {@code merge_commits} into the fresh worktree without committing, leaving
+   * their conflicts in the files: the droid of a merge remediation resolves them, and its commit
+   * is the merge.
+   */
+  private void mergeIn(RepositoryCheckout checkout, Path worktree) throws GitException {
+    for (String commit : checkout.getMergeCommitsList()) {
+      String sha = cache.ensureCommit(checkout.getUrl(), commit);
+      Git.Result merge = git.tryRun(worktree, "merge", "--no-commit", "--no-ff", "--quiet", sha);
+      if (!merge.ok() && !Files.exists(gitPath(worktree, "MERGE_HEAD"))) {
+        throw new GitException("cannot merge " + sha + " into the worktree: " + merge.stderr().strip());
+      }
+    }
+  }
+
+  /** A path inside the worktree's own git directory (for a linked worktree, not {@code .git/}). */
+  private Path gitPath(Path worktree, String name) throws GitException {
+    return worktree.resolve(git.run(worktree, "rev-parse", "--git-path", name).strip());
   }
 
   /** Bytes and count of the kept worktrees, and how many are in use. */

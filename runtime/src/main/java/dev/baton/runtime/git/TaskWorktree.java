@@ -66,6 +66,21 @@ final class TaskWorktree implements PreparedWorkspace {
   @Override
   public synchronized GitResult publish(String subject, Map<String, String> trailers)
       throws GitException {
+    // A merge remediation: the paths git left conflicted must not reach a commit with markers in them.
+    List<String> conflicted = List.of(git.run(path, "diff", "--name-only", "--diff-filter=U").split("\n")).stream()
+        .filter(p -> !p.isBlank()).toList();
+    for (String p : conflicted) {
+      Path file = path.resolve(p);
+      try {
+        if (Files.isRegularFile(file) && Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+            .anyMatch(line -> line.startsWith("<<<<<<< ") || line.startsWith(">>>>>>> "))) {
+          throw new GitException("conflict markers left in " + p
+              + " (expected: every <<<<<<< ... >>>>>>> block resolved before the work is committed)");
+        }
+      } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        // not text: git's own merge state decides below
+      }
+    }
     git.run(path, "add", "--all", "--", ".");
     // Copied set-up files (.env...) never go into a commit, even when the repository does not
     // ignore them. Unstaged after the fact: `add` refuses an exclude pathspec naming an ignored path.

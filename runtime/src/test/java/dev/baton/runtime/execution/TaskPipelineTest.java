@@ -100,14 +100,14 @@ class TaskPipelineTest {
   }
 
   @Test
-  void aPlainSimTaskGoesStraightToTheRunnerOnTheCallersThread() {
+  void aPlainSimTaskGoesStraightToTheRunnerOnTheCallersThread() throws Exception {
     ProgressListener none = (f, m) -> { };
     Thread caller = Thread.currentThread();
     java.util.concurrent.atomic.AtomicReference<Thread> startedOn = new java.util.concurrent.atomic.AtomicReference<>();
     new TaskPipeline("sim", (task, progress) -> {
       startedOn.set(Thread.currentThread());
       return new SimDroidExecutor(root, scheduler).start(task, progress);
-    }, settings()).start(new DroidTask(sim("fast", 0).build(), "g"), none);
+    }, settings()).start(new DroidTask(sim("fast", 0).build(), "g"), none).outcome().get(30, TimeUnit.SECONDS);
     assertThat(startedOn.get()).isSameAs(caller);
   }
 }
