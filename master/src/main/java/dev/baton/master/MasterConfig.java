@@ -3,6 +3,7 @@ package dev.baton.master;
 import dev.baton.master.resilience.ResilienceConfig;
 import dev.baton.master.sync.ConflictDetector;
 import dev.baton.runtime.registry.ConsulSettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -37,7 +38,10 @@ public record MasterConfig(
     Duration syncTimeoutFloor,
     ConflictDetector conflictDetector,
     ResilienceConfig resilience,
-    ConsulSettings consul) {
+    ConsulSettings consul,
+    Path gitDir,
+    int gitPort,
+    boolean importLocalRepos) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 0;
@@ -47,6 +51,15 @@ public record MasterConfig(
   public static final Duration DEFAULT_DELEGATION_DEADLINE = Duration.ofSeconds(10);
   public static final Duration DEFAULT_INSTANCE_WAIT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_SYNC_TIMEOUT_FLOOR = Duration.ofSeconds(1);
+  /** Serve repositories on an ephemeral port of the master's host. */
+  public static final int DEFAULT_GIT_PORT = 0;
+  /** No git server. */
+  public static final int NO_GIT_SERVER = -1;
+
+  /** {@code ${java.io.tmpdir}/baton-git/<id>}. */
+  public static Path defaultGitDir(String id) {
+    return Path.of(System.getProperty("java.io.tmpdir"), "baton-git", id);
+  }
 
   public MasterConfig {
     if (host == null || host.isBlank()) {
@@ -69,6 +82,11 @@ public record MasterConfig(
     }
     Objects.requireNonNull(conflictDetector, "conflictDetector");
     Objects.requireNonNull(resilience, "resilience");
+    gitDir = (gitDir == null ? defaultGitDir(id) : gitDir).toAbsolutePath().normalize();
+    if (gitPort < NO_GIT_SERVER || gitPort > 65_535) {
+      throw new IllegalArgumentException("gitPort: " + gitPort
+          + " (expected: 0..65535, 0 for an ephemeral port, -1 to serve no repositories)");
+    }
   }
 
   public static Builder builder() {
@@ -95,8 +113,29 @@ public record MasterConfig(
     private ConflictDetector conflictDetector = dev.baton.master.conflict.CompositeConflictDetector.standard();
     private ResilienceConfig resilience = ResilienceConfig.defaults();
     private ConsulSettings consul;
+    private Path gitDir;
+    private int gitPort = DEFAULT_GIT_PORT;
+    private boolean importLocalRepos;
 
     private Builder() {}
+
+    /** The master's git directory: caches of remotes, served repositories (null: the default). */
+    public Builder gitDir(Path dir) {
+      this.gitDir = dir;
+      return this;
+    }
+
+    /** Port of the git server for served repositories; 0 ephemeral, -1 none. */
+    public Builder gitPort(int port) {
+      this.gitPort = port;
+      return this;
+    }
+
+    /** Whether plans may name a local directory, imported and served (baton up, baton demo). */
+    public Builder importLocalRepos(boolean enabled) {
+      this.importLocalRepos = enabled;
+      return this;
+    }
 
     public Builder host(String host) {
       this.host = host;
@@ -156,7 +195,7 @@ public record MasterConfig(
 
     public MasterConfig build() {
       return new MasterConfig(host, port, id, heartbeatInterval, heartbeatTimeout, delegationDeadline,
-          instanceWait, syncTimeoutFloor, conflictDetector, resilience, consul);
+          instanceWait, syncTimeoutFloor, conflictDetector, resilience, consul, gitDir, gitPort, importLocalRepos);
     }
   }
 }

@@ -12,6 +12,10 @@ import dev.baton.master.grpc.MasterService;
 import dev.baton.master.plan.PlanModel;
 import dev.baton.master.plan.PlanProtos;
 import dev.baton.master.registry.ConsulRegistry;
+import dev.baton.master.repo.GitHttpServer;
+import dev.baton.master.repo.GitIntegrations;
+import dev.baton.master.repo.LocalRepositories;
+import dev.baton.runtime.git.Git;
 import dev.baton.master.registry.EmbeddedRegistry;
 import dev.baton.master.registry.Registry;
 import dev.baton.master.resilience.BreakerAwareRegistry;
@@ -46,6 +50,7 @@ public final class MasterServer implements AutoCloseable {
   private final PlanStore store;
   private volatile ConsulMembership consul;
   private volatile CoordinationService coordination;
+  private volatile GitHttpServer gitServer;
 
   private MasterServer(MasterConfig config, GrpcServer server, Engine engine, ChannelPool channels,
       ScheduledExecutorService scheduler, PlanStore store) {
@@ -78,8 +83,11 @@ public final class MasterServer implements AutoCloseable {
     Breakers breakers = new Breakers(config.resilience(), clock);
     Delegator delegator = new Delegator(channels, config.resilience(), breakers, scheduler, clock, random);
     EngineSettings settings = new EngineSettings(config.instanceWait(), config.syncTimeoutFloor(), TICK);
+    Git git = new Git();
+    GitHttpServer gitServer = gitServer(config);
     Engine engine = new Engine(store, registry, delegator, config.conflictDetector(), scheduler, clock,
-        random, settings, breakers, config.resilience());
+        random, settings, breakers, config.resilience(), new GitIntegrations(config.gitDir(), git, gitServer));
+    LocalRepositories locals = new LocalRepositories(config.importLocalRepos(), config.gitDir(), git, gitServer);
     // What users see: an instance whose breaker is open shows OFFLINE (the dashboard's "failed").
     Registry view = new BreakerAwareRegistry(registry, breakers);
     AtomicReference<String> address = new AtomicReference<>("");
@@ -89,10 +97,13 @@ public final class MasterServer implements AutoCloseable {
         config.heartbeatInterval(), CoordinationService.Settings.DEFAULTS, scheduler, clock);
     try {
       server = GrpcServer.start(config.host(), config.port(), List.of(
-          new MasterService(engine, store, view, dashboard, config.id(), address::get),
+          new MasterService(engine, store, view, dashboard, config.id(), address::get, locals::resolve),
           coordination));
     } catch (RuntimeException e) {
       engine.close();
+      if (gitServer != null) {
+        gitServer.close();
+      }
       channels.close();
       scheduler.shutdownNow();
       if (consul != null) {
@@ -102,6 +113,7 @@ public final class MasterServer implements AutoCloseable {
     }
     address.set(server.address());
     MasterServer master = new MasterServer(config, server, engine, channels, scheduler, store);
+    master.gitServer = gitServer;
     master.coordination = coordination;
     if (consul != null) {
       String host = server.address().substring(0, server.address().lastIndexOf(':'));
@@ -109,6 +121,25 @@ public final class MasterServer implements AutoCloseable {
       master.consul = consul;
     }
     return master;
+  }
+
+  /** Serves {@code <gitDir>/repos} over git's smart HTTP unless the config asks for no server. */
+  private static GitHttpServer gitServer(MasterConfig config) {
+    if (config.gitPort() == MasterConfig.NO_GIT_SERVER) {
+      return null;
+    }
+    try {
+      java.nio.file.Files.createDirectories(GitIntegrations.servedRoot(config.gitDir()));
+      return GitHttpServer.start(GitIntegrations.servedRoot(config.gitDir()), config.host(), config.gitPort());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot serve repositories from " + config.gitDir() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The base URL of the served repositories ({@code http://host:port}), if this master serves any. */
+  public Optional<String> gitUrl() {
+    GitHttpServer g = gitServer;
+    return g == null ? Optional.empty() : Optional.of(g.baseUrl());
   }
 
   /** {@code host:port} to dial. */
@@ -161,6 +192,9 @@ public final class MasterServer implements AutoCloseable {
     }
     server.close();
     engine.close();
+    if (gitServer != null) {
+      gitServer.close();
+    }
     channels.close();
     scheduler.shutdownNow();
     try {

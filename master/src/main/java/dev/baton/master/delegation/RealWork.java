@@ -2,6 +2,7 @@ package dev.baton.master.delegation;
 
 import dev.baton.master.plan.PlanModel;
 import dev.baton.runtime.droid.Usages;
+import dev.baton.runtime.git.BranchNames;
 import dev.baton.v1.Budget;
 import dev.baton.v1.DelegationPackage;
 import dev.baton.v1.PlanStatus;
@@ -64,14 +65,12 @@ final class RealWork {
     }
   }
 
-  /** baton/PLAN-ID. */
   static String integrationBranch(String planId) {
-    return "baton/" + planId;
+    return BranchNames.integration(planId);
   }
 
-  /** baton/PLAN-ID/TASK-ID. */
   static String taskBranch(String planId, String taskId) {
-    return "baton/" + planId + "/" + taskId;
+    return BranchNames.task(planId, taskId);
   }
 
   /**

@@ -79,7 +79,8 @@ final class PlanIntegration {
         log.warn("plan {}: cannot create its integration branch in {}", planId, spec.url(), e);
         engine.post(() -> {
           state = State.FAILED;
-          run.failPlan("repository " + spec.url() + ": cannot create the integration branch baton/" + planId
+          run.failPlan("repository " + spec.url() + ": cannot create the integration branch "
+              + dev.baton.runtime.git.BranchNames.integration(planId)
               + " from " + spec.baseBranch() + ": " + e.getMessage());
         });
       }
@@ -93,7 +94,7 @@ final class PlanIntegration {
     repository = repo;
     state = State.READY;
     run.append(e -> e.setIntegrationBranchCreated(IntegrationBranchCreated.newBuilder()
-        .setBranch("baton/" + run.planId).setBaseBranch(spec.baseBranch()).setCommit(head).setUrl(repo.url())));
+        .setBranch(dev.baton.runtime.git.BranchNames.integration(run.planId)).setBaseBranch(spec.baseBranch()).setCommit(head).setUrl(repo.url())));
     run.step();
   }
 
@@ -112,7 +113,8 @@ final class PlanIntegration {
     merging = true;
     Attempt a = p.attempt();
     String commit = p.result().getGit().getCommit();
-    String message = "Merge " + a.task.id() + " (attempt " + a.number + ") into baton/" + run.planId;
+    String message = "Merge " + a.task.id() + " (attempt " + a.number + ") into "
+        + dev.baton.runtime.git.BranchNames.integration(run.planId);
     Integrations.Repository repo = repository;
     git.execute(() -> {
       Integrations.Merge outcome;
@@ -176,7 +178,7 @@ final class PlanIntegration {
     dev.baton.v1.CrossOrchestratorConflict conflict = dev.baton.v1.CrossOrchestratorConflict.newBuilder()
         .setCheck("merge")
         .addParties(origin.task.domain())
-        .setLocation(c.files().isEmpty() ? "branch baton/" + run.planId + "/" + origin.task.id() : String.join(", ", c.files()))
+        .setLocation(c.files().isEmpty() ? "branch " + dev.baton.runtime.git.BranchNames.task(run.planId, origin.task.id()) : String.join(", ", c.files()))
         .setDescription(message)
         .setSuggestedFix("resolve the conflicts in a worktree of the integration branch with the task's commit merged in")
         .setMustChange(origin.task.domain())
@@ -194,8 +196,8 @@ final class PlanIntegration {
     java.util.List<String> requirements = new java.util.ArrayList<>();
     requirements.add("resolve every conflict marker (<<<<<<< ======= >>>>>>>) so that both sides' intent is kept");
     c.hunks().stream().limit(20).forEach(requirements::add);
-    String description = "Resolve the merge conflict between task " + t.id() + "'s work and the integration branch baton/"
-        + run.planId + (c.files().isEmpty() ? "" : " in " + String.join(", ", c.files()))
+    String description = "Resolve the merge conflict between task " + t.id() + "'s work and the integration branch "
+        + dev.baton.runtime.git.BranchNames.integration(run.planId) + (c.files().isEmpty() ? "" : " in " + String.join(", ", c.files()))
         + ". The original task: " + t.description();
     PlanModel.Routing routing = new PlanModel.Routing(t.domain(), "remediation of the merge of " + t.id()
         + " (round " + round + ")", true, 1.0);

@@ -40,9 +40,17 @@ public final class MasterService extends MasterGrpc.MasterImplBase {
   private final DashboardCalculator dashboard;
   private final String masterId;
   private final Supplier<String> address;
+  private final java.util.function.UnaryOperator<PlanModel.Plan> repositories;
 
   public MasterService(Engine engine, PlanStore store, Registry registry, DashboardCalculator dashboard,
       String masterId, Supplier<String> address) {
+    this(engine, store, registry, dashboard, masterId, address, java.util.function.UnaryOperator.identity());
+  }
+
+  /** @param repositories resolves a plan's repository before it starts (local directories imported and served) */
+  public MasterService(Engine engine, PlanStore store, Registry registry, DashboardCalculator dashboard,
+      String masterId, Supplier<String> address, java.util.function.UnaryOperator<PlanModel.Plan> repositories) {
+    this.repositories = repositories;
     this.engine = engine;
     this.store = store;
     this.registry = registry;
@@ -54,7 +62,7 @@ public final class MasterService extends MasterGrpc.MasterImplBase {
   @Override
   public void submitPlan(SubmitPlanRequest request, StreamObserver<SubmitPlanResponse> response) {
     double timeScale = MasterMapper.timeScale(request.getTimeScale());
-    PlanModel.Plan plan = MasterMapper.plan(request);
+    PlanModel.Plan plan = repositories.apply(MasterMapper.plan(request));
     String id = engine.submit(plan, PlanProtos.analysisToProto(plan), timeScale);
     response.onNext(SubmitPlanResponse.newBuilder().setPlanId(id).setStatus(status(id)).build());
     response.onCompleted();

@@ -61,8 +61,8 @@ class RealWorkTest {
     assertThat(p.getBudget().getTurns()).isEqualTo(40);
     assertThat(p.getBudget().getWallMillis()).isEqualTo(Duration.ofMinutes(20).toMillis());
     assertThat(p.getRepository().getBaseCommit()).isEqualTo("abc123");
-    assertThat(p.getRepository().getTaskBranch()).isEqualTo("baton/todo-1/ui");
-    assertThat(p.getRepository().getIntegrationBranch()).isEqualTo("baton/todo-1");
+    assertThat(p.getRepository().getTaskBranch()).isEqualTo("baton/todo-1/tasks/ui");
+    assertThat(p.getRepository().getIntegrationBranch()).isEqualTo("baton/todo-1/integration");
     assertThat(p.getRepository().getSetup().getCopyFilesList()).containsExactly(".env");
     assertThat(p.getRepository().getSetup().getCommand()).isEqualTo("npm ci");
     assertThat(p.getDependencyCommitsMap()).containsEntry("api", "c-api");
