@@ -14,7 +14,7 @@ import java.util.Set;
  * output_tokens), {@code turn.failed} and {@code error}.
  *
  * <p>Codex prints no final result line and no cost: the completion is made at the end of stdout
- * from the last agent_message (failed when a turn failed or none completed), and cost is computed
+ * from the last agent_message once a turn completed or failed (none: no completion), and cost is computed
  * from tokens and the price table. A file_change counts once, on item.completed. The item's type
  * is {@code type} in current codex and {@code item_type} in the first releases of --json; both
  * are read.
@@ -138,11 +138,10 @@ public final class CodexStreamParser extends AgentStreamParser {
 
   @Override
   protected void finish() {
-    if (completion().isPresent() || (turnsCompleted == 0 && !failed && sessionId().isEmpty())) {
-      return; // nothing ran: the runner reports a run without a completion
+    if (completion().isPresent() || (turnsCompleted == 0 && !failed)) {
+      return; // no turn ended: the runner reports a run without a completion
     }
-    boolean isError = failed || turnsCompleted == 0;
-    complete(isError && !lastError.isEmpty() ? lastError : lastMessage, isError);
+    complete(failed && !lastError.isEmpty() ? lastError : lastMessage, failed);
   }
 
   private void publishUsage() {
