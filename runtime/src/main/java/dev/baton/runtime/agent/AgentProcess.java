@@ -301,19 +301,21 @@ final class AgentProcess implements RunningDroid {
       Usage usage;
       String session;
       Optional<DroidCompletion> completion;
+      String lastError;
       synchronized (parserLock) {
         usage = launch.parser().usage();
         session = launch.parser().sessionId();
         completion = launch.parser().completion();
+        lastError = launch.parser().lastError();
       }
-      outcome.complete(result(process.exitValue(), why, usage, session, completion));
+      outcome.complete(result(process.exitValue(), why, usage, session, completion, lastError));
     } catch (RuntimeException e) {
       outcome.complete(DroidOutcome.failed(launch.runner() + " runner could not read its result: " + e));
     }
   }
 
   private DroidOutcome result(int exitCode, Stop why, Usage usage, String session,
-      Optional<DroidCompletion> completion) {
+      Optional<DroidCompletion> completion, String lastError) {
     String runner = launch.runner();
     String stderr = tail(stderrLog, settings.outputTailBytes());
     DelegationStatus status;
@@ -328,14 +330,16 @@ final class AgentProcess implements RunningDroid {
       axis = why.axis();
     } else if (completion.isEmpty()) {
       status = DelegationStatus.DELEGATION_STATUS_FAILED;
-      message = runner + " exited with code " + exitCode + " without a completion" + lastLine(stderr);
+      message = runner + " exited with code " + exitCode + " without a completion"
+          + (lastError.isBlank() ? lastLine(stderr) : ": " + firstLine(lastError).substring(2));
     } else if (completion.get().getIsError()) {
       status = DelegationStatus.DELEGATION_STATUS_FAILED;
       message = runner + " reported an error" + firstLine(completion.get().getResult())
           + (exitCode != 0 ? " (exit code " + exitCode + ")" : "");
     } else if (exitCode != 0) {
       status = DelegationStatus.DELEGATION_STATUS_FAILED;
-      message = runner + " exited with code " + exitCode + lastLine(stderr);
+      message = runner + " exited with code " + exitCode
+          + (lastError.isBlank() ? lastLine(stderr) : ": " + firstLine(lastError).substring(2));
     } else {
       status = DelegationStatus.DELEGATION_STATUS_SUCCEEDED;
       message = runner + " finished" + firstLine(completion.get().getResult());

@@ -13,12 +13,13 @@ import dev.baton.v1.DroidRawEvent;
 import dev.baton.v1.DroidToolCall;
 import dev.baton.v1.DroidToolResult;
 import dev.baton.v1.Usage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -49,16 +50,19 @@ public abstract class AgentStreamParser {
   private final Path workspace;
   // Tool calls not answered yet, oldest first: a result without an id answers the oldest.
   private final Deque<String> pendingCalls = new ArrayDeque<>();
+  // Edit tool calls not answered yet: key -> {tool, path}.
+  private final Map<String, String[]> pendingEdits = new HashMap<>();
   private final List<DroidEvent> out = new ArrayList<>();
   private Usage usage = Usage.getDefaultInstance();
   private String sessionId = "";
   private DroidCompletion completion;
+  private String lastError = "";
   private int anonymousCalls;
 
   /**
    * @param prices prices tokens for runners (or moments) without a reported cost
-   * @param workspace the run's directory, to tell added from modified files and make paths
-   *     relative; null: paths are kept as the agent gave them
+   * @param workspace the run's directory, to make the paths of changed files relative; null:
+   *     paths are kept as the agent gave them
    */
   protected AgentStreamParser(PriceTable prices, Path workspace) {
     this.prices = Objects.requireNonNull(prices, "prices");
@@ -119,6 +123,11 @@ public abstract class AgentStreamParser {
     return Optional.ofNullable(completion);
   }
 
+  /** The message of the last error event, else empty. */
+  public final String lastError() {
+    return lastError;
+  }
+
   /** Handles one parsed line; false: the type is unknown (it is then kept raw). */
   protected abstract boolean handle(String type, JsonNode event);
 
@@ -144,9 +153,20 @@ public abstract class AgentStreamParser {
 
   /** A tool call; an empty id gets none (results are then matched in order). */
   protected final void toolCall(String id, String name, JsonNode input) {
+    toolCall(id, name, input, null);
+  }
+
+  /**
+   * A tool call that writes {@code editedPath}: its file change is reported when the tool's result
+   * says it succeeded (a failed edit changes nothing), as {@link #changeOf} tells.
+   */
+  protected final void toolCall(String id, String name, JsonNode input, String editedPath) {
     String inputText = input == null || input.isMissingNode() || input.isNull() ? "{}" : input.toString();
     String key = id == null || id.isEmpty() ? "#anonymous-" + (++anonymousCalls) : id;
     pendingCalls.addLast(key);
+    if (editedPath != null && !editedPath.isBlank()) {
+      pendingEdits.put(key, new String[] {name == null ? "" : name, editedPath});
+    }
     emit(DroidEvent.newBuilder().setToolCall(
         DroidToolCall.newBuilder().setId(id == null ? "" : id).setName(name == null ? "" : name)
             .setInput(Bounds.text(inputText))).build());
@@ -154,15 +174,25 @@ public abstract class AgentStreamParser {
 
   /** A tool's answer; without an id it answers the oldest call not yet answered. */
   protected final void toolResult(String id, String output, boolean isError) {
-    String resolved = id == null ? "" : id;
-    if (resolved.isEmpty()) {
+    String key = id == null ? "" : id;
+    if (key.isEmpty()) {
       String oldest = pendingCalls.pollFirst();
-      resolved = oldest == null || oldest.startsWith("#anonymous-") ? "" : oldest;
+      key = oldest == null ? "" : oldest;
     } else {
-      pendingCalls.remove(resolved);
+      pendingCalls.remove(key);
     }
+    String resolved = key.startsWith("#anonymous-") ? "" : key;
     emit(DroidEvent.newBuilder().setToolResult(
         DroidToolResult.newBuilder().setId(resolved).setOutput(Bounds.text(output)).setIsError(isError)).build());
+    String[] edit = pendingEdits.remove(key);
+    if (edit != null && !isError) {
+      fileChange(edit[1], changeOf(edit[0], output));
+    }
+  }
+
+  /** How a successful edit tool changed its file: add | modify. Default: modify. */
+  protected String changeOf(String tool, String output) {
+    return "modify";
   }
 
   /** A changed file; {@code change} is add | modify | delete | rename. */
@@ -174,15 +204,8 @@ public abstract class AgentStreamParser {
         DroidFileChange.newBuilder().setPath(relative(path)).setChange(change)).build());
   }
 
-  /** A file an edit tool is about to write: add when it does not exist yet, else modify. */
-  protected final void fileWritten(String path) {
-    if (path == null || path.isBlank()) {
-      return;
-    }
-    fileChange(path, exists(path) ? "modify" : "add");
-  }
-
   protected final void error(String message) {
+    lastError = message == null ? "" : message;
     emit(DroidEvent.newBuilder().setError(DroidError.newBuilder().setMessage(Bounds.text(message))).build());
   }
 
@@ -258,17 +281,6 @@ public abstract class AgentStreamParser {
       return p.normalize().toString();
     } catch (RuntimeException invalid) {
       return path;
-    }
-  }
-
-  private boolean exists(String path) {
-    if (workspace == null) {
-      return false;
-    }
-    try {
-      return Files.exists(workspace.resolve(path));
-    } catch (RuntimeException invalid) {
-      return false;
     }
   }
 }

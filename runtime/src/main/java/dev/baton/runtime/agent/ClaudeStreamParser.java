@@ -20,7 +20,7 @@ import java.util.Set;
  * {@code is_error} (or an {@code error_*} subtype) is what marks a failed run.
  */
 public final class ClaudeStreamParser extends AgentStreamParser {
-  /** Tools whose {@code file_path} input is a file the agent writes. */
+  /** Tools whose {@code file_path} input is a file the agent writes (reported once the tool succeeded). */
   static final Set<String> EDIT_TOOLS = Set.of("Write", "Edit", "MultiEdit", "NotebookEdit");
 
   // Message id -> its latest usage: claude repeats a message's usage on each of its lines.
@@ -65,10 +65,8 @@ public final class ClaudeStreamParser extends AgentStreamParser {
         case "tool_use" -> {
           String name = block.path("name").asText("");
           JsonNode input = block.path("input");
-          toolCall(block.path("id").asText(""), name, input);
-          if (EDIT_TOOLS.contains(name)) {
-            fileWritten(input.path("file_path").asText(input.path("notebook_path").asText("")));
-          }
+          toolCall(block.path("id").asText(""), name, input, EDIT_TOOLS.contains(name)
+              ? input.path("file_path").asText(input.path("notebook_path").asText("")) : null);
         }
         default -> {} // thinking, redacted_thinking: the agent's own reasoning, not reported
       }
@@ -86,6 +84,12 @@ public final class ClaudeStreamParser extends AgentStreamParser {
           .setCacheWriteTokens(total.getCacheWriteTokens() + u.getCacheWriteTokens());
     }
     usage(prices().estimate(total.build()));
+  }
+
+  /** Claude's Write answers "File created successfully at: ..." for a new file. */
+  @Override
+  protected String changeOf(String tool, String output) {
+    return "Write".equals(tool) && output.startsWith("File created") ? "add" : "modify";
   }
 
   private void user(JsonNode message) {

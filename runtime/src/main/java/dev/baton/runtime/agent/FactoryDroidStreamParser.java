@@ -50,10 +50,8 @@ public final class FactoryDroidStreamParser extends AgentStreamParser {
       case "tool_call" -> {
         String name = event.path("toolName").asText(event.path("toolId").asText(""));
         JsonNode input = event.path("parameters");
-        toolCall(event.path("id").asText(""), name, input);
-        if (EDIT_TOOLS.contains(name)) {
-          fileWritten(input.path("file_path").asText(input.path("path").asText("")));
-        }
+        toolCall(event.path("id").asText(""), name, input, EDIT_TOOLS.contains(name)
+            ? input.path("file_path").asText(input.path("path").asText("")) : null);
       }
       case "tool_result" -> toolResult(event.path("id").asText(""), text(event.path("value")),
           event.path("isError").asBoolean(false));
@@ -83,6 +81,12 @@ public final class FactoryDroidStreamParser extends AgentStreamParser {
       }
     }
     return true;
+  }
+
+  /** Factory's Create makes a new file; its other edit tools change one. */
+  @Override
+  protected String changeOf(String tool, String output) {
+    return "Create".equals(tool) ? "add" : "modify";
   }
 
   private void publishUsage() {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.v1.DroidEvent;
 import dev.baton.v1.Usage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +41,7 @@ class ClaudeStreamParserTest {
   }
 
   @Test
-  void parsesARealRunInOrderWithToolCallsFileChangesAndTheFinalUsageAndCost() throws Exception {
-    Files.writeString(workspace.resolve("existing.js"), "old");
+  void parsesARealRunInOrderWithToolCallsFileChangesAndTheFinalUsageAndCost() {
     ClaudeStreamParser p = parser();
     List<String> lines = List.of(
         "{\"type\":\"system\",\"subtype\":\"init\",\"cwd\":\"" + workspace + "\",\"session_id\":\"9f1c\",\"tools\":[\"Write\"],\"model\":\"claude-sonnet-4-5\"}",
@@ -54,24 +52,25 @@ class ClaudeStreamParserTest {
         "{\"type\":\"assistant\",\"message\":{\"id\":\"msg_1\",\"content\":[{\"type\":\"tool_use\",\"id\":\"toolu_2\",\"name\":\"Edit\",\"input\":{\"file_path\":\"existing.js\",\"old_string\":\"old\",\"new_string\":\"new\"}}],"
             + "\"usage\":{\"input_tokens\":100,\"output_tokens\":20,\"cache_read_input_tokens\":1000,\"cache_creation_input_tokens\":50}},\"session_id\":\"9f1c\"}",
         "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"tool_use_id\":\"toolu_1\",\"type\":\"tool_result\",\"content\":[{\"type\":\"text\",\"text\":\"File created\"}]}]}}",
-        "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"content\":\"bad\",\"is_error\":true}]}}",
+        "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":\"tool_result\",\"content\":\"The file existing.js has been updated.\"}]}}",
         "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"result\":\"All done\",\"session_id\":\"9f1c\",\"num_turns\":3,"
             + "\"total_cost_usd\":0.0123,\"usage\":{\"input_tokens\":300,\"output_tokens\":60,\"cache_read_input_tokens\":3000,\"cache_creation_input_tokens\":50}}");
     List<DroidEvent> events = lines.stream().flatMap(l -> p.parse(l).stream()).toList();
 
     assertThat(events).extracting(e -> e.getKindCase().name()).containsExactly(
-        "MESSAGE", "MESSAGE", "TOOL_CALL", "FILE_CHANGE", "USAGE", "TOOL_CALL", "FILE_CHANGE",
-        "TOOL_RESULT", "TOOL_RESULT", "USAGE", "COMPLETION");
-    assertThat(events.get(3).getFileChange().getPath()).isEqualTo("src/new.js");
-    assertThat(events.get(3).getFileChange().getChange()).isEqualTo("add");
-    assertThat(events.get(6).getFileChange().getChange()).isEqualTo("modify");
-    assertThat(events.get(7).getToolResult().getId()).isEqualTo("toolu_1");
-    assertThat(events.get(7).getToolResult().getOutput()).isEqualTo("File created");
+        "MESSAGE", "MESSAGE", "TOOL_CALL", "USAGE", "TOOL_CALL", "TOOL_RESULT", "FILE_CHANGE",
+        "TOOL_RESULT", "FILE_CHANGE", "USAGE", "COMPLETION");
+    assertThat(events.get(5).getToolResult().getId()).isEqualTo("toolu_1");
+    assertThat(events.get(5).getToolResult().getOutput()).isEqualTo("File created");
+    // a file change is reported once its tool succeeded: Write "File created" is an add
+    assertThat(events.get(6).getFileChange().getPath()).isEqualTo("src/new.js");
+    assertThat(events.get(6).getFileChange().getChange()).isEqualTo("add");
     // the result without an id answers the oldest unanswered call
-    assertThat(events.get(8).getToolResult().getId()).isEqualTo("toolu_2");
-    assertThat(events.get(8).getToolResult().getIsError()).isTrue();
+    assertThat(events.get(7).getToolResult().getId()).isEqualTo("toolu_2");
+    assertThat(events.get(8).getFileChange().getPath()).isEqualTo("existing.js");
+    assertThat(events.get(8).getFileChange().getChange()).isEqualTo("modify");
 
-    Usage running = events.get(4).getUsage();
+    Usage running = events.get(3).getUsage();
     assertThat(running.getInputTokens()).isEqualTo(100);
     assertThat(running.getTurns()).isEqualTo(1);
     assertThat(running.getCostEstimated()).isTrue();
@@ -121,5 +120,13 @@ class ClaudeStreamParserTest {
     assertThat(p.parse("{\"type\":\"user\",\"message\":{\"content\":\"plain text\"}}"))
         .singleElement().satisfies(e -> assertThat(e.getMessage().getRole()).isEqualTo("user"));
     assertThat(p.parse("")).isEmpty();
+  }
+
+  @Test
+  void aFailedEditChangesNoFile() {
+    ClaudeStreamParser p = new ClaudeStreamParser(PriceTable.defaults(), null);
+    p.parse("{\"type\":\"assistant\",\"message\":{\"id\":\"m\",\"content\":[{\"type\":\"tool_use\",\"id\":\"t\",\"name\":\"Edit\",\"input\":{\"file_path\":\"a.js\"}}]}}");
+    List<DroidEvent> events = p.parse("{\"type\":\"user\",\"message\":{\"content\":[{\"type\":\"tool_result\",\"tool_use_id\":\"t\",\"content\":\"<tool_use_error>String to replace not found</tool_use_error>\",\"is_error\":true}]}}");
+    assertThat(events).extracting(e -> e.getKindCase().name()).containsExactly("TOOL_RESULT");
   }
 }

@@ -24,7 +24,7 @@ class FactoryDroidStreamParserTest {
       {"type":"message","role":"user","id":"u1","text":"Task: x","timestamp":1,"session_id":"d-1"} | MESSAGE
       {"type":"message","role":"assistant","id":"a1","text":"On it","timestamp":1,"session_id":"d-1"} | MESSAGE,USAGE
       {"type":"tool_call","id":"c1","messageId":"m","toolId":"Read","toolName":"Read","parameters":{"file_path":"a"}} | TOOL_CALL
-      {"type":"tool_call","id":"c2","toolName":"Create","parameters":{"file_path":"b.txt","content":"x"}} | TOOL_CALL,FILE_CHANGE
+      {"type":"tool_call","id":"c2","toolName":"Create","parameters":{"file_path":"b.txt","content":"x"}} | TOOL_CALL
       {"type":"tool_result","id":"c1","toolId":"Read","isError":false,"value":"text"} | TOOL_RESULT
       {"type":"error","message":"boom","session_id":"d-1"} | ERROR
       {"type":"reasoning","id":"r","text":"hmm"} | ''
