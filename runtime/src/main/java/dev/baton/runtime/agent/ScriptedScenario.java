@@ -81,7 +81,7 @@ public record ScriptedScenario(String source, List<Step> steps) {
       List.of("message", "tool", "write", "append", "delete", "usage", "sleep", "fail", "hang", "result", "exit");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m)?");
+  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
 
   /** Reads a scenario file (.yaml, .yml or .json). */
   public static ScriptedScenario load(Path file) {
@@ -169,13 +169,14 @@ public record ScriptedScenario(String source, List<Step> steps) {
     }
     Matcher m = DURATION.matcher(v.asText("").strip().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new IllegalArgumentException(where + ": sleep '" + v.asText() + "' (expected: 50ms, 2s, 1m or millis)");
+      throw new IllegalArgumentException(where + ": sleep '" + v.asText() + "' (expected: 50ms, 2s, 1m, 1h or millis)");
     }
     double amount = Double.parseDouble(m.group(1));
     String unit = m.group(2) == null ? "ms" : m.group(2);
     double millis = switch (unit) {
       case "s" -> amount * 1000;
       case "m" -> amount * 60_000;
+      case "h" -> amount * 3_600_000;
       default -> amount;
     };
     return Duration.ofMillis(Math.round(millis));

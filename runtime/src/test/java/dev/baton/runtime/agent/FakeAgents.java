@@ -111,7 +111,7 @@ final class FakeAgents {
   }
 
   /** Collects a run's events and progress, in order. */
-  static final class Recorder implements ProgressListener {
+  static class Recorder implements ProgressListener {
     final List<DroidEvent> events = Collections.synchronizedList(new ArrayList<>());
 
     @Override
