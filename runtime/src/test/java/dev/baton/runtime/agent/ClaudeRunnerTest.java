@@ -84,6 +84,9 @@ class ClaudeRunnerTest {
     assertThat(FakeAgents.envNames(root)).contains("PATH", "HOME", "ANTHROPIC_API_KEY", "FAKE_AGENT_LOG")
         .doesNotContain("UNRELATED_SECRET", "OPENAI_API_KEY");
     assertThat(FakeAgents.log(root).get(0).get("stdin").asText()).isEqualTo("Task: t-1\n\nBuild the thing.\n");
+    List<String> stdoutLog = Files.readAllLines(root.resolve("logs/agent-claude-t-1-attempt-1.jsonl"));
+    assertThat(stdoutLog).hasSize(7).first().asString().contains("\"subtype\": \"init\"");
+    assertThat(root.resolve("logs/agent-claude-t-1-attempt-1.stderr.log")).exists();
   }
 
   @Test

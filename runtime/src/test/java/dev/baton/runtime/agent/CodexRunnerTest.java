@@ -79,10 +79,21 @@ class CodexRunnerTest {
   }
 
   @Test
-  void aRetryResumesTheThreadWithTheResumeSubcommand() throws Exception {
-    DroidOutcome outcome = run(runner(), task("t-2", workspace,
-        definition("codex", "", "high", Budget.getDefaultInstance()), Budget.getDefaultInstance(), "0199a213-81c0"),
-        new FakeAgents.Recorder());
+  void aRetryResumesTheThreadWithTheResumeSubcommandAndReportsTheDeliverables() throws Exception {
+    FakeAgents.scenario(root, "t-2", """
+        {"mode": "ok", "result": "Resumed", "steps": [{"write": {"path": "api.yaml", "content": "openapi: 3.0.0"}}]}
+        """);
+    DroidTask task = task("t-2", workspace,
+        definition("codex", "", "high", Budget.getDefaultInstance()), Budget.getDefaultInstance(), "0199a213-81c0");
+    task = new DroidTask(task.delegation().toBuilder().addExpectedDeliverables("api.yaml").addExpectedDeliverables("missing.md")
+        .build(), task.droid(), task.definition(), task.workspace(), task.prompt());
+    DroidOutcome outcome = run(runner(), task, new FakeAgents.Recorder());
+
+    assertThat(outcome.deliverables()).singleElement().satisfies(d -> {
+      assertThat(d.getPath()).isEqualTo("api.yaml");
+      assertThat(d.getContent()).isEqualTo("openapi: 3.0.0");
+    });
+    assertThat(outcome.issues()).singleElement().satisfies(i -> assertThat(i.getMessage()).contains("missing.md"));
 
     assertThat(outcome.status()).as(outcome.message()).isEqualTo(DelegationStatus.DELEGATION_STATUS_SUCCEEDED);
     assertThat(argv(root)).containsExactly("exec", "--json", "-C", workspace.toString(), "--sandbox", "danger-full-access",
