@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: a writer for stdin (a prompt larger than the pipe must not block the caller), a
  * reader for stdout (events are delivered from it alone, in order), and the process's exit
  * watcher, which ends the run once stdout is drained (or after the drain grace, when a leftover
- * child still holds the pipe). stderr goes straight to a log file; stdout is copied to another,
- * up to a bound. Stopping (cancel, budget, wall time) kills the whole process tree, SIGTERM then
+ * child still holds the pipe). stdout and stderr are copied to log files, each up to a bound
+ * (past it, only counted). Stopping (cancel, budget, wall time) kills the whole process tree, SIGTERM then
  * SIGKILL after the grace, and leaves the workspace as the agent left it.
  */
 final class AgentProcess implements RunningDroid {
@@ -82,10 +82,12 @@ final class AgentProcess implements RunningDroid {
   private final Path stderrLog;
   private final CompletableFuture<DroidOutcome> outcome = new CompletableFuture<>();
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
+  private final CompletableFuture<Void> stderrDrained = new CompletableFuture<>();
   // Guards the parser and the delivery of events: the reader parses, the exit watcher reads the result.
   private final Object parserLock = new Object();
   private Process process;
-  private long stdoutBytes;
+  private volatile long stdoutBytes;
+  private volatile long stderrBytes;
   // Guarded by this.
   private Stop stop;
   private ScheduledFuture<?> wallTimer;
@@ -133,7 +135,7 @@ final class AgentProcess implements RunningDroid {
       Files.createDirectories(run.stdoutLog.getParent());
       ProcessBuilder builder = new ProcessBuilder(launch.argv())
           .directory(workspace.toFile())
-          .redirectError(run.stderrLog.toFile())
+          .redirectError(ProcessBuilder.Redirect.PIPE)
           .redirectInput(ProcessBuilder.Redirect.PIPE)
           .redirectOutput(ProcessBuilder.Redirect.PIPE);
       Map<String, String> env = builder.environment();
@@ -173,6 +175,9 @@ final class AgentProcess implements RunningDroid {
     Thread reader = new Thread(this::readStdout, name + "-stdout");
     reader.setDaemon(true);
     reader.start();
+    Thread errors = new Thread(this::copyStderr, name + "-stderr");
+    errors.setDaemon(true);
+    errors.start();
     budgets.wallLimit(task.delegation().hasDeadline() ? task.delegation().getDeadline() : null, clock)
         .ifPresent(limit -> {
           synchronized (this) {
@@ -181,7 +186,8 @@ final class AgentProcess implements RunningDroid {
           }
         });
     process.onExit().whenComplete((p, error) ->
-        drained.completeOnTimeout(null, settings.drainGrace().toMillis(), TimeUnit.MILLISECONDS)
+        CompletableFuture.allOf(drained, stderrDrained)
+            .completeOnTimeout(null, settings.drainGrace().toMillis(), TimeUnit.MILLISECONDS)
             .whenComplete((v, e) -> exited()));
   }
 
@@ -225,6 +231,28 @@ final class AgentProcess implements RunningDroid {
         deliver(launch.parser().endOfStream());
       }
       drained.complete(null);
+    }
+  }
+
+  /** Copies stderr to its log, up to the log limit; the rest is only counted. */
+  private void copyStderr() {
+    try (InputStream in = process.getErrorStream();
+        OutputStream logOut = Files.newOutputStream(stderrLog, StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      byte[] buffer = new byte[8192];
+      int n;
+      while ((n = in.read(buffer)) != -1) {
+        long room = settings.logLimitBytes() - stderrBytes;
+        if (room > 0) {
+          logOut.write(buffer, 0, (int) Math.min(n, room));
+          logOut.flush();
+        }
+        stderrBytes += n;
+      }
+    } catch (IOException e) {
+      // The pipe broke (the tree was killed): what was copied stands.
+    } finally {
+      stderrDrained.complete(null);
     }
   }
 
@@ -359,9 +387,9 @@ final class AgentProcess implements RunningDroid {
     String result = completion.map(DroidCompletion::getResult).orElse("");
     String outputTail = stderr.isEmpty() ? result
         : result + (result.isEmpty() ? "" : "\n") + "--- stderr (tail) ---\n" + stderr;
-    long stderrBytes = stderrLog.toFile().length();
+    long errBytes = Math.max(stderrBytes, stderrLog.toFile().length());
     return new DroidOutcome(status, message, deliverables, issues, why != null ? -1 : exitCode,
-        stdoutBytes + stderrBytes, stdoutBytes > settings.logLimitBytes() || stderrBytes > settings.outputTailBytes(),
+        stdoutBytes + errBytes, stdoutBytes > settings.logLimitBytes() || errBytes > settings.outputTailBytes(),
         outputTail, usage, session, axis);
   }
 
