@@ -71,15 +71,21 @@ def new_id():
     return str(uuid.uuid4())
 
 
+HANG_SECONDS = 300
+
+
 def hang(cli, spawn_child):
-    """Sleeps until killed; optionally with a child that sleeps too (to test killing the tree)."""
+    """Sleeps until killed; optionally with a child that sleeps too (to test killing the tree).
+
+    Both give up after HANG_SECONDS, so a failed test cannot leave them behind for ever.
+    """
     if spawn_child:
-        child = subprocess.Popen([sys.executable, "-c", "import time\nwhile True: time.sleep(60)"])
+        child = subprocess.Popen([sys.executable, "-c", "import time\ntime.sleep(%d)" % HANG_SECONDS])
         log(cli, None, {"child_pid": child.pid, "hanging": True})
     else:
         log(cli, None, {"hanging": True})
-    while True:
-        time.sleep(60)
+    time.sleep(HANG_SECONDS)
+    sys.exit(3)
 
 
 def apply_write(path, content):

@@ -128,7 +128,7 @@ class CodexRunnerTest {
   @Test
   void theWallBudgetStopsAHangingAgent() throws Exception {
     FakeAgents.scenario(root, "t-5", """
-        {"mode": "hang", "spawn_child": true, "steps": [{"message": "Thinking"}]}
+        {"mode": "hang", "steps": [{"message": "Thinking"}]}
         """);
     DroidOutcome outcome = run(runner(), task("t-5", workspace,
         definition("codex", "", "", Budget.newBuilder().setWallMillis(300).build()), Budget.getDefaultInstance(), ""),
