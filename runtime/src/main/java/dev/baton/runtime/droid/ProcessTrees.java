@@ -13,11 +13,11 @@ import java.util.concurrent.TimeUnit;
  * children are re-parented to init and can no longer be found from it. Java cannot signal a process
  * group, so each process is signalled by its own handle: SIGTERM first, SIGKILL after the grace.
  */
-final class ProcessTrees {
+public final class ProcessTrees {
   private ProcessTrees() {}
 
   /** Sends SIGTERM to the tree now and SIGKILL to its survivors after {@code grace}. */
-  static List<ProcessHandle> kill(
+  public static List<ProcessHandle> kill(
       ProcessHandle root, Duration grace, ScheduledExecutorService scheduler) {
     List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
     tree.add(root);
