@@ -47,18 +47,57 @@ def task_id(prompt):
 
 
 def scenario(prompt):
+    """The run's scenario: $FAKE_AGENT_SCENARIO, else <task>.json in $FAKE_AGENT_SCENARIOS, else in the
+    working directory's .baton/scenarios (where Baton's scripted runner also looks), else a no-op."""
     single = os.environ.get("FAKE_AGENT_SCENARIO")
     if single:
-        with open(single, encoding="utf-8") as f:
-            return json.load(f)
-    folder = os.environ.get("FAKE_AGENT_SCENARIOS")
+        return load(single)
     tid = task_id(prompt)
-    if folder and tid:
-        path = os.path.join(folder, tid + ".json")
-        if os.path.isfile(path):
-            with open(path, encoding="utf-8") as f:
-                return json.load(f)
+    for folder in [os.environ.get("FAKE_AGENT_SCENARIOS"), os.path.join(os.getcwd(), ".baton", "scenarios")]:
+        if folder and tid:
+            path = os.path.join(folder, tid + ".json")
+            if os.path.isfile(path):
+                return load(path)
     return {"mode": "ok", "steps": [{"message": "Nothing to do."}], "result": "done"}
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    return from_scripted(data) if isinstance(data, list) else data
+
+
+def from_scripted(steps):
+    """A scenario in the scripted runner's format (a list of one-key steps, docs/agents.md) as a fake's."""
+    out = {"mode": "ok", "steps": [], "result": "done"}
+    files = {}
+    for step in steps:
+        (kind, value), = step.items()
+        if kind in ("message", "write", "delete"):
+            out["steps"].append({kind: value})
+            if kind == "write":
+                files[value["path"]] = value["content"]
+        elif kind == "append":
+            path = value["path"]
+            if path not in files:
+                files[path] = open(path, encoding="utf-8").read() if os.path.isfile(path) else ""
+            files[path] += value["content"]
+            out["steps"].append({"write": {"path": path, "content": files[path]}})
+        elif kind == "tool":
+            if value.get("name") == "Bash":
+                out["steps"].append({"bash": {"command": (value.get("input") or {}).get("command", ""),
+                                              "output": value.get("output", ""), "exit_code": 0}})
+        elif kind == "usage":
+            out["steps"].append({"usage": {k: value.get(k, 0) for k in ("input", "output", "cache_read", "cache_write")}})
+        elif kind == "fail":
+            out["mode"], out["error"] = "fail", value
+        elif kind == "hang":
+            out["mode"] = "hang"
+        elif kind == "exit":
+            out["mode"] = "no_result"
+        elif kind == "result":
+            out["result"] = value
+    return out
 
 
 def read_stdin():

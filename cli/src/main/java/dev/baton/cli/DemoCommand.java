@@ -35,6 +35,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin RegistryOptions registry = new RegistryOptions();
 
+  @Mixin DroidRunOptions droids = new DroidRunOptions();
+
   @Option(names = "--run-dir", paramLabel = "DIR",
       description = "Where each process's log goes (default: $TMPDIR/baton-runs/<time>-<pid>).")
   Path runDir;
@@ -50,7 +52,7 @@ final class DemoCommand implements Callable<Integer> {
         MasterClient client = MasterClient.connect(local.mesh().masterAddress())) {
       out.println("mesh up:");
       local.printAddresses(out);
-      SubmitPlanResponse response = PlanRun.submit(client, source.yaml(), timeScale);
+      SubmitPlanResponse response = PlanRun.submit(client, source.yaml(), timeScale, droids, source.file());
       out.println();
       out.println("running " + source.name() + " as plan " + response.getPlanId() + " ("
           + response.getStatus().getTasksCount() + " tasks, time scale " + PlanReport.scale(timeScale) + ")");
@@ -59,6 +61,7 @@ final class DemoCommand implements Callable<Integer> {
           PlanRun.follow(client, response.getStatus(),
               WatchView.forOutput(response.getStatus(), out, WatchView.stdoutIsTerminal()));
       PlanReport.summary(finalStatus, out);
+      IntegrationLog.print(finalStatus, local.runDir(), out);
       out.println();
       out.println("stopping the mesh...");
       out.flush();

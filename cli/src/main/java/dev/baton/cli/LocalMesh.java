@@ -15,9 +15,11 @@ final class LocalMesh implements AutoCloseable {
   private final MeshLauncher launcher;
   private final Thread hook;
   private final Mesh mesh;
+  private final Path runDir;
 
   private LocalMesh(MeshLauncher launcher, Thread hook, Mesh mesh) {
     this.launcher = launcher;
+    this.runDir = launcher.options().runDir();
     this.hook = hook;
     this.mesh = mesh;
   }
@@ -44,6 +46,11 @@ final class LocalMesh implements AutoCloseable {
       removeHook(hook);
       throw new CliException(ExitCodes.PLAN_FAILED, "the mesh did not start: " + e.getMessage(), e);
     }
+  }
+
+  /** Logs, workspaces and the master's git directory ({@code git/}) live here. */
+  Path runDir() {
+    return runDir;
   }
 
   Mesh mesh() {

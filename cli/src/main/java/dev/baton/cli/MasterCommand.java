@@ -25,6 +25,19 @@ final class MasterCommand implements Callable<Integer> {
   @Option(names = "--id", defaultValue = "master", description = "The master's id (default: ${DEFAULT-VALUE}).")
   String id;
 
+  @Option(names = "--git-dir", paramLabel = "DIR",
+      description = "Caches of plans' remotes and the repositories this master serves (default: $TMPDIR/baton-git/<id>).")
+  java.nio.file.Path gitDir;
+
+  @Option(names = "--git-port", defaultValue = "0", paramLabel = "PORT",
+      description = "Port of the git server for served repositories; 0 takes a free one, -1 serves none (default: ${DEFAULT-VALUE}).")
+  int gitPort;
+
+  @Option(names = "--import-local-repos",
+      description = "Let plans name a local directory as spec.repository.url: it is imported and served"
+          + " (baton up and baton demo turn this on; leave it off for a shared master).")
+  boolean importLocalRepos;
+
   @Mixin RegistryOptions registry = new RegistryOptions();
 
   @Option(names = "--parent-pid", hidden = true, description = "Exit when this process exits (set by launchers).")
@@ -33,7 +46,8 @@ final class MasterCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     MasterServer server = MasterServer.start(
-        MasterConfig.builder().host(host).port(port).id(id).consul(registry.settings()).build());
+        MasterConfig.builder().host(host).port(port).id(id).consul(registry.settings())
+            .gitDir(gitDir).gitPort(gitPort).importLocalRepos(importLocalRepos).build());
     return ServerProcess.serve(
         new ServerProcess.Server() {
           @Override

@@ -1,12 +1,14 @@
 package dev.baton.cli;
 
 import dev.baton.cli.mesh.ReadyLine;
+import dev.baton.runtime.orchestrator.AgentOptions;
 import dev.baton.runtime.orchestrator.OrchestratorConfig;
 import dev.baton.runtime.registry.ConsulSettings;
 import dev.baton.runtime.orchestrator.Specialisation;
 import dev.baton.runtime.orchestrator.Specialisations;
 import dev.baton.runtime.orchestrator.SubOrchestratorServer;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,12 +59,62 @@ final class OrchestratorCommand implements Callable<Integer> {
           + " override the built-in ones by name and add to them; see 'baton droids list DIR --domain D'.")
   Path droids;
 
+  @Option(names = "--runner", paramLabel = "RUNNER", defaultValue = AgentOptions.DEFAULT_RUNNER,
+      description = "Runner of droids whose definition names none: sim, scripted, claude, droid, codex"
+          + " (default: ${DEFAULT-VALUE}). A task with `run` always uses command; a plan's spec.runner wins.")
+  String runner;
+
+  @Option(names = "--claude-bin", paramLabel = "PATH", defaultValue = "${env:BATON_CLAUDE_BIN:-claude}",
+      description = "The claude CLI (default: $BATON_CLAUDE_BIN or claude on PATH).")
+  String claudeBin;
+
+  @Option(names = "--droid-bin", paramLabel = "PATH", defaultValue = "${env:BATON_DROID_BIN:-droid}",
+      description = "Factory's droid CLI (default: $BATON_DROID_BIN or droid on PATH).")
+  String droidBin;
+
+  @Option(names = "--codex-bin", paramLabel = "PATH", defaultValue = "${env:BATON_CODEX_BIN:-codex}",
+      description = "The codex CLI (default: $BATON_CODEX_BIN or codex on PATH).")
+  String codexBin;
+
+  @Option(names = "--scenarios", paramLabel = "DIR", defaultValue = "${env:BATON_SCENARIOS}",
+      description = "Scenarios of the scripted runner (<task-id>.yaml|.json); else the worktree's .baton/scenarios.")
+  Path scenarios;
+
+  @Option(names = "--prices", paramLabel = "FILE",
+      description = "USD per million tokens per model, for runners that report no cost (docs/agents.md).")
+  Path prices;
+
+  @Option(names = "--prompt-template", paramLabel = "FILE",
+      description = "A Mustache template replacing the built-in prompt (docs/agents.md).")
+  Path promptTemplate;
+
+  @Option(names = "--secrets", paramLabel = "DIR",
+      description = "A file per API key variable (ANTHROPIC_API_KEY...), read when the variable is unset.")
+  Path secrets;
+
+  @Option(names = "--repo-files", paramLabel = "DIR",
+      description = "Where files a worktree needs but git ignores (spec.repository.setup.copy) are copied from.")
+  Path repoFiles;
+
+  @Option(names = "--git-dir", paramLabel = "DIR",
+      description = "Caches of remotes and task worktrees (default: <workspace>/git).")
+  Path gitDir;
+
   @Mixin RegistryOptions registry = new RegistryOptions();
 
   @Spec CommandSpec spec;
 
   @Option(names = "--parent-pid", hidden = true, description = "Exit when this process exits (set by launchers).")
   Long parentPid;
+
+  private AgentOptions agentOptions() {
+    try {
+      return new AgentOptions(runner, Map.of("claude", claudeBin, "droid", droidBin, "codex", codexBin), scenarios,
+          prices, promptTemplate, secrets, repoFiles, gitDir);
+    } catch (IllegalArgumentException e) {
+      throw CliException.invalidInput("--" + e.getMessage());
+    }
+  }
 
   @Override
   public Integer call() throws InterruptedException {
@@ -80,7 +132,8 @@ final class OrchestratorCommand implements Callable<Integer> {
             .consul(consul)
             .instanceId(id)
             .maxConcurrentTasks(maxConcurrentTasks)
-            .droidsDir(droids);
+            .droidsDir(droids)
+            .agents(agentOptions());
     if (workspace != null) {
       config.workspaceRoot(workspace);
     }

@@ -47,8 +47,12 @@ final class PlanFiles {
     }
   }
 
-  /** A plan named on the command line, or the default demo plan when none was. */
-  record Source(String name, String yaml) {}
+  /** A plan named on the command line, or the default demo plan when none was; {@code file} null when bundled. */
+  record Source(String name, String yaml, Path file) {
+    Source(String name, String yaml) {
+      this(name, yaml, null);
+    }
+  }
 
   /**
    * The demo's plan: the given file, else {@code examples/ecommerce.yaml} relative to the working
@@ -56,11 +60,11 @@ final class PlanFiles {
    */
   static Source demoPlan(Path given) {
     if (given != null) {
-      return new Source(given.toString(), read(given));
+      return new Source(given.toString(), read(given), given);
     }
     for (Path candidate : defaultPlanCandidates()) {
       if (Files.isRegularFile(candidate)) {
-        return new Source(candidate.toString(), read(candidate));
+        return new Source(candidate.toString(), read(candidate), candidate);
       }
     }
     return bundled(DEFAULT_DEMO_PLAN)

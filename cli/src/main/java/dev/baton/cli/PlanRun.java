@@ -23,6 +23,12 @@ final class PlanRun {
         SubmitPlanRequest.newBuilder().setPlanYaml(yaml).setTimeScale(checkTimeScale(timeScale)).build());
   }
 
+  /** Submits with the runner and repository of {@code options} ({@code planFile} null for a built-in plan). */
+  static SubmitPlanResponse submit(MasterClient client, String yaml, double timeScale, DroidRunOptions options,
+      java.nio.file.Path planFile) {
+    return client.submit(options.request(yaml, planFile).setTimeScale(checkTimeScale(timeScale)).build());
+  }
+
   /** Follows the plan with {@code view} until it finishes; the view is closed afterwards. */
   static PlanStatus follow(MasterClient client, PlanStatus initial, WatchView view) {
     try (view) {

@@ -44,13 +44,15 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Mixin MasterOption master;
 
+  @Mixin DroidRunOptions droids = new DroidRunOptions();
+
   @Override
   public Integer call() {
     PlanRun.checkTimeScale(timeScale);
     String yaml = PlanFiles.read(plan);
     PrintStream out = System.out;
     try (MasterClient client = master.connect()) {
-      SubmitPlanResponse response = PlanRun.submit(client, yaml, timeScale);
+      SubmitPlanResponse response = PlanRun.submit(client, yaml, timeScale, droids, plan);
       if (!follow.watch && !follow.waitQuietly) {
         if (output == Output.json) {
           out.println(ProtoJson.print(response));

@@ -52,6 +52,9 @@ public final class MeshLauncher implements AutoCloseable {
   public LaunchedProcess startMaster(int port) {
     List<String> args = new ArrayList<>(List.of("master", "--host", options.host(), "--port", Integer.toString(port)));
     args.addAll(options.registryArgs());
+    // A mesh started here may work on local directories: the master imports and serves them.
+    args.addAll(List.of("--git-dir", options.runDir().resolve("git").toString(), "--import-local-repos"));
+    args.addAll(options.masterArgs());
     LaunchedProcess master = launch("master", args);
     master.awaitReady(options.readyTimeout());
     return master;
@@ -79,6 +82,7 @@ public final class MeshLauncher implements AutoCloseable {
     args.addAll(List.of("--host", options.host(), "--port", Integer.toString(port),
         "--workspace", options.workspaceRoot().resolve(name).toString()));
     args.addAll(options.registryArgs());
+    args.addAll(options.orchestratorArgs());
     return launch(name, args);
   }
 
@@ -205,7 +209,7 @@ public final class MeshLauncher implements AutoCloseable {
    */
   public record Options(
       Path runDir, Path workspaceRoot, JavaCommand java, String host, Duration readyTimeout,
-      Duration stopGrace, ConsulSettings consul) {
+      Duration stopGrace, ConsulSettings consul, List<String> masterArgs, List<String> orchestratorArgs) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
@@ -215,6 +219,8 @@ public final class MeshLauncher implements AutoCloseable {
       Objects.requireNonNull(workspaceRoot, "workspaceRoot");
       Objects.requireNonNull(java, "java");
       Objects.requireNonNull(host, "host");
+      masterArgs = List.copyOf(masterArgs);
+      orchestratorArgs = List.copyOf(orchestratorArgs);
       if (readyTimeout.isNegative() || readyTimeout.isZero()) {
         throw new IllegalArgumentException("readyTimeout: " + readyTimeout + " (expected: > 0)");
       }
@@ -227,7 +233,7 @@ public final class MeshLauncher implements AutoCloseable {
     public static Options in(Path runDir) {
       return new Options(
           runDir, runDir.resolve("workspaces"), JavaCommand.current(), DEFAULT_HOST,
-          DEFAULT_READY_TIMEOUT, DEFAULT_STOP_GRACE, null);
+          DEFAULT_READY_TIMEOUT, DEFAULT_STOP_GRACE, null, List.of(), List.of());
     }
 
     /** {@code --registry ...} arguments that give a child this mesh's registry choice. */
@@ -244,7 +250,7 @@ public final class MeshLauncher implements AutoCloseable {
     }
 
     public Options withConsul(ConsulSettings value) {
-      return new Options(runDir, workspaceRoot, java, host, readyTimeout, stopGrace, value);
+      return new Options(runDir, workspaceRoot, java, host, readyTimeout, stopGrace, value, masterArgs, orchestratorArgs);
     }
 
     /** A fresh run directory under {@code parent}, named by the time and this process's pid. */
@@ -254,15 +260,25 @@ public final class MeshLauncher implements AutoCloseable {
     }
 
     public Options withJava(JavaCommand value) {
-      return new Options(runDir, workspaceRoot, value, host, readyTimeout, stopGrace, consul);
+      return new Options(runDir, workspaceRoot, value, host, readyTimeout, stopGrace, consul, masterArgs, orchestratorArgs);
     }
 
     public Options withReadyTimeout(Duration value) {
-      return new Options(runDir, workspaceRoot, java, host, value, stopGrace, consul);
+      return new Options(runDir, workspaceRoot, java, host, value, stopGrace, consul, masterArgs, orchestratorArgs);
     }
 
     public Options withStopGrace(Duration value) {
-      return new Options(runDir, workspaceRoot, java, host, readyTimeout, value, consul);
+      return new Options(runDir, workspaceRoot, java, host, readyTimeout, value, consul, masterArgs, orchestratorArgs);
+    }
+
+    /** Extra arguments of every {@code baton orchestrator} this launcher starts (e.g. --claude-bin). */
+    public Options withOrchestratorArgs(List<String> value) {
+      return new Options(runDir, workspaceRoot, java, host, readyTimeout, stopGrace, consul, masterArgs, value);
+    }
+
+    /** Extra arguments of the {@code baton master} this launcher starts. */
+    public Options withMasterArgs(List<String> value) {
+      return new Options(runDir, workspaceRoot, java, host, readyTimeout, stopGrace, consul, value, orchestratorArgs);
     }
   }
 }

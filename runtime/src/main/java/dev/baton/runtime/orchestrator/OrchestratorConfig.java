@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param maxConcurrentTasks overrides the specialisation's max_concurrent_tasks; 0 keeps it
  * @param consul null (default) to register with the master's embedded registry only; otherwise the
  *     instance registers in Consul and finds the master and its peers there
+ * @param agents how real droids run: {@link AgentOptions}
  * @param droidsDir null (default), or a directory of droid definition files ({@code *.md}) whose
  *     droids override the specialisation's built-in ones by name and add to them
  */
@@ -36,7 +37,8 @@ public record OrchestratorConfig(
     Duration defaultCommandTimeout,
     int maxConcurrentTasks,
     ConsulSettings consul,
-    Path droidsDir) {
+    Path droidsDir,
+    AgentOptions agents) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 0;
@@ -74,6 +76,7 @@ public record OrchestratorConfig(
           "maxConcurrentTasks: " + maxConcurrentTasks + " (expected: >= 0, 0 keeps the specialisation's)");
     }
     droidsDir = droidsDir == null ? null : droidsDir.toAbsolutePath().normalize();
+    agents = agents == null ? AgentOptions.DEFAULTS : agents;
   }
 
   public static Builder builder() {
@@ -91,7 +94,8 @@ public record OrchestratorConfig(
         .defaultCommandTimeout(defaultCommandTimeout)
         .maxConcurrentTasks(maxConcurrentTasks)
         .consul(consul)
-        .droidsDir(droidsDir);
+        .droidsDir(droidsDir)
+        .agents(agents);
   }
 
   /** The configured instance id, or a fresh {@code <domain>-orchestrator-<6 hex>}. */
@@ -141,6 +145,7 @@ public record OrchestratorConfig(
     private int maxConcurrentTasks = DEFAULT_MAX_CONCURRENT_TASKS;
     private ConsulSettings consul;
     private Path droidsDir;
+    private AgentOptions agents = AgentOptions.DEFAULTS;
 
     private Builder() {}
 
@@ -192,6 +197,12 @@ public record OrchestratorConfig(
     }
 
     /** A directory of droid definitions overriding the built-in ones, or null (the default) for none. */
+    /** How real droids run (runners, binaries, scenarios, prices, prompt template, git). */
+    public Builder agents(AgentOptions agents) {
+      this.agents = agents;
+      return this;
+    }
+
     public Builder droidsDir(Path droidsDir) {
       this.droidsDir = droidsDir;
       return this;
@@ -199,7 +210,7 @@ public record OrchestratorConfig(
 
     public OrchestratorConfig build() {
       return new OrchestratorConfig(host, port, masterAddress, instanceId, workspaceRoot,
-          heartbeatInterval, defaultCommandTimeout, maxConcurrentTasks, consul, droidsDir);
+          heartbeatInterval, defaultCommandTimeout, maxConcurrentTasks, consul, droidsDir, agents);
     }
   }
 }

@@ -11,7 +11,16 @@ import dev.baton.runtime.execution.ExecutionManager;
 import dev.baton.runtime.execution.TaskPipeline;
 import dev.baton.runtime.droid.VerifyCommand;
 import dev.baton.runtime.droid.definition.DroidDefinition;
-import dev.baton.runtime.git.GitException;
+import dev.baton.runtime.agent.AgentSettings;
+import dev.baton.runtime.agent.ClaudeRunner;
+import dev.baton.runtime.agent.CodexRunner;
+import dev.baton.runtime.agent.FactoryDroidRunner;
+import dev.baton.runtime.agent.PriceTable;
+import dev.baton.runtime.agent.ScriptedRunner;
+import dev.baton.runtime.droid.DroidExecutor;
+import dev.baton.runtime.git.TaskWorkspaces;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import dev.baton.runtime.prompt.PromptRenderer;
 import java.util.Optional;
 import dev.baton.runtime.registry.ConsulMembership;
@@ -60,6 +69,8 @@ public final class SubOrchestratorServer implements AutoCloseable {
   private final int maxConcurrentTasks;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService callbacks;
+  /** The git worktrees of tasks of plans with a repository. */
+  private final TaskWorkspaces workspaces;
   /** Runs the blocking steps of tasks (git worktrees, verify commands): one thread per such step. */
   private final ExecutorService blocking;
   private final ExecutionManager manager;
@@ -80,27 +91,38 @@ public final class SubOrchestratorServer implements AutoCloseable {
     this.scheduler = Executors.newScheduledThreadPool(2, daemon(instanceId + "-scheduler"));
     this.callbacks = Executors.newSingleThreadExecutor(daemon(instanceId + "-outcomes"));
     this.blocking = Executors.newCachedThreadPool(daemon(instanceId + "-tasks"));
+    AgentOptions agents = config.agents();
+    PriceTable prices = agents.pricesFile() == null ? PriceTable.defaults() : PriceTable.load(agents.pricesFile());
+    Path gitDir = agents.gitDir() != null ? agents.gitDir() : config.workspaceRoot().resolve("git");
+    TaskWorkspaces.Settings worktrees = TaskWorkspaces.Settings.defaults(gitDir);
+    if (agents.repoFiles() != null) {
+      worktrees = worktrees.withFilesDirectory(agents.repoFiles());
+    }
+    this.workspaces = new TaskWorkspaces(worktrees, Clock.systemUTC());
     TaskPipeline.Settings pipeline = new TaskPipeline.Settings(
         instanceId,
         config.workspaceRoot(),
-        (plan, task, attempt, checkout) -> {
-          throw new GitException("instance " + instanceId + " has no git workspaces configured");
-        },
-        PromptRenderer.builtIn(),
+        workspaces,
+        agents.promptTemplate() == null ? PromptRenderer.builtIn() : PromptRenderer.fromFile(agents.promptTemplate()),
         new VerifyCommand(config.defaultCommandTimeout(), CommandDroidExecutor.DEFAULT_KILL_GRACE, scheduler),
         (worktree, droid) -> droids.forRepository(worktree).find(droid),
         blocking,
         scheduler);
+    Map<String, DroidExecutor> runners = new LinkedHashMap<>();
+    runners.put(ExecutionManager.SIM, new SimDroidExecutor(config.workspaceRoot(), scheduler));
+    runners.put(ExecutionManager.COMMAND,
+        new CommandDroidExecutor(config.workspaceRoot(), config.defaultCommandTimeout(), scheduler));
+    runners.put(ScriptedRunner.KIND, new ScriptedRunner(agents.scenarioDir(), scheduler, Clock.systemUTC(), prices));
+    runners.put(ClaudeRunner.KIND, new ClaudeRunner(cli(agents, ClaudeRunner.KIND, prices), scheduler));
+    runners.put(FactoryDroidRunner.KIND, new FactoryDroidRunner(cli(agents, FactoryDroidRunner.KIND, prices), scheduler));
+    runners.put(CodexRunner.KIND, new CodexRunner(cli(agents, CodexRunner.KIND, prices), scheduler));
     this.manager = new ExecutionManager(
         ExecutionManager.Settings.of(instanceId, maxConcurrentTasks),
         Clock.systemUTC(),
         new DroidSelector(droids.pool()),
-        TaskPipeline.wrapAll(Map.of(
-            ExecutionManager.SIM, new SimDroidExecutor(config.workspaceRoot(), scheduler),
-            ExecutionManager.COMMAND,
-            new CommandDroidExecutor(config.workspaceRoot(), config.defaultCommandTimeout(), scheduler)), pipeline),
+        TaskPipeline.wrapAll(runners, pipeline),
         name -> droids.pool().find(name).orElseGet(() -> DroidDefinition.builtIn(name, "", List.of())),
-        ExecutionManager.SIM,
+        agents.defaultRunner(),
         callbacks);
     this.messenger = new Messenger(instanceId, Clock.systemUTC(), scheduler, callbacks, Messenger.DEFAULT_DIRECT_DEADLINE);
   }
@@ -314,6 +336,20 @@ public final class SubOrchestratorServer implements AutoCloseable {
     scheduler.shutdownNow();
     callbacks.shutdownNow();
     blocking.shutdownNow();
+  }
+
+  /** An agent CLI's settings: its binary (configured or on PATH), the price table, the secret files. */
+  private static AgentSettings cli(AgentOptions agents, String kind, PriceTable prices) {
+    AgentSettings.Builder b = AgentSettings.builder(kind).binary(agents.binary(kind)).prices(prices);
+    if (agents.secretsDir() != null) {
+      b.secretsDir(agents.secretsDir());
+    }
+    return b.build();
+  }
+
+  /** The worktrees this instance keeps for failed tasks, and their disk use. */
+  public TaskWorkspaces workspaces() {
+    return workspaces;
   }
 
   private static ThreadFactory daemon(String name) {
