@@ -56,7 +56,11 @@ final class EventFormat {
       case SYNC_POINT_RELEASED -> "sync point '" + e.getSyncPointReleased().getName() + "' released after "
           + e.getSyncPointReleased().getResult().getDurationMs() + " ms" + released(e.getSyncPointReleased().getResult());
       case SYNC_POINT_CHECKED -> checked(e.getSyncPointChecked());
-      case TASK_ADDED -> "task " + e.getTaskAdded().getTask().getId() + " added on "
+      case TASK_ADDED -> e.getTaskAdded().getConflictsCount() > 0
+          && e.getTaskAdded().getConflicts(0).getCheck().equals("merge")
+          ? "task " + e.getTaskAdded().getTask().getId() + " added on " + e.getTaskAdded().getTask().getOrchestrator()
+              + " to resolve a merge conflict: " + ExitCodes.oneLine(e.getTaskAdded().getConflicts(0).getDescription())
+          : "task " + e.getTaskAdded().getTask().getId() + " added on "
           + e.getTaskAdded().getTask().getOrchestrator() + " to remediate " + e.getTaskAdded().getConflictsCount()
           + " conflict(s) of sync point '" + e.getTaskAdded().getSyncPoint() + "'";
       case CHECKPOINT_TAKEN -> "checkpoint " + e.getCheckpointTaken().getCheckpoint().getId()

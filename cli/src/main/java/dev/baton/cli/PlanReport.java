@@ -86,18 +86,18 @@ final class PlanReport {
     }
     out.println();
     out.println("  Usage and cost:");
-    out.println(f("    %-28s %-10s %12s %6s %10s", "task", "droid", "tokens", "turns", "cost"));
+    out.println(f("    %-28s %-22s %12s %6s %10s", "task", "droid", "tokens", "turns", "cost"));
     for (TaskUsage t : s.getTasksList()) {
-      out.println(f("    %-28s %-10s %12s %6d %10s", t.getTaskId(), cut(t.getDroid(), 10),
+      out.println(f("    %-28s %-22s %12s %6d %10s", t.getTaskId(), cut(t.getDroid(), 22),
           f("%,d", Usages.tokens(t.getUsage())), t.getUsage().getTurns(), cost(t.getUsage())));
     }
     for (OrchestratorSummary o : s.getOrchestratorsList()) {
       if (o.hasUsage()) {
-        out.println(f("    %-39s %12s %6d %10s", "orchestrator " + o.getOrchestrator(),
+        out.println(f("    %-51s %12s %6d %10s", "orchestrator " + o.getOrchestrator(),
             f("%,d", Usages.tokens(o.getUsage())), o.getUsage().getTurns(), cost(o.getUsage())));
       }
     }
-    out.println(f("    %-39s %12s %6d %10s", "plan", f("%,d", Usages.tokens(s.getUsage())),
+    out.println(f("    %-51s %12s %6d %10s", "plan", f("%,d", Usages.tokens(s.getUsage())),
         s.getUsage().getTurns(), cost(s.getUsage())));
   }
 
@@ -109,6 +109,9 @@ final class PlanReport {
     out.println();
     out.println(f("  Integration branch %s at %s (%s)", status.getIntegrationBranch(),
         shortSha(status.getIntegrationCommit()), status.getRepositoryUrl()));
+    if (s(status).hasUsage() && s(status).getUsage().getCostEstimated()) {
+      out.println("    * estimated from tokens and the price table (the runner reported no cost)");
+    }
     for (TaskStatus t : status.getTasksList()) {
       if (t.hasGit() && !t.getGit().getMergeCommit().isEmpty()) {
         out.println(f("    %-28s %s merged as %s, %d file(s) +%d -%d", t.getId(), shortSha(t.getGit().getCommit()),
@@ -116,6 +119,10 @@ final class PlanReport {
             t.getGit().getDeletions()));
       }
     }
+  }
+
+  private static PlanSummary s(PlanStatus status) {
+    return status.getSummary();
   }
 
   private static String cost(dev.baton.v1.Usage u) {

@@ -636,7 +636,9 @@ final class PlanRun {
     }
     recovery.close();
     finished = true;
-    var summary = SummaryBuilder.build(plan, status(), engine.store.read(planId, 0), timeScale, engine.clock.instant());
+    // Real droids take real time: their plan is measured at scale 1 whatever the submission's time scale.
+    var summary = SummaryBuilder.build(plan, status(), engine.store.read(planId, 0), plan.real() ? 1 : timeScale,
+        engine.clock.instant());
     append(e -> e.setPlanFinished(PlanFinished.newBuilder().setState(state).setReason(reason).setSummary(summary)));
     engine.finished(this);
   }
