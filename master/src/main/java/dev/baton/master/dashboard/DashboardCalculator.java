@@ -76,6 +76,8 @@ public final class DashboardCalculator {
           .setSuccessRate(success)
           .setDomain(i.domain())
           .setAddress(i.address())
+          .setCostUsdTotal(load.getCostUsdTotal())
+          .setTokensTotal(load.getTokensTotal())
           .build());
       if (offline) {
         continue;
@@ -111,7 +113,11 @@ public final class DashboardCalculator {
     long unresolved = 0;
     double efficiencySum = 0;
     int finishedPlans = 0;
+    dev.baton.v1.Usage usage = dev.baton.v1.Usage.getDefaultInstance();
     for (PlanStatus p : store.list()) {
+      if (p.hasUsage()) {
+        usage = dev.baton.runtime.droid.Usages.plus(usage, p.getUsage());
+      }
       for (SyncPointStatus sp : p.getSyncPointsList()) {
         if (sp.getState() == SyncPointState.SYNC_POINT_STATE_RELEASED) {
           syncs++;
@@ -149,6 +155,9 @@ public final class DashboardCalculator {
     perf.setParallelEfficiency(finishedPlans == 0 ? 0 : efficiencySum / finishedPlans)
         .setResourceUtilization(totalSlots == 0 ? 0 : (double) runningSlots / totalSlots);
     d.setPerformanceMetrics(perf);
+    if (!usage.equals(dev.baton.v1.Usage.getDefaultInstance())) {
+      d.setUsage(usage);
+    }
     return d.build();
   }
 

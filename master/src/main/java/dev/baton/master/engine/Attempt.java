@@ -54,6 +54,8 @@ final class Attempt {
   String queuedIn;
   /** The droid finished; its branch is being merged into the integration branch. */
   boolean merging;
+  /** Droid events of this attempt appended to the journal (bounded by Dispatcher.MAX_RECORDED_EVENTS). */
+  int eventsRecorded;
   /** The attempt's slot on its instance was given back (idempotent release). */
   boolean released;
 
@@ -82,6 +84,7 @@ final class Attempt {
     waitingSince = null;
     started = false;
     lastProgress = 0;
+    eventsRecorded = 0;
     lost = false;
     awaitingRestart = false;
     reattaching = false;

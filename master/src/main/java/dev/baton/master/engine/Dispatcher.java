@@ -187,9 +187,16 @@ final class Dispatcher {
         .setTakenAt(Events.ts(engine.clock.instant()))
         .setStatus(CheckpointStatus.CHECKPOINT_STATUS_TAKEN)
         .setEventSequence(st.getLastSequence());
+    cp.setIntegrationCommit(st.getIntegrationCommit());
     for (String id : scope) {
       TaskStatus ts = tasks.get(id);
       cp.putTaskStates(id, ts.getState());
+      if (!ts.getGit().getCommit().isEmpty()) {
+        cp.putTaskCommits(id, ts.getGit().getCommit());
+      }
+      if (!ts.getResult().getSessionId().isEmpty()) {
+        cp.putSessionIds(id, ts.getResult().getSessionId());
+      }
       if (ts.getState() == TaskState.TASK_STATE_SUCCEEDED) {
         for (Deliverable d : ts.getResult().getDeliverablesList()) {
           cp.addArtifacts(SharedArtifact.newBuilder().setName(d.getName()).setProducedByTask(id)
@@ -285,10 +292,18 @@ final class Dispatcher {
     return status.getDescription() == null ? status.getCode().toString() : status.getDescription();
   }
 
+  /** Droid events of one attempt the plan's journal records at most. */
+  static final int MAX_RECORDED_EVENTS = 2_000;
+
   private void onExecutionUpdate(Attempt a, ExecutionUpdate u) {
     if (u.getEventsCount() > 0) {
+      // The journal keeps at most MAX_RECORDED_EVENTS events per attempt (usage always); the
+      // instance's bounded log pages the rest (ListDroidEvents).
+      int room = Math.max(0, MAX_RECORDED_EVENTS - a.eventsRecorded);
+      var events = u.getEventsList().subList(0, Math.min(room, u.getEventsCount()));
+      a.eventsRecorded += events.size();
       run.append(e -> e.setTaskDroidEvents(TaskDroidEvents.newBuilder().setTaskId(a.task.id()).setAttempt(a.number)
-          .addAllEvents(u.getEventsList()).setUsage(u.getUsage())));
+          .addAllEvents(events).setUsage(u.getUsage())));
       if (run.overBudget()) {
         return;
       }

@@ -228,6 +228,33 @@ final class PlanIntegration {
     return b.build();
   }
 
+  /**
+   * Moves the integration branch back to the checkpoint's commit when it moved since (queued
+   * behind the merges under way, on the git executor); the abandoned head stays under a
+   * {@code rolled-back/N} branch named in the IntegrationBranchReset event.
+   */
+  void resetTo(dev.baton.v1.Checkpoint checkpoint) {
+    String target = checkpoint.getIntegrationCommit();
+    String current = run.status().getIntegrationCommit();
+    if (state != State.READY || target.isEmpty() || target.equals(current)) {
+      return;
+    }
+    Integrations.Repository repo = repository;
+    String planId = run.planId;
+    git.execute(() -> {
+      try {
+        String preserved = repo.resetTo(planId, target);
+        engine.post(() -> run.append(e -> e.setIntegrationBranchReset(dev.baton.v1.IntegrationBranchReset.newBuilder()
+            .setBranch(dev.baton.runtime.git.BranchNames.integration(planId)).setFromCommit(current)
+            .setToCommit(target).setPreservedRef(preserved).setCheckpointId(checkpoint.getId()))));
+      } catch (Exception e) {
+        log.warn("plan {}: cannot reset the integration branch to {}", planId, target, e);
+        engine.post(() -> run.failPlan("checkpoint " + checkpoint.getId() + ": cannot reset the integration branch to "
+            + target + ": " + e.getMessage()));
+      }
+    });
+  }
+
   /** A merge remediation task failed for good: its conflict stays, so the plan cannot succeed. */
   void taskFailed(String taskId, String error) {
     Fix fix = fixes.remove(taskId);

@@ -192,9 +192,7 @@ final class PlanRecovery {
     abandon(a, "task " + a.task.id() + " was moved off " + a.instance.id() + " (" + via + ")");
     run.failedOn.computeIfAbsent(a.task.id(), k -> new HashSet<>()).add(a.instance.id());
     if (a.checkpointId != null) {
-      String cp = a.checkpointId;
-      run.append(e -> e.setCheckpointRolledBack(CheckpointRolledBack.newBuilder().setCheckpointId(cp)
-          .setTaskId(a.task.id()).setReason(via)));
+      run.rollBack(a.checkpointId, a.task.id(), via);
     }
     a.reset();
     a.backingOff = false;

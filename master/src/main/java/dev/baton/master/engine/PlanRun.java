@@ -149,6 +149,20 @@ final class PlanRun {
   }
 
   /**
+   * Rolls the plan back to a checkpoint: the task states it holds come back (the reducer), and
+   * with a repository the integration branch returns to the checkpoint's commit when it moved and
+   * the checkpoint covers every task (sequential_checkpointed); the abandoned head stays reachable.
+   */
+  void rollBack(String checkpointId, String taskId, String reason) {
+    append(e -> e.setCheckpointRolledBack(CheckpointRolledBack.newBuilder().setCheckpointId(checkpointId)
+        .setTaskId(taskId).setReason(reason)));
+    if (integration != null && plan.strategy() == PlanModel.Strategy.SEQUENTIAL_CHECKPOINTED) {
+      status().getCheckpointsList().stream().filter(c -> c.getId().equals(checkpointId)).findFirst()
+          .ifPresent(integration::resetTo);
+    }
+  }
+
+  /**
    * Adds a task while the plan runs (a remediation), READY at once and queued for dispatch, with
    * the conflicts it resolves recorded in its TaskAdded event.
    *
@@ -486,9 +500,7 @@ final class PlanRun {
     int maxAttempts = 1 + plan.retry().maxRetries() + a.transfers;
     boolean willRetry = a.number < maxAttempts;
     if (a.checkpointId != null) {
-      String id = a.checkpointId;
-      append(e -> e.setCheckpointRolledBack(CheckpointRolledBack.newBuilder().setCheckpointId(id)
-          .setTaskId(a.task.id()).setReason(error)));
+      rollBack(a.checkpointId, a.task.id(), error);
     }
     append(e -> e.setTaskFailed(TaskFailed.newBuilder().setTaskId(a.task.id()).setAttempt(a.number)
         .setInstanceId(instanceId).setError(error).setResult(result).setWillRetry(willRetry)));

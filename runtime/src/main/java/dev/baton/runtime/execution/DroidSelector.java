@@ -54,7 +54,9 @@ public final class DroidSelector {
   public String select(DelegationPackage delegation) {
     String named = delegation.getDroid();
     if (!named.isBlank()) {
-      if (!keywordsByDroid.containsKey(named)) {
+      if (!keywordsByDroid.containsKey(named) && !delegation.hasRepository()) {
+        // With a repository the droid may be defined there (.factory/droids, .claude/agents): the
+        // task's pipeline looks for it in the worktree and fails the task if it is not.
         throw BatonException.invalidArgument(
             "droid: unknown droid '" + named + "' (expected one of: "
                 + String.join(", ", keywordsByDroid.keySet()) + ")");

@@ -151,7 +151,13 @@ public final class TaskPipeline implements DroidExecutor {
             worktree = prepared;
           }
           path = prepared.path();
-          definition = settings.repositoryDroids().apply(path, task.droid()).orElse(definition);
+          Optional<DroidDefinition> own = settings.repositoryDroids().apply(path, task.droid());
+          if (own.isEmpty() && definition.format() == DroidDefinition.Format.BUILT_IN && !d.getDroid().isEmpty()) {
+            fail("droid '" + task.droid() + "' is defined neither by " + settings.instanceId()
+                + " nor by the repository's .factory/droids or .claude/agents at " + shortSha(d.getRepository().getBaseCommit()));
+            return;
+          }
+          definition = own.orElse(definition);
         } else if (prompted || !d.getVerify().isEmpty()) {
           path = Workspaces.resolve(settings.workspaceRoot(), d, "");
         } else {

@@ -62,6 +62,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SubOrchestratorServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SubOrchestratorServer.class);
+  /** How often kept worktrees are swept. */
+  static final Duration SWEEP_EVERY = Duration.ofMinutes(10);
 
   private final Specialisation specialisation;
   private final DroidSources droids;
@@ -124,6 +126,14 @@ public final class SubOrchestratorServer implements AutoCloseable {
         name -> droids.pool().find(name).orElseGet(() -> DroidDefinition.builtIn(name, "", List.of())),
         agents.defaultRunner(),
         callbacks);
+    // Kept worktrees of failed attempts go after their retention, and the oldest past the disk bound.
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        workspaces.sweep();
+      } catch (RuntimeException e) {
+        log.warn("sweeping kept worktrees failed", e);
+      }
+    }, SWEEP_EVERY.toMinutes(), SWEEP_EVERY.toMinutes(), TimeUnit.MINUTES);
     this.messenger = new Messenger(instanceId, Clock.systemUTC(), scheduler, callbacks, Messenger.DEFAULT_DIRECT_DEADLINE);
   }
 
