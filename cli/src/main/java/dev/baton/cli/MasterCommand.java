@@ -60,7 +60,7 @@ final class MasterCommand implements Callable<Integer> {
             server.close();
           }
         },
-        new ReadyLine("master", "-", server.id(), server.address()),
+        new ReadyLine("master", "-", server.id(), server.address(), server.gitUrl().orElse("")),
         parentPid,
         System.out);
   }

@@ -27,9 +27,29 @@ final class UpCommand implements Callable<Integer> {
       description = "Where each process's log goes (default: $TMPDIR/baton-runs/<time>-<pid>).")
   Path runDir;
 
+  @Option(names = "--repo", paramLabel = "PATH",
+      description = "A local repository or directory the master serves to the sub-orchestrators; its URL is"
+          + " printed, for spec.repository.url or baton submit --repo URL.")
+  Path repo;
+
   /** Exit statuses of a JVM ended by SIGINT (Ctrl-C) or SIGTERM: 128 + the signal's number. */
   private static final int SIGINT_EXIT = 130;
   private static final int SIGTERM_EXIT = 143;
+
+  /** Imports {@code --repo} into the master's served repositories; returns its URL. */
+  private String serve(LocalMesh local) {
+    String base = local.mesh().master().readyLine().git();
+    if (base.isEmpty()) {
+      throw CliException.invalidInput("--repo " + repo + ": the master serves no repositories");
+    }
+    try {
+      Path bare = dev.baton.master.repo.LocalRemote.create(repo, local.runDir().resolve("git"),
+          new dev.baton.runtime.git.Git());
+      return base.replaceFirst("/+$", "") + "/" + bare.getFileName();
+    } catch (dev.baton.runtime.git.GitException e) {
+      throw CliException.invalidInput("--repo " + repo + ": " + e.getMessage());
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -41,6 +61,10 @@ final class UpCommand implements Callable<Integer> {
       local.printAddresses(System.out);
       System.out.println("submit a plan with: baton submit examples/ecommerce.yaml --watch --time-scale 0.001 --master "
           + local.mesh().masterAddress());
+      if (repo != null) {
+        String url = serve(local);
+        System.out.println("repository " + repo + " served at " + url + ": submit plans on it with --repo " + url);
+      }
       System.out.println("press Ctrl-C to stop");
       System.out.flush();
       // Runs until Ctrl-C (the shutdown hook stops the children) or until a child dies on its own.

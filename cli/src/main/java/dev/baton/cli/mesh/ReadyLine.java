@@ -7,12 +7,13 @@ import java.util.Optional;
 
 /**
  * The one line a Baton server process prints to stdout once it serves:
- * {@code BATON_READY role=<master|orchestrator> domain=<domain or -> id=<instance id> address=<host:port>}.
+ * {@code BATON_READY role=<master|orchestrator> domain=<domain or -> id=<instance id> address=<host:port>}
+ * and, for a master that serves repositories, {@code git=<base URL>}.
  *
  * <p>Launchers ({@code baton up}, {@code baton demo}, the end-to-end tests) read it instead of
  * guessing ports, which is what lets every server bind port 0.
  */
-public record ReadyLine(String role, String domain, String id, String address) {
+public record ReadyLine(String role, String domain, String id, String address, String git) {
   public static final String PREFIX = "BATON_READY";
 
   public ReadyLine {
@@ -20,11 +21,17 @@ public record ReadyLine(String role, String domain, String id, String address) {
     domain = domain == null || domain.isEmpty() ? "-" : domain;
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(address, "address");
+    git = git == null ? "" : git;
+  }
+
+  public ReadyLine(String role, String domain, String id, String address) {
+    this(role, domain, id, address, "");
   }
 
   /** The line as printed, without a line break. */
   public String format() {
-    return PREFIX + " role=" + role + " domain=" + domain + " id=" + id + " address=" + address;
+    return PREFIX + " role=" + role + " domain=" + domain + " id=" + id + " address=" + address
+        + (git.isEmpty() ? "" : " git=" + git);
   }
 
   /** The ready line in {@code line}, or empty when it is some other output. */
@@ -43,7 +50,8 @@ public record ReadyLine(String role, String domain, String id, String address) {
       return Optional.empty();
     }
     return Optional.of(
-        new ReadyLine(fields.get("role"), fields.get("domain"), fields.get("id"), fields.get("address")));
+        new ReadyLine(fields.get("role"), fields.get("domain"), fields.get("id"), fields.get("address"),
+            fields.get("git")));
   }
 
   /** The domain, or empty for the master. */

@@ -20,7 +20,10 @@ import java.util.Map;
 public final class LocalRemote {
   private LocalRemote() {}
 
-  /** Creates {@code <runDirectory>/repos/<name>.git} from {@code source} and returns its path. */
+  /**
+   * Creates {@code <runDirectory>/repos/<name>.git} from {@code source} (or {@code <name>-2.git}...
+   * when that exists) and returns its path.
+   */
   public static Path create(Path source, Path runDirectory, Git git) throws GitException {
     Path from = source.toAbsolutePath().normalize();
     if (!Files.isDirectory(from)) {
@@ -32,9 +35,15 @@ public final class LocalRemote {
     if (name.isEmpty() || name.startsWith(".")) {
       name = "repo" + name;
     }
-    Path target = runDirectory.toAbsolutePath().normalize().resolve("repos").resolve(name + ".git");
-    if (Files.exists(target)) {
-      throw new GitException(target + " already exists (expected: a fresh run directory, or remove it)");
+    Path repos = runDirectory.toAbsolutePath().normalize().resolve("repos");
+    Path target = repos.resolve(name + ".git");
+    // Another import of the same name (another directory, or an earlier master on this git dir) is
+    // left as it was: this one takes the next free name.
+    for (int n = 2; Files.exists(target); n++) {
+      if (n > 1_000) {
+        throw new GitException(repos + " holds 1,000 imports named " + name + " (expected: remove old ones)");
+      }
+      target = repos.resolve(name + "-" + n + ".git");
     }
     try {
       Files.createDirectories(target.getParent());

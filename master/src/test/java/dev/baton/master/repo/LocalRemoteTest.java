@@ -2,7 +2,6 @@ package dev.baton.master.repo;
 
 import static dev.baton.runtime.git.TestRepositories.git;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.runtime.git.Git;
 import dev.baton.runtime.git.GitException;
@@ -45,7 +44,11 @@ class LocalRemoteTest {
     assertThat(git(bare, "rev-parse", "--is-bare-repository")).isEqualTo("true");
     assertThat(git(bare, "rev-parse", "main")).isEqualTo(head);
     assertThat(git(bare, "rev-parse", "feature")).isEqualTo(head);
-    assertThatThrownBy(() -> LocalRemote.create(repo, tmp.resolve("run"), new Git()))
-        .hasMessageContaining("already exists");
+    // a second import of the same name leaves the first as it was and takes the next free name
+    git(repo, "commit", "--allow-empty", "-q", "-m", "later");
+    Path again = LocalRemote.create(repo, tmp.resolve("run"), new Git());
+    assertThat(again.getFileName().toString()).isEqualTo("proj-2.git");
+    assertThat(git(bare, "rev-parse", "main")).isEqualTo(head);
+    assertThat(git(again, "rev-parse", "main")).isNotEqualTo(head);
   }
 }
