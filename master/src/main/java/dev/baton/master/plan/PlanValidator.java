@@ -363,7 +363,7 @@ final class PlanValidator {
   }
 
   private static String expectedTask(String id, List<String> idList) {
-    String closest = TreeToProto.closest(id, idList);
+    String closest = dev.baton.runtime.text.Suggestions.closest(id, idList);
     String listed = idList.stream().limit(10).collect(Collectors.joining(", "))
         + (idList.size() > 10 ? ", ..." : "");
     return (closest == null ? "" : "did you mean '" + closest + "'? ") + "expected one of the task ids: " + listed;

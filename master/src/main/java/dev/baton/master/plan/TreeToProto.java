@@ -129,46 +129,8 @@ final class TreeToProto {
 
   private static String unknownField(Descriptor type, String key) {
     List<String> known = type.getFields().stream().map(FieldDescriptor::getJsonName).toList();
-    String hint = closest(key, known);
+    String hint = dev.baton.runtime.text.Suggestions.closest(key, known);
     return "unknown field '" + key + "' (expected one of: " + String.join(", ", known) + ")"
         + (hint == null ? "" : "; did you mean '" + hint + "'?");
-  }
-
-  /** The known name nearest to {@code key} by edit distance (ignoring case, '_' and '-'), if close. */
-  static String closest(String key, List<String> known) {
-    String k = squash(key);
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : known) {
-      int d = distance(k, squash(candidate));
-      if (d < bestDistance) {
-        best = candidate;
-        bestDistance = d;
-      }
-    }
-    return bestDistance <= Math.max(2, k.length() / 3) ? best : null;
-  }
-
-  private static String squash(String s) {
-    return s.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "");
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }

@@ -124,6 +124,14 @@ final class YamlTreeReader {
     }
   }
 
+  static String abbreviate(String s) {
+    return dev.baton.runtime.text.Suggestions.abbreviate(s);
+  }
+
+  static String oneLine(String s) {
+    return dev.baton.runtime.text.Suggestions.oneLine(s);
+  }
+
   static String describe(JsonNode node) {
     if (node.isObject()) {
       return "a mapping";
@@ -141,15 +149,6 @@ final class YamlTreeReader {
       return "a number " + node.asText();
     }
     return "a string '" + abbreviate(node.asText()) + "'";
-  }
-
-  static String abbreviate(String s) {
-    String one = oneLine(s);
-    return one.length() <= 60 ? one : one.substring(0, 57) + "...";
-  }
-
-  static String oneLine(String s) {
-    return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
   private record Built(JsonNode node, long size) {}
