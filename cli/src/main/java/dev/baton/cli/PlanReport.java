@@ -153,11 +153,22 @@ final class PlanReport {
     if (!status.getReason().isEmpty()) {
       out.println("  reason: " + status.getReason());
     }
-    out.println(f("  %-28s %-10s %-10s %7s %9s  %s", "task", "orch.", "state", "attempt", "progress", "instance"));
+    boolean real = status.hasUsage() || !status.getIntegrationBranch().isEmpty();
+    out.println(f("  %-28s %-10s %-10s %7s %9s  %s", "task", "orch.", "state", "attempt", "progress",
+        real ? "instance, commit, tokens, cost" : "instance"));
     for (TaskStatus t : status.getTasksList()) {
-      out.println(f("  %-28s %-10s %-10s %7d %8.0f%%  %s", t.getId(), t.getOrchestrator(),
+      String extra = !real ? "" : f("  %s %s %s", t.getGit().getCommit().isEmpty() ? "-" : shortSha(t.getGit().getCommit()),
+          f("%,d", Usages.tokens(t.getUsage())), cost(t.getUsage()));
+      out.println(f("  %-28s %-10s %-10s %7d %8.0f%%  %s%s", t.getId(), t.getOrchestrator(),
           EventFormat.shortEnum(t.getState(), "TASK_STATE_"), t.getAttempt(), t.getProgress() * 100,
-          t.getInstanceId()));
+          t.getInstanceId(), extra));
+    }
+    if (!status.getIntegrationBranch().isEmpty()) {
+      out.println(f("  integration branch %s at %s (%s)", status.getIntegrationBranch(),
+          shortSha(status.getIntegrationCommit()), status.getRepositoryUrl()));
+    }
+    if (status.hasUsage()) {
+      out.println(f("  usage: %s", Usages.describe(status.getUsage())));
     }
     for (SyncPointStatus p : status.getSyncPointsList()) {
       out.println(f("  sync point %-28s %s", "'" + p.getName() + "'",
