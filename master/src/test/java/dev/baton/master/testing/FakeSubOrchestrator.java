@@ -77,6 +77,18 @@ public final class FakeSubOrchestrator implements AutoCloseable {
   public final List<Record> records = new CopyOnWriteArrayList<>();
   public final List<CoordinateResponse> frames = new CopyOnWriteArrayList<>();
   public final List<String> cancelled = new CopyOnWriteArrayList<>();
+  /** Every package this instance admitted, in order. */
+  public final List<DelegationPackage> packages = new CopyOnWriteArrayList<>();
+  private volatile java.util.function.Function<DelegationPackage, dev.baton.v1.GitResult> gitWork;
+
+  /**
+   * Makes a succeeded task of a plan with a repository do real git work first (the test's function
+   * commits and pushes the task branch and returns what a sub-orchestrator would report).
+   */
+  public FakeSubOrchestrator gitWork(java.util.function.Function<DelegationPackage, dev.baton.v1.GitResult> work) {
+    this.gitWork = work;
+    return this;
+  }
   private volatile boolean answerSync = true;
   /** The SharedDocument kind of every document this fake publishes at a sync point. */
   private volatile String documentKind = "api_contract";
@@ -305,6 +317,9 @@ public final class FakeSubOrchestrator implements AutoCloseable {
       held.add(() -> finish(e, success, error));
       return;
     }
+    // Real git work, as a sub-orchestrator does it, outside the lock: a commit on the task branch.
+    var work = gitWork;
+    dev.baton.v1.GitResult git = success && work != null && e.pkg.hasRepository() ? work.apply(e.pkg) : null;
     synchronized (this) {
       if (e.state != ExecutionState.EXECUTION_STATE_RUNNING) {
         return;
@@ -316,6 +331,9 @@ public final class FakeSubOrchestrator implements AutoCloseable {
       if (success) {
         e.pkg.getExpectedDeliverablesList().forEach(d -> r.addDeliverables(Deliverable.newBuilder().setName(d)
             .setContent("made by " + e.pkg.getTaskId())));
+        if (git != null) {
+          r.setGit(git);
+        }
       } else {
         r.addIssues(ExecutionIssue.newBuilder().setSeverity(IssueSeverity.ISSUE_SEVERITY_ERROR).setMessage(error));
       }
@@ -491,6 +509,7 @@ public final class FakeSubOrchestrator implements AutoCloseable {
         return x;
       });
       if (created[0]) {
+        packages.add(pkg);
         synchronized (FakeSubOrchestrator.this) {
           outstanding++;
           maxOutstanding = Math.max(maxOutstanding, outstanding);
