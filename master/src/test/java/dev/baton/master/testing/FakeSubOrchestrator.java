@@ -348,6 +348,27 @@ public final class FakeSubOrchestrator implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends droid events of the running execution of {@code taskId} (its latest attempt) to its
+   * watchers, with {@code usage} as the run's usage so far: what an agent runner reports.
+   */
+  public void emit(String taskId, dev.baton.v1.Usage usage, dev.baton.v1.DroidEvent... events) {
+    Exec exec = null;
+    for (Exec e : byId.values()) {
+      if (e.pkg.getTaskId().equals(taskId) && e.state == ExecutionState.EXECUTION_STATE_RUNNING
+          && (exec == null || e.pkg.getAttempt() > exec.pkg.getAttempt())) {
+        exec = e;
+      }
+    }
+    if (exec == null) {
+      throw new IllegalStateException("no running execution of " + taskId + " on " + id);
+    }
+    ExecutionUpdate u = exec.update().toBuilder().addAllEvents(List.of(events)).setUsage(usage).build();
+    for (Watcher w : exec.watchers) {
+      w.update(u, false);
+    }
+  }
+
   private static Timestamp now() {
     Instant i = Instant.now();
     return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
