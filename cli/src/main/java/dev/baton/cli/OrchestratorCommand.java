@@ -76,6 +76,11 @@ final class OrchestratorCommand implements Callable<Integer> {
       description = "The codex CLI (default: $BATON_CODEX_BIN or codex on PATH).")
   String codexBin;
 
+  @Option(names = "--agent-args", paramLabel = "CLI=ARGS", mapFallbackValue = "",
+      description = "Arguments added to a CLI's command line after Baton's own flags, split at spaces:"
+          + " --agent-args 'claude=--mcp-config /etc/mcp.json' (repeatable, one per CLI).")
+  Map<String, String> agentArgs = new java.util.LinkedHashMap<>();
+
   @Option(names = "--scenarios", paramLabel = "DIR", defaultValue = "${env:BATON_SCENARIOS}",
       description = "Scenarios of the scripted runner (<task-id>.yaml|.json); else the worktree's .baton/scenarios.")
   Path scenarios;
@@ -109,7 +114,10 @@ final class OrchestratorCommand implements Callable<Integer> {
 
   private AgentOptions agentOptions() {
     try {
-      return new AgentOptions(runner, Map.of("claude", claudeBin, "droid", droidBin, "codex", codexBin), scenarios,
+      Map<String, java.util.List<String>> extra = new java.util.LinkedHashMap<>();
+      agentArgs.forEach((cli, args) -> extra.put(cli, args.isBlank() ? java.util.List.of()
+          : java.util.List.of(args.strip().split("\\s+"))));
+      return new AgentOptions(runner, Map.of("claude", claudeBin, "droid", droidBin, "codex", codexBin), extra, scenarios,
           prices, promptTemplate, secrets, repoFiles, gitDir);
     } catch (IllegalArgumentException e) {
       throw CliException.invalidInput("--" + e.getMessage());

@@ -12,6 +12,7 @@ import java.util.Set;
  *
  * @param defaultRunner runner of droids whose definition and task name none (default {@value #DEFAULT_RUNNER})
  * @param binaries runner kind (claude, droid, codex) -> the CLI's path; absent: the kind's name on PATH
+ * @param extraArgs runner kind -> arguments added after Baton's own flags
  * @param scenarioDir the scripted runner's scenarios ({@code <task-id>.yaml|.json}), or null
  * @param pricesFile USD per million tokens per model (docs/agents.md), or null for the built-in table
  * @param promptTemplate a Mustache template replacing the built-in prompt, or null
@@ -22,6 +23,7 @@ import java.util.Set;
 public record AgentOptions(
     String defaultRunner,
     Map<String, String> binaries,
+    Map<String, java.util.List<String>> extraArgs,
     Path scenarioDir,
     Path pricesFile,
     Path promptTemplate,
@@ -34,7 +36,8 @@ public record AgentOptions(
   /** The runners that are agent CLIs, whose binaries may be configured. */
   public static final Set<String> CLIS = Set.of("claude", "droid", "codex");
 
-  public static final AgentOptions DEFAULTS = new AgentOptions(DEFAULT_RUNNER, Map.of(), null, null, null, null, null, null);
+  public static final AgentOptions DEFAULTS =
+      new AgentOptions(DEFAULT_RUNNER, Map.of(), Map.of(), null, null, null, null, null, null);
 
   public AgentOptions {
     Objects.requireNonNull(defaultRunner, "defaultRunner");
@@ -43,9 +46,15 @@ public record AgentOptions(
           + String.join(", ", RUNNERS.stream().sorted().toList()) + ")");
     }
     binaries = Map.copyOf(binaries);
+    extraArgs = Map.copyOf(extraArgs);
     for (String kind : binaries.keySet()) {
       if (!CLIS.contains(kind)) {
         throw new IllegalArgumentException("binary for '" + kind + "' (expected one of: claude, droid, codex)");
+      }
+    }
+    for (String kind : extraArgs.keySet()) {
+      if (!CLIS.contains(kind)) {
+        throw new IllegalArgumentException("agent-args for '" + kind + "' (expected one of: claude, droid, codex)");
       }
     }
     scenarioDir = absolute(scenarioDir);

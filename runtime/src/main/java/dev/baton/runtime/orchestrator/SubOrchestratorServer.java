@@ -350,7 +350,8 @@ public final class SubOrchestratorServer implements AutoCloseable {
 
   /** An agent CLI's settings: its binary (configured or on PATH), the price table, the secret files. */
   private static AgentSettings cli(AgentOptions agents, String kind, PriceTable prices) {
-    AgentSettings.Builder b = AgentSettings.builder(kind).binary(agents.binary(kind)).prices(prices);
+    AgentSettings.Builder b = AgentSettings.builder(kind).binary(agents.binary(kind)).prices(prices)
+        .extraArgs(agents.extraArgs().getOrDefault(kind, List.of()));
     if (agents.secretsDir() != null) {
       b.secretsDir(agents.secretsDir());
     }
