@@ -155,11 +155,20 @@ public final class TaskWorkspaces implements WorkspaceProvider {
         : BranchNames.checkBatonBranch(checkout.getTaskBranch());
     String base = cache.ensureCommit(checkout.getUrl(), checkout.getBaseCommit());
     Path cacheDir = cache.pathFor(checkout.getUrl());
-    Path worktree = worktreesRoot().resolve(plan).resolve(task + "-a" + attempt);
+    // One path per task, whatever the attempt: an agent's session belongs to its working
+    // directory (Claude Code keeps sessions per project path), so a retry that resumes the session
+    // must run where the first attempt ran. An earlier attempt kept for inspection moves aside.
+    Path worktree = worktreesRoot().resolve(plan).resolve(task);
     RepositoryLocks.mutate(cacheDir, () -> {
       if (Files.exists(worktree) || Files.exists(marker(worktree))) {
-        removeWorktree(cacheDir, worktree); // the same attempt prepared again
+        int previous = attemptOf(worktree);
+        if (previous > 0 && previous != attempt && Files.isDirectory(worktree)) {
+          moveAside(cacheDir, worktree, worktree.resolveSibling(task + "-a" + previous));
+        } else {
+          removeWorktree(cacheDir, worktree); // the same attempt prepared again
+        }
       }
+      recordAttempt(worktree, attempt);
       detachOtherWorktrees(cacheDir, branch);
       try {
         Files.createDirectories(worktree.getParent());
@@ -272,6 +281,46 @@ public final class TaskWorkspaces implements WorkspaceProvider {
     return clock.instant();
   }
 
+  /** The attempt a task's worktree was made for, or 0 when unknown. */
+  private static int attemptOf(Path worktree) {
+    try {
+      return Integer.parseInt(Files.readString(attemptFile(worktree), StandardCharsets.UTF_8).strip());
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static void recordAttempt(Path worktree, int attempt) throws GitException {
+    try {
+      Files.createDirectories(worktree.getParent());
+      Files.writeString(attemptFile(worktree), Integer.toString(attempt), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new GitException("cannot record the attempt of " + worktree + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Path attemptFile(Path worktree) {
+    return worktree.resolveSibling(worktree.getFileName() + ".attempt");
+  }
+
+  /** Moves a kept earlier attempt's worktree (and its kept record) to {@code aside}; under the cache's lock. */
+  private void moveAside(Path cacheDir, Path worktree, Path aside) throws GitException {
+    if (Files.exists(aside) || Files.exists(marker(aside))) {
+      removeWorktree(cacheDir, aside);
+    }
+    git.run(cacheDir, "worktree", "move", worktree.toString(), aside.toString());
+    try {
+      if (Files.exists(marker(worktree))) {
+        Files.move(marker(worktree), marker(aside));
+      } else {
+        // not released yet (a lost attempt): keep it for inspection like a failed one
+        keep(cacheDir, aside, List.of());
+      }
+    } catch (IOException e) {
+      throw new GitException("cannot move the kept record of " + worktree + ": " + e.getMessage(), e);
+    }
+  }
+
   static Path marker(Path worktree) {
     return worktree.resolveSibling(worktree.getFileName() + KEPT_SUFFIX);
   }
@@ -306,6 +355,7 @@ public final class TaskWorkspaces implements WorkspaceProvider {
       }
       try {
         Files.deleteIfExists(marker(worktree));
+        Files.deleteIfExists(attemptFile(worktree));
       } catch (IOException e) {
         throw new GitException("cannot delete " + marker(worktree) + ": " + e.getMessage(), e);
       }

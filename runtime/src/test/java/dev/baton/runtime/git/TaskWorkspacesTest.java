@@ -63,7 +63,7 @@ class TaskWorkspacesTest {
   void preparesTheWorktreeAtTheBaseCommitOnTheTaskBranch() throws GitException {
     PreparedWorkspace ws = workspaces.prepare("plan-1", "api", 1, checkout(first));
 
-    assertThat(ws.path()).isEqualTo(tmp.resolve("baton/worktrees/plan-1/api-a1").toAbsolutePath());
+    assertThat(ws.path()).isEqualTo(tmp.resolve("baton/worktrees/plan-1/api").toAbsolutePath());
     assertThat(ws.baseCommit()).isEqualTo(first);
     assertThat(git(ws.path(), "rev-parse", "HEAD")).isEqualTo(first);
     assertThat(git(ws.path(), "symbolic-ref", "HEAD")).isEqualTo("refs/heads/baton/plan-1/tasks/api");
@@ -201,9 +201,10 @@ class TaskWorkspacesTest {
     assertThat(two.getCommit()).isEqualTo(second);
     assertThat(two.getFilesList()).isEmpty();
     assertThat(git(remote, "rev-parse", "refs/heads/baton/p/tasks/t")).isEqualTo(second);
-    // the kept first attempt was detached, not rewritten
-    assertThat(git(firstTry.path(), "rev-parse", "HEAD")).isEqualTo(one.getCommit());
-    assertThat(git(firstTry.path(), "rev-parse", "--abbrev-ref", "HEAD")).isEqualTo("HEAD");
+    // the kept first attempt moved aside and was detached, not rewritten
+    Path aside = firstTry.path().resolveSibling("t-a1");
+    assertThat(git(aside, "rev-parse", "HEAD")).isEqualTo(one.getCommit());
+    assertThat(git(aside, "rev-parse", "--abbrev-ref", "HEAD")).isEqualTo("HEAD");
   }
 
   @Test
@@ -325,5 +326,27 @@ class TaskWorkspacesTest {
   void refusesIdsThatAreNotOnePathSegment() {
     assertThatThrownBy(() -> workspaces.prepare("../x", "t", 1, checkout(second)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("plan id: '../x'");
+  }
+
+  @Test
+  void aRetryRunsWhereTheFirstAttemptRanAndTheKeptAttemptMovesAside() throws GitException {
+    PreparedWorkspace first = workspaces.prepare("p", "api", 1, checkout(first()));
+    TestRepositories.write(first.path(), "notes.txt", "half done\n");
+    first.release(false); // failed and dirty: kept for inspection
+
+    PreparedWorkspace retry = workspaces.prepare("p", "api", 2, checkout(first()));
+
+    assertThat(retry.path()).isEqualTo(first.path()); // the agent's session belongs to this directory
+    assertThat(retry.path().resolve("notes.txt")).doesNotExist();
+    Path aside = first.path().resolveSibling("api-a1");
+    assertThat(TestRepositories.read(aside, "notes.txt")).isEqualTo("half done\n");
+    assertThat(workspaces.diskUsage().keptCount()).isEqualTo(1);
+    retry.release(true);
+    assertThat(retry.path()).doesNotExist();
+    assertThat(aside).exists();
+  }
+
+  private String first() {
+    return first;
   }
 }
