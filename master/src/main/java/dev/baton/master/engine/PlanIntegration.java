@@ -1,11 +1,23 @@
 package dev.baton.master.engine;
 
 import dev.baton.master.plan.PlanModel;
+import dev.baton.runtime.git.BranchNames;
+import dev.baton.v1.Checkpoint;
+import dev.baton.v1.CrossOrchestratorConflict;
+import dev.baton.v1.DelegationPackage;
 import dev.baton.v1.DelegationResult;
 import dev.baton.v1.IntegrationBranchCreated;
+import dev.baton.v1.IntegrationBranchReset;
+import dev.baton.v1.Remediation;
 import dev.baton.v1.TaskMerged;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,10 +54,10 @@ final class PlanIntegration {
    * result, the commit the remediation's worktree merges in, and the conflict it resolves.
    */
   private record Fix(Attempt origin, DelegationResult originResult, String mergeCommit, int round,
-      dev.baton.v1.CrossOrchestratorConflict conflict) {}
+      CrossOrchestratorConflict conflict) {}
 
-  private final java.util.Map<String, Fix> fixes = new java.util.HashMap<>();
-  private final java.util.Map<String, Integer> rounds = new java.util.HashMap<>();
+  private final Map<String, Fix> fixes = new HashMap<>();
+  private final Map<String, Integer> rounds = new HashMap<>();
 
   private final PlanRun run;
   private final Engine engine;
@@ -80,7 +92,7 @@ final class PlanIntegration {
         engine.post(() -> {
           state = State.FAILED;
           run.failPlan("repository " + spec.url() + ": cannot create the integration branch "
-              + dev.baton.runtime.git.BranchNames.integration(planId)
+              + BranchNames.integration(planId)
               + " from " + spec.baseBranch() + ": " + e.getMessage());
         });
       }
@@ -94,7 +106,7 @@ final class PlanIntegration {
     repository = repo;
     state = State.READY;
     run.append(e -> e.setIntegrationBranchCreated(IntegrationBranchCreated.newBuilder()
-        .setBranch(dev.baton.runtime.git.BranchNames.integration(run.planId)).setBaseBranch(spec.baseBranch()).setCommit(head).setUrl(repo.url())));
+        .setBranch(BranchNames.integration(run.planId)).setBaseBranch(spec.baseBranch()).setCommit(head).setUrl(repo.url())));
     run.step();
   }
 
@@ -114,7 +126,7 @@ final class PlanIntegration {
     Attempt a = p.attempt();
     String commit = p.result().getGit().getCommit();
     String message = "Merge " + a.task.id() + " (attempt " + a.number + ") into "
-        + dev.baton.runtime.git.BranchNames.integration(run.planId);
+        + BranchNames.integration(run.planId);
     Integrations.Repository repo = repository;
     git.execute(() -> {
       Integrations.Merge outcome;
@@ -122,7 +134,7 @@ final class PlanIntegration {
         outcome = repo.merge(run.planId, a.task.id(), commit, spec.merge(), message);
       } catch (Exception e) {
         log.warn("plan {}: merging {} failed", run.planId, a.task.id(), e);
-        outcome = new Integrations.Conflicted(java.util.List.of(), java.util.List.of("merge failed: " + e.getMessage()));
+        outcome = new Integrations.Conflicted(List.of(), List.of("merge failed: " + e.getMessage()));
       }
       Integrations.Merge done = outcome;
       engine.post(() -> merged(p, done));
@@ -175,10 +187,10 @@ final class PlanIntegration {
       return;
     }
     origin.merging = true;
-    dev.baton.v1.CrossOrchestratorConflict conflict = dev.baton.v1.CrossOrchestratorConflict.newBuilder()
+    CrossOrchestratorConflict conflict = CrossOrchestratorConflict.newBuilder()
         .setCheck("merge")
         .addParties(origin.task.domain())
-        .setLocation(c.files().isEmpty() ? "branch " + dev.baton.runtime.git.BranchNames.task(run.planId, origin.task.id()) : String.join(", ", c.files()))
+        .setLocation(c.files().isEmpty() ? "branch " + BranchNames.task(run.planId, origin.task.id()) : String.join(", ", c.files()))
         .setDescription(message)
         .setSuggestedFix("resolve the conflicts in a worktree of the integration branch with the task's commit merged in")
         .setMustChange(origin.task.domain())
@@ -186,26 +198,26 @@ final class PlanIntegration {
         .build();
     PlanModel.Task fix = fixTask(origin, round, c);
     fixes.put(fix.id(), new Fix(origin, originResult, result.getGit().getCommit(), round, conflict));
-    run.addTask(fix, "merge of " + origin.task.id(), round, java.util.List.of(conflict), a.instance == null ? null
+    run.addTask(fix, "merge of " + origin.task.id(), round, List.of(conflict), a.instance == null ? null
         : a.instance.id());
   }
 
   /** The remediation task of round {@code round} of the origin's merge conflict. */
   private PlanModel.Task fixTask(Attempt origin, int round, Integrations.Conflicted c) {
     PlanModel.Task t = origin.task;
-    java.util.List<String> requirements = new java.util.ArrayList<>();
+    List<String> requirements = new ArrayList<>();
     requirements.add("resolve every conflict marker (<<<<<<< ======= >>>>>>>) so that both sides' intent is kept");
     c.hunks().stream().limit(20).forEach(requirements::add);
     String description = "Resolve the merge conflict between task " + t.id() + "'s work and the integration branch "
-        + dev.baton.runtime.git.BranchNames.integration(run.planId) + (c.files().isEmpty() ? "" : " in " + String.join(", ", c.files()))
+        + BranchNames.integration(run.planId) + (c.files().isEmpty() ? "" : " in " + String.join(", ", c.files()))
         + ". The original task: " + t.description();
     PlanModel.Routing routing = new PlanModel.Routing(t.domain(), "remediation of the merge of " + t.id()
         + " (round " + round + ")", true, 1.0);
     PlanModel.Work work = new PlanModel.Work(t.work().budget(), t.work().verify(), t.work().publishes());
     return new PlanModel.Task(t.id() + "-merge-" + round, run.nextAddedIndex(), description, t.domain(), routing,
-        t.droid(), Mediator.REMEDIATION_ESTIMATE, PlanModel.Priority.HIGH, java.util.List.of(),
-        java.util.List.copyOf(requirements), java.util.List.of("change only what the conflicts need"),
-        java.util.List.copyOf(c.files()), java.util.Optional.empty(), Mediator.REMEDIATION_TIMEOUT,
+        t.droid(), Mediator.REMEDIATION_ESTIMATE, PlanModel.Priority.HIGH, List.of(),
+        List.copyOf(requirements), List.of("change only what the conflicts need"),
+        List.copyOf(c.files()), Optional.empty(), Mediator.REMEDIATION_TIMEOUT,
         PlanModel.Simulation.NONE, work);
   }
 
@@ -213,18 +225,18 @@ final class PlanIntegration {
    * The package of a merge remediation task: its worktree merges the conflicting commit in, and its
    * prompt names the conflicts. Other packages are returned as they are.
    */
-  dev.baton.v1.DelegationPackage decorate(dev.baton.v1.DelegationPackage pkg) {
+  DelegationPackage decorate(DelegationPackage pkg) {
     Fix fix = fixes.get(pkg.getTaskId());
     if (fix == null || !pkg.hasRepository()) {
       return pkg;
     }
-    dev.baton.v1.DelegationPackage.Builder b = pkg.toBuilder();
+    DelegationPackage.Builder b = pkg.toBuilder();
     b.getRepositoryBuilder().clearMergeCommits().addMergeCommits(fix.mergeCommit());
-    b.setRemediation(dev.baton.v1.Remediation.newBuilder()
+    b.setRemediation(Remediation.newBuilder()
         .setSyncPoint("merge of " + fix.origin().task.id())
         .setRound(fix.round())
         .addConflicts(fix.conflict().getDescription())
-        .addAllFiles(java.util.Arrays.stream(fix.conflict().getLocation().split(", ")).filter(f -> !f.startsWith("branch ")).toList()));
+        .addAllFiles(Arrays.stream(fix.conflict().getLocation().split(", ")).filter(f -> !f.startsWith("branch ")).toList()));
     return b.build();
   }
 
@@ -233,7 +245,7 @@ final class PlanIntegration {
    * behind the merges under way, on the git executor); the abandoned head stays under a
    * {@code rolled-back/N} branch named in the IntegrationBranchReset event.
    */
-  void resetTo(dev.baton.v1.Checkpoint checkpoint) {
+  void resetTo(Checkpoint checkpoint) {
     String target = checkpoint.getIntegrationCommit();
     String current = run.status().getIntegrationCommit();
     if (state != State.READY || target.isEmpty() || target.equals(current)) {
@@ -244,8 +256,8 @@ final class PlanIntegration {
     git.execute(() -> {
       try {
         String preserved = repo.resetTo(planId, target);
-        engine.post(() -> run.append(e -> e.setIntegrationBranchReset(dev.baton.v1.IntegrationBranchReset.newBuilder()
-            .setBranch(dev.baton.runtime.git.BranchNames.integration(planId)).setFromCommit(current)
+        engine.post(() -> run.append(e -> e.setIntegrationBranchReset(IntegrationBranchReset.newBuilder()
+            .setBranch(BranchNames.integration(planId)).setFromCommit(current)
             .setToCommit(target).setPreservedRef(preserved).setCheckpointId(checkpoint.getId()))));
       } catch (Exception e) {
         log.warn("plan {}: cannot reset the integration branch to {}", planId, target, e);
