@@ -147,7 +147,8 @@ final class AgentProcess implements RunningDroid {
       run.process = builder.start();
     } catch (IOException | RuntimeException e) {
       return finished(DroidOutcome.failed("cannot start " + launch.runner() + " ('" + launch.argv().get(0)
-          + "'): " + e.getMessage() + " (check the runner's binary setting and PATH)"));
+          + "'): " + e.getMessage() + " (install it on the sub-orchestrator's PATH, or point --" + launch.runner()
+          + "-bin or $BATON_" + launch.runner().toUpperCase(java.util.Locale.ROOT) + "_BIN at it)"));
     }
     run.watch(clock);
     return run;
