@@ -73,6 +73,8 @@ public final class SubOrchestratorServer implements AutoCloseable {
   private final ExecutorService callbacks;
   /** The git worktrees of tasks of plans with a repository. */
   private final TaskWorkspaces workspaces;
+  /** Worktree disk use as of the last sweep (null before the first). */
+  private volatile TaskWorkspaces.DiskUsage worktreeUsage;
   /** Runs the blocking steps of tasks (git worktrees, verify commands): one thread per such step. */
   private final ExecutorService blocking;
   private final ExecutionManager manager;
@@ -127,13 +129,15 @@ public final class SubOrchestratorServer implements AutoCloseable {
         agents.defaultRunner(),
         callbacks);
     // Kept worktrees of failed attempts go after their retention, and the oldest past the disk bound.
+    // Their disk use is measured then too (walking the trees is too slow for every heartbeat).
     scheduler.scheduleWithFixedDelay(() -> {
       try {
         workspaces.sweep();
+        worktreeUsage = workspaces.diskUsage();
       } catch (RuntimeException e) {
         log.warn("sweeping kept worktrees failed", e);
       }
-    }, SWEEP_EVERY.toMinutes(), SWEEP_EVERY.toMinutes(), TimeUnit.MINUTES);
+    }, 0, SWEEP_EVERY.toMinutes(), TimeUnit.MINUTES);
     this.messenger = new Messenger(instanceId, Clock.systemUTC(), scheduler, callbacks, Messenger.DEFAULT_DIRECT_DEADLINE);
   }
 
@@ -147,7 +151,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
     SubOrchestratorServer server = new SubOrchestratorServer(config, specialisation);
     try {
       server.grpc = GrpcServer.start(config.host(), config.port(), List.of(
-          new SubOrchestratorService(server.manager, server::descriptor, server.instanceId),
+          new SubOrchestratorService(server.manager, server::descriptor, server::load, server.instanceId),
           new PeerService(server.messenger)));
       CoordinationClient.Settings coordinationSettings;
       if (config.consul() != null) {
@@ -299,7 +303,10 @@ public final class SubOrchestratorServer implements AutoCloseable {
   }
 
   public LoadMetrics load() {
-    return manager.load();
+    TaskWorkspaces.DiskUsage disk = worktreeUsage;
+    LoadMetrics load = manager.load();
+    return disk == null ? load : load.toBuilder().setWorktreesActive(disk.activeCount())
+        .setWorktreesKept(disk.keptCount()).setWorktreesKeptBytes(disk.keptBytes()).build();
   }
 
   /** True while the master has acknowledged this instance on an open Coordinate stream. */
@@ -380,7 +387,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
 
     @Override
     public LoadMetrics load() {
-      return manager.load();
+      return SubOrchestratorServer.this.load();
     }
 
     @Override

@@ -42,12 +42,14 @@ final class SubOrchestratorService extends SubOrchestratorGrpc.SubOrchestratorIm
 
   private final ExecutionManager manager;
   private final Supplier<SubOrchestratorDescriptor> descriptor;
+  private final Supplier<dev.baton.v1.LoadMetrics> load;
   private final String instanceId;
 
-  SubOrchestratorService(
-      ExecutionManager manager, Supplier<SubOrchestratorDescriptor> descriptor, String instanceId) {
+  SubOrchestratorService(ExecutionManager manager, Supplier<SubOrchestratorDescriptor> descriptor,
+      Supplier<dev.baton.v1.LoadMetrics> load, String instanceId) {
     this.manager = manager;
     this.descriptor = descriptor;
+    this.load = load;
     this.instanceId = instanceId;
   }
 
@@ -55,7 +57,7 @@ final class SubOrchestratorService extends SubOrchestratorGrpc.SubOrchestratorIm
   public void describe(DescribeRequest request, StreamObserver<DescribeResponse> response) {
     response.onNext(DescribeResponse.newBuilder()
         .setOrchestrator(descriptor.get())
-        .setLoad(manager.load())
+        .setLoad(load.get())
         .build());
     response.onCompleted();
   }
