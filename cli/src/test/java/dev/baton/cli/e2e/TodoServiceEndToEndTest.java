@@ -131,7 +131,11 @@ class TodoServiceEndToEndTest {
     return new Run(planId, events, status, gitDir.resolve("repos").resolve(repoName + ".git"));
   }
 
-  /** A tiny repository and a plan on it: task passes' verify passes, task fails' verify cannot. */
+  /**
+   * A tiny repository and a plan on it: task passes' verify passes, task fails' verify cannot (the
+   * scripted runner's default scenario writes notes/<task>.md). fails runs after passes, so that
+   * the plan's failure cannot cut passes short.
+   */
   private static Path writeVerifyPlanRepository(Path dir) throws IOException {
     Path repo = dir.resolve("verify-repo");
     Files.createDirectories(repo);
@@ -155,6 +159,7 @@ class TodoServiceEndToEndTest {
               verify: test -f notes/passes.md
             - id: fails
               description: Write notes, but its verify looks for a file nobody writes
+              dependsOn: [passes]
               orchestrator: testing
               droid: test-automator
               estimate: 5m
@@ -188,7 +193,7 @@ class TodoServiceEndToEndTest {
     assertThat(run.events().get(run.events().size() - 1).getPlanFinished().getState())
         .isEqualTo(PlanState.PLAN_STATE_SUCCEEDED);
     assertThat(s.getIntegrationBranch()).isEqualTo("baton/" + run.planId() + "/integration");
-    assertThat(s.getRepositoryUrl()).isNotBlank();
+    assertThat(s.getRepositoryUrl()).endsWith("todo-service.git");
     assertThat(s.getIntegrationCommit()).isNotBlank()
         .isEqualTo(run.git("rev-parse", run.branch()).strip());
     // The five tasks of the plan and exactly one merge remediation, all succeeded on this runner.
@@ -359,6 +364,11 @@ class TodoServiceEndToEndTest {
       assertThat(docs).as(result.getSyncPoint()).containsKey(key);
       String atCommit = run.git("show", run.task(taskAndPath[0]).getGit().getCommit() + ":" + taskAndPath[1]);
       assertThat(docs.get(key).getContent()).as(key).isEqualTo(atCommit);
+      // A merge remediation of the task works on its files too and publishes what it left.
+      String producer = docs.get(key).getProducedByTask();
+      assertThat(producer).as(key).isIn(taskAndPath[0], taskAndPath[0] + "-merge-1");
+      assertThat(docs.get(key).getContent()).as(key + " at " + producer)
+          .isEqualTo(run.git("show", run.task(producer).getGit().getCommit() + ":" + taskAndPath[1]));
     });
   }
 
@@ -397,6 +407,8 @@ class TodoServiceEndToEndTest {
       assertThat(completion.getCompletion().getIsError()).isFalse();
       assertThat(completion.getCompletion().getSessionId()).as(t.getId()).isNotBlank()
           .isEqualTo(t.getResult().getSessionId());
+      assertThat(java.util.UUID.fromString(completion.getCompletion().getSessionId())).as("claude's session id")
+          .isNotNull();
       checked++;
     }
     assertThat(checked).isEqualTo(6);
