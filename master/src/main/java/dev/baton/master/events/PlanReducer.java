@@ -146,7 +146,7 @@ public final class PlanReducer {
         var d = e.getTaskDroidEvents();
         task(m, d.getTaskId(), ts -> {
           if (d.hasUsage()) {
-            spend(b, ts, d.getUsage());
+            spend(b, ts, d.getUsage(), d.getAttempt());
           }
           ts.addAllRecentEvents(d.getEventsList()).setEventCount(ts.getEventCount() + d.getEventsCount());
           int over = ts.getRecentEventsCount() - MAX_RECENT_EVENTS;
@@ -170,7 +170,7 @@ public final class PlanReducer {
       case INTEGRATION_BRANCH_RESET -> b.setIntegrationCommit(e.getIntegrationBranchReset().getToCommit());
       case TASK_SUCCEEDED -> {
         var s = e.getTaskSucceeded();
-        task(m, s.getTaskId(), ts -> endAttempt(b, ts, s.getResult()));
+        task(m, s.getTaskId(), ts -> endAttempt(b, ts, s.getAttempt(), s.getResult()));
         task(m, s.getTaskId(), ts -> ts.setState(TaskState.TASK_STATE_SUCCEEDED)
             .setAttempt(s.getAttempt())
             .setProgress(1)
@@ -179,7 +179,7 @@ public final class PlanReducer {
       }
       case TASK_FAILED -> {
         var f = e.getTaskFailed();
-        task(m, f.getTaskId(), ts -> endAttempt(b, ts, f.getResult()));
+        task(m, f.getTaskId(), ts -> endAttempt(b, ts, f.getAttempt(), f.getResult()));
         task(m, f.getTaskId(), ts -> {
           ts.setState(f.getWillRetry() ? TaskState.TASK_STATE_RETRY_WAIT : TaskState.TASK_STATE_FAILED)
               .setAttempt(f.getAttempt())
@@ -241,17 +241,42 @@ public final class PlanReducer {
   /** Droid events kept per task in its status; the rest are paged from the instance. */
   public static final int MAX_RECENT_EVENTS = 200;
 
-  /** The attempt's usage is now {@code total}: the task and the plan are charged the difference. */
-  private static void spend(PlanStatus.Builder b, TaskStatus.Builder ts, Usage total) {
-    Usage delta = Usages.minus(total, ts.getAttemptUsage());
-    ts.setUsage(Usages.plus(ts.getUsage(), delta)).setAttemptUsage(total);
-    b.setUsage(Usages.plus(b.getUsage(), delta));
+  /**
+   * The attempt's usage is now {@code total}: the task and the plan are charged the difference.
+   *
+   * <p>A running total replaces the attempt's earlier one, its cost_estimated flag too: claude's
+   * usage is estimated from the price table during the run and replaced by the cost claude reports
+   * at the end, which is not an estimate. So a task's flag is its earlier attempts' or this
+   * attempt's newest, not an OR over every total seen (exact on a first attempt; on a later one
+   * whose earlier totals were estimated, the earlier attempts' flag is not known apart and the
+   * task's stays as it was), and the plan's is its tasks'.
+   */
+  private static void spend(PlanStatus.Builder b, TaskStatus.Builder ts, Usage total, int attempt) {
+    Usage before = ts.getAttemptUsage();
+    Usage delta = Usages.minus(total, before);
+    boolean wasEstimated = ts.getUsage().getCostEstimated();
+    boolean earlierAttempts = (before.getCostEstimated() && attempt <= 1) ? false : wasEstimated;
+    boolean estimated = total.getCostEstimated() || earlierAttempts;
+    ts.setUsage(Usages.plus(ts.getUsage(), delta).toBuilder().setCostEstimated(estimated)).setAttemptUsage(total);
+    boolean planEstimated = estimated
+        || (wasEstimated ? otherTaskEstimated(b, ts.getId()) : b.getUsage().getCostEstimated());
+    b.setUsage(Usages.plus(b.getUsage(), delta).toBuilder().setCostEstimated(planEstimated));
+  }
+
+  private static boolean otherTaskEstimated(PlanStatus.Builder b, String taskId) {
+    for (TaskStatus t : b.getTasksList()) {
+      if (!t.getId().equals(taskId) && t.getUsage().getCostEstimated()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** An attempt ended with this result: its final usage is charged, the next attempt starts at zero. */
-  private static TaskStatus.Builder endAttempt(PlanStatus.Builder b, TaskStatus.Builder ts, DelegationResult result) {
+  private static TaskStatus.Builder endAttempt(
+      PlanStatus.Builder b, TaskStatus.Builder ts, int attempt, DelegationResult result) {
     if (result.hasUsage()) {
-      spend(b, ts, result.getUsage());
+      spend(b, ts, result.getUsage(), attempt);
     }
     if (result.hasGit()) {
       ts.setGit(result.getGit().toBuilder().setMergeCommit(ts.getGit().getMergeCommit()));

@@ -78,6 +78,34 @@ class UsageAccountingTest {
   }
 
   @Test
+  void aCostTheRunnerReportsAtTheEndReplacesTheEstimatesOfTheRun() {
+    // claude: estimated from the price table while it runs, its own figure in the result line.
+    events("a", 1, usage(100, 0.01).toBuilder().setCostEstimated(true).build(), "x");
+    PlanStatus s = events("a", 1, usage(300, 0.03).toBuilder().setCostEstimated(true).build(), "y");
+    assertThat(task(s, "a").getUsage().getCostEstimated()).isTrue();
+    assertThat(s.getUsage().getCostEstimated()).isTrue();
+    s = append(PlanEvent.newBuilder().setTaskSucceeded(TaskSucceeded.newBuilder().setTaskId("a").setAttempt(1)
+        .setResult(DelegationResult.newBuilder().setUsage(usage(300, 0.025)))));
+    assertThat(task(s, "a").getUsage().getCostEstimated()).isFalse();
+    assertThat(task(s, "a").getUsage().getCostUsd()).isEqualTo(0.025);
+    assertThat(s.getUsage().getCostEstimated()).isFalse();
+
+    // Another task's estimated cost makes the plan's an estimate, whatever a's.
+    events("b", 1, usage(10, 0.001).toBuilder().setCostEstimated(true).build());
+    s = append(PlanEvent.newBuilder().setTaskFailed(TaskFailed.newBuilder().setTaskId("b").setAttempt(1)
+        .setWillRetry(true).setResult(DelegationResult.newBuilder()
+            .setUsage(usage(20, 0.002).toBuilder().setCostEstimated(true)))));
+    assertThat(s.getUsage().getCostEstimated()).isTrue();
+    // b's first attempt stays an estimate when its second reports its own cost.
+    events("b", 2, usage(10, 0.001).toBuilder().setCostEstimated(true).build());
+    s = append(PlanEvent.newBuilder().setTaskSucceeded(TaskSucceeded.newBuilder().setTaskId("b").setAttempt(2)
+        .setResult(DelegationResult.newBuilder().setUsage(usage(30, 0.003)))));
+    assertThat(task(s, "b").getUsage().getCostEstimated()).isTrue();
+    assertThat(task(s, "a").getUsage().getCostEstimated()).isFalse();
+    assertThat(s.getUsage().getCostEstimated()).isTrue();
+  }
+
+  @Test
   void aTaskKeepsOnlyItsNewestEvents() {
     PlanStatus s = null;
     for (int i = 0; i < PlanReducer.MAX_RECENT_EVENTS + 5; i++) {

@@ -233,9 +233,11 @@ public final class TaskPipeline implements DroidExecutor {
           VerifyResult verify = settings.verify().run(d.getVerify(), path, d.getAttempt());
           details.setVerify(verify);
           if (verify.getExitCode() != 0) {
-            result = result.withStatus(DelegationStatus.DELEGATION_STATUS_FAILED,
-                "verify `" + d.getVerify() + "` exited with " + verify.getExitCode() + lastLine(verify.getOutputTail()),
-                List.of(DroidOutcome.issue(IssueSeverity.ISSUE_SEVERITY_ERROR, "verify failed")));
+            // The issue says it all too: the master reports a failed task by its first error issue.
+            String why = "verify `" + d.getVerify() + "` exited with " + verify.getExitCode()
+                + lastLine(verify.getOutputTail());
+            result = result.withStatus(DelegationStatus.DELEGATION_STATUS_FAILED, why,
+                List.of(DroidOutcome.issue(IssueSeverity.ISSUE_SEVERITY_ERROR, why)));
           }
         }
         if (prepared != null && result.status() == DelegationStatus.DELEGATION_STATUS_SUCCEEDED) {

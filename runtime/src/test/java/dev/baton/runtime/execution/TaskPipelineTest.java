@@ -66,6 +66,10 @@ class TaskPipelineTest {
     DroidOutcome failed = run("sim", sim("bad", 0).setVerify("echo 2 tests failing; exit 3").build());
     assertThat(failed.status()).isEqualTo(DelegationStatus.DELEGATION_STATUS_FAILED);
     assertThat(failed.message()).contains("verify `echo 2 tests failing; exit 3` exited with 3", "2 tests failing");
+    // The master names a failed task's error by its first error issue: it names the verify too.
+    assertThat(failed.issues()).filteredOn(i -> i.getSeverity() == dev.baton.v1.IssueSeverity.ISSUE_SEVERITY_ERROR)
+        .first().extracting(dev.baton.v1.ExecutionIssue::getMessage).asString()
+        .contains("verify `echo 2 tests failing; exit 3` exited with 3");
   }
 
   @Test
