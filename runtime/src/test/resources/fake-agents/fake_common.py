@@ -97,6 +97,9 @@ def from_scripted(steps):
             out["mode"] = "no_result"
         elif kind == "result":
             out["result"] = value
+    if out["steps"] and "usage" in out["steps"][-1]:
+        # a fake charges a usage step to the next assistant message: the final answer is one
+        out["steps"].append({"message": out["result"]})
     return out
 
 
