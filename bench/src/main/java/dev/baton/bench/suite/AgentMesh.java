@@ -35,14 +35,17 @@ import java.util.concurrent.TimeUnit;
 final class AgentMesh implements AutoCloseable {
   final Path dir;
   final Path origin;
+  final int files;
   final Path starts;
   final Path fifo;
   final MasterServer master;
   final SubOrchestratorServer sub;
 
-  private AgentMesh(Path dir, Path origin, Path starts, Path fifo, MasterServer master, SubOrchestratorServer sub) {
+  private AgentMesh(Path dir, Path origin, int files, Path starts, Path fifo, MasterServer master,
+      SubOrchestratorServer sub) {
     this.dir = dir;
     this.origin = origin;
+    this.files = files;
     this.starts = starts;
     this.fifo = fifo;
     this.master = master;
@@ -89,7 +92,7 @@ final class AgentMesh implements AutoCloseable {
       master.close();
       throw e;
     }
-    return new AgentMesh(dir, origin, starts, fifo, master, sub);
+    return new AgentMesh(dir, origin, files, starts, fifo, master, sub);
   }
 
   /**

@@ -41,9 +41,13 @@ final class DispatchLatencyBench {
         List<Double> v = samples.stream().map(m -> m.get(segment)).toList();
         report.row(segment, Stats.percentile(v, 50), Stats.percentile(v, 99));
       }
-      List<Double> prepare = warmPrepares(mesh, quick ? 3 : 20);
+      int n = quick ? 3 : 20;
+      List<Double> prepare = warmPrepares(mesh, n, false);
       report.row("for reference: warm `TaskWorkspaces.prepare` of this repository, called directly",
           Stats.percentile(prepare, 50), Stats.percentile(prepare, 99));
+      List<Double> fetching = warmPrepares(mesh, n, true);
+      report.row("for reference: the same, of a new commit the cache must fetch (as each task of the chain)",
+          Stats.percentile(fetching, 50), Stats.percentile(fetching, 99));
       List<Double> spawn = spawns(quick ? 3 : 20);
       report.row("for reference: `ProcessBuilder.start` of bash to its first command", Stats.percentile(spawn, 50),
           Stats.percentile(spawn, 99));
@@ -94,18 +98,21 @@ final class DispatchLatencyBench {
     return samples;
   }
 
-  private static List<Double> warmPrepares(AgentMesh mesh, int n) throws Exception {
-    java.nio.file.Path root = mesh.dir.resolve("calibration");
+  private static List<Double> warmPrepares(AgentMesh mesh, int n, boolean newCommits) throws Exception {
+    java.nio.file.Path root = mesh.dir.resolve(newCommits ? "calibration-fetch" : "calibration");
     var ws = new dev.baton.runtime.git.TaskWorkspaces(dev.baton.runtime.git.TaskWorkspaces.Settings.defaults(root),
         java.time.Clock.systemUTC());
     String url = mesh.origin.toUri().toString();
     var checkout = dev.baton.v1.RepositoryCheckout.newBuilder().setUrl(url)
         .setBaseCommit(GitRepos.git(mesh.origin, "rev-parse", GitRepos.BRANCH).strip()).build();
     ws.prepare("calibration", "warmup", 1, checkout).release(true);
+    // Commits the cache has never seen, made up front (not timed), one per prepare.
+    List<String> commits = newCommits ? GitRepos.taskCommits(mesh.origin, mesh.files, n, 3) : List.of();
     List<Double> ms = new ArrayList<>();
     for (int i = 0; i < n; i++) {
+      var c = newCommits ? checkout.toBuilder().setBaseCommit(commits.get(i)).build() : checkout;
       long s = System.nanoTime();
-      var w = ws.prepare("calibration", "t" + i, 1, checkout);
+      var w = ws.prepare("calibration", "t" + i, 1, c);
       ms.add((System.nanoTime() - s) / 1e6);
       w.release(true);
     }
