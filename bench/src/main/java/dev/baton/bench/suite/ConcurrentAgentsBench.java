@@ -17,17 +17,19 @@ import java.util.concurrent.TimeUnit;
 final class ConcurrentAgentsBench {
   private ConcurrentAgentsBench() {}
 
-  static void run(Report report, int agents, int files) throws Exception {
+  static void run(Report report, int agents, int files, boolean quick) throws Exception {
     report.section("8. Concurrent agents on one sub-orchestrator", agents + " independent backend tasks, "
         + agents + " slots, claude runner with a bash stand-in that waits (blocked in `read` on a FIFO, no"
         + " CPU) until released; repository of " + files + " files, one worktree per task. Master and"
         + " sub-orchestrator share this JVM, so threads, descriptors and heap count both (the agents'"
-        + " own processes are not counted). Baseline: after a warm-up plan of 2 such tasks, before the plan"
-        + " was submitted; peak: every agent started and waiting. Heap = used heap after a full GC.");
+        + " own processes are not counted). Baseline: " + (quick ? "" : "after a warm-up plan of 2 such tasks, ")
+        + "before the plan was submitted; peak: every agent started and waiting. Heap = used heap after a full GC.");
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     try (AgentMesh mesh = AgentMesh.start(files, agents, true)) {
-      runHeld(mesh, "warmup", 2);
-      mesh.clearStarts();
+      if (!quick) {
+        runHeld(mesh, "warmup", 2);
+        mesh.clearStarts();
+      }
 
       long heap0 = usedHeapAfterGc();
       int threads0 = threads.getThreadCount();

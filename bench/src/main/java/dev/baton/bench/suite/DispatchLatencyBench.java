@@ -21,7 +21,8 @@ final class DispatchLatencyBench {
     report.section("7. Dependency finished to agent started", "A chain of " + tasks + " tasks (each depends on"
         + " the previous) on one backend sub-orchestrator with the claude runner, repository of " + files
         + " files (file:// remote). The agent is a bash stand-in that records `$EPOCHREALTIME` as its first"
-        + " command, writes one file and prints a stream-json result. Times in ms, p50 / p99 over the "
+        + " command, writes one file and prints a stream-json result" + (quick ? "" : "; after a warm-up plan of 5")
+        + ". Times in ms, p50 / p99 over the "
         + (tasks - 1) + " dependent tasks. Segments: the dependency's agent exit to its TaskSucceeded (its"
         + " result on the wire, Baton's commit and push of the task branch, the master's merge into the"
         + " integration branch); TaskSucceeded to the next task's TaskStarted.started_at (the"
@@ -31,7 +32,9 @@ final class DispatchLatencyBench {
         + " cache, `git worktree add`, checkout, prompt render, process spawn, bash start).");
     try (AgentMesh mesh = AgentMesh.start(files, 4, false)) {
       // One throwaway plan warms the JIT, the gRPC paths and the caches.
-      runPlan(mesh, "warmup", quick ? 2 : 5);
+      if (!quick) {
+        runPlan(mesh, "warmup", 5);
+      }
       List<Map<String, Double>> samples = runPlan(mesh, "chain", tasks);
       report.header("segment", "p50 ms", "p99 ms");
       for (String segment : List.of("dependency TaskSucceeded -> agent process started",
@@ -41,14 +44,14 @@ final class DispatchLatencyBench {
         List<Double> v = samples.stream().map(m -> m.get(segment)).toList();
         report.row(segment, Stats.percentile(v, 50), Stats.percentile(v, 99));
       }
-      int n = quick ? 3 : 20;
+      int n = quick ? 2 : 20;
       List<Double> prepare = warmPrepares(mesh, n, false);
       report.row("for reference: warm `TaskWorkspaces.prepare` of this repository, called directly",
           Stats.percentile(prepare, 50), Stats.percentile(prepare, 99));
       List<Double> fetching = warmPrepares(mesh, n, true);
       report.row("for reference: the same, of a new commit the cache must fetch (as each task of the chain)",
           Stats.percentile(fetching, 50), Stats.percentile(fetching, 99));
-      List<Double> spawn = spawns(quick ? 3 : 20);
+      List<Double> spawn = spawns(quick ? 2 : 20);
       report.row("for reference: `ProcessBuilder.start` of bash to its first command", Stats.percentile(spawn, 50),
           Stats.percentile(spawn, 99));
     }

@@ -28,6 +28,15 @@ final class GitRepos {
 
   /** A bare repository at {@code dir} whose {@code main} has {@code files} small files of a few lines. */
   static Path bare(Path dir, int files) throws IOException {
+    return bare(dir, files, 0);
+  }
+
+  /**
+   * As {@link #bare(Path, int)}, then {@code history} more commits on {@code main}, each rewriting 1 %
+   * of the files (at least one, chosen by a seeded random) with 2 KiB of random hex: a history whose
+   * packed size grows like a real project's, which plain small files of one commit do not have.
+   */
+  static Path bare(Path dir, int files, int history) throws IOException {
     git(dir.getParent(), "init", "--quiet", "--bare", "-b", BRANCH, dir.toString());
     try (OutputStream out = fastImport(dir)) {
       write(out, "commit refs/heads/" + BRANCH + "\ncommitter " + WHO + "\n" + data("Generated: " + files + " files\n"));
@@ -35,6 +44,19 @@ final class GitRepos {
         write(out, "M 100644 inline " + file(i) + "\n" + data(content(i, 0)));
       }
       write(out, "\n");
+      java.util.Random random = new java.util.Random(files);
+      int perCommit = Math.max(1, files / 100);
+      char[] text = new char[2048];
+      for (int c = 1; c <= history; c++) {
+        write(out, "commit refs/heads/" + BRANCH + "\ncommitter " + WHO + "\n" + data("Edit " + c + "\n"));
+        for (int k = 0; k < perCommit; k++) {
+          for (int j = 0; j < text.length; j++) {
+            text[j] = j % 64 == 63 ? '\n' : Character.forDigit(random.nextInt(16), 16);
+          }
+          write(out, "M 100644 inline " + file(random.nextInt(files)) + "\n" + data(new String(text)));
+        }
+        write(out, "\n");
+      }
     }
     return dir;
   }

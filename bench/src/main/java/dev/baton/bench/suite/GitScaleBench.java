@@ -25,12 +25,13 @@ import java.util.Map;
 final class GitScaleBench {
   private GitScaleBench() {}
 
-  static void run(Report report, List<Integer> sizes, boolean quick) throws IOException, GitException {
+  static void run(Report report, List<Integer> sizes, int history, boolean quick) throws IOException, GitException {
     int cold = quick ? 1 : 3;
     int warm = quick ? 3 : 20;
     int merges = quick ? 3 : 50;
     report.section("6. Git at repository scale", "Generated repository (`git fast-import`: N files of 3 lines,"
-        + " 1,000 per directory, one commit), remote = a bare repository on local disk (file:// URL)."
+        + " 1,000 per directory, then " + history + " commits each rewriting 1 % of the files with 2 KiB of random"
+        + " hex), remote = a bare repository on local disk (file:// URL)."
         + " Prepare = `TaskWorkspaces.prepare` until the worktree is checked out; cold = a new sub-orchestrator"
         + " root (bare clone into the cache included, " + cold + " runs), warm = the cache has the commit ("
         + warm + " prepares, each worktree released before the next). Merge = `IntegrationRepository.merge`"
@@ -43,7 +44,7 @@ final class GitScaleBench {
       Path tmp = Files.createTempDirectory("baton-bench-git");
       try {
         long t0 = System.nanoTime();
-        Path origin = GitRepos.bare(tmp.resolve("origin.git"), files);
+        Path origin = GitRepos.bare(tmp.resolve("origin.git"), files, history);
         double generate = (System.nanoTime() - t0) / 1e9;
         String url = origin.toUri().toString();
         String base = GitRepos.git(origin, "rev-parse", GitRepos.BRANCH).strip();
@@ -112,7 +113,7 @@ final class GitScaleBench {
         + " objects copied), `--reference` to the cache and `--shared` (objects borrowed through alternates;"
         + " checkout included), with the time each took.");
     report.line("");
-    report.header("files", "per task: worktree + index", "shared bare cache", "full clone (time)",
+    report.header("files", "per task: worktree + index", "shared bare cache (once per remote)", "full clone (time)",
         "clone --reference (time)", "clone --shared (time)");
     for (String[] row : disk) {
       report.row((Object[]) row);
