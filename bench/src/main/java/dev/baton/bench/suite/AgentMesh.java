@@ -181,8 +181,11 @@ final class AgentMesh implements AutoCloseable {
 
   @Override
   public void close() {
-    sub.close();
+    // Each server gives the other's open stream (Execute, Coordinate) 2 s to end when closed one
+    // after the other; closed together, each stream ends at once (4 s less per figure).
+    var subClosed = java.util.concurrent.CompletableFuture.runAsync(sub::close);
     master.close();
+    subClosed.join();
     GitRepos.deleteTree(dir);
   }
 }
