@@ -1,8 +1,16 @@
 package dev.baton.bench.suite;
 
+import com.google.protobuf.Timestamp;
 import dev.baton.master.plan.PlanModel;
+import dev.baton.runtime.git.PreparedWorkspace;
+import dev.baton.runtime.git.TaskWorkspaces;
 import dev.baton.v1.PlanEvent;
+import dev.baton.v1.RepositoryCheckout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -102,20 +110,19 @@ final class DispatchLatencyBench {
   }
 
   private static List<Double> warmPrepares(AgentMesh mesh, int n, boolean newCommits) throws Exception {
-    java.nio.file.Path root = mesh.dir.resolve(newCommits ? "calibration-fetch" : "calibration");
-    var ws = new dev.baton.runtime.git.TaskWorkspaces(dev.baton.runtime.git.TaskWorkspaces.Settings.defaults(root),
-        java.time.Clock.systemUTC());
+    Path root = mesh.dir.resolve(newCommits ? "calibration-fetch" : "calibration");
+    TaskWorkspaces ws = new TaskWorkspaces(TaskWorkspaces.Settings.defaults(root), Clock.systemUTC());
     String url = mesh.origin.toUri().toString();
-    var checkout = dev.baton.v1.RepositoryCheckout.newBuilder().setUrl(url)
+    RepositoryCheckout checkout = RepositoryCheckout.newBuilder().setUrl(url)
         .setBaseCommit(GitRepos.git(mesh.origin, "rev-parse", GitRepos.BRANCH).strip()).build();
     ws.prepare("calibration", "warmup", 1, checkout).release(true);
     // Commits the cache has never seen, made up front (not timed), one per prepare.
     List<String> commits = newCommits ? GitRepos.taskCommits(mesh.origin, mesh.files, n, 3) : List.of();
     List<Double> ms = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      var c = newCommits ? checkout.toBuilder().setBaseCommit(commits.get(i)).build() : checkout;
+      RepositoryCheckout c = newCommits ? checkout.toBuilder().setBaseCommit(commits.get(i)).build() : checkout;
       long s = System.nanoTime();
-      var w = ws.prepare("calibration", "t" + i, 1, c);
+      PreparedWorkspace w = ws.prepare("calibration", "t" + i, 1, c);
       ms.add((System.nanoTime() - s) / 1e6);
       w.release(true);
     }
@@ -125,9 +132,9 @@ final class DispatchLatencyBench {
   private static List<Double> spawns(int n) throws Exception {
     List<Double> ms = new ArrayList<>();
     for (int i = 0; i < n + 3; i++) {
-      java.time.Instant start = java.time.Instant.now();
+      Instant start = Instant.now();
       Process p = new ProcessBuilder("bash", "-c", "echo $EPOCHREALTIME").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       p.waitFor();
       String[] parts = out.split("[.,]");
       long t = Long.parseLong(parts[0]) * 1_000_000L + Long.parseLong((parts[1] + "000000").substring(0, 6));
@@ -138,7 +145,7 @@ final class DispatchLatencyBench {
     return ms;
   }
 
-  private static long micros(com.google.protobuf.Timestamp t) {
+  private static long micros(Timestamp t) {
     return t.getSeconds() * 1_000_000L + t.getNanos() / 1_000;
   }
 
