@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Runs the issue-5 figures side by side in one JVM and prints them as markdown:
- * {@code java -cp bench/target/benchmarks.jar dev.baton.bench.suite.BenchSuite [--quick] [--only 1,2,3,4,5]}.
+ * Runs the issue-5 figures (1-5) and the issue-9 git and agent figures (6-8) side by side in one JVM and prints them as markdown:
+ * {@code java -cp bench/target/benchmarks.jar dev.baton.bench.suite.BenchSuite [--quick] [--only 1,2,...,8]}.
  * {@code --quick} runs every figure small (the test command runs it to prove the harness; no
  * thresholds). Full figures take several minutes on 2 cores.
  */
@@ -18,13 +18,18 @@ public final class BenchSuite {
 
   /** The options: quick mode and which figures (1..5) to run. */
   public record Options(boolean quick, Set<Integer> only, List<Integer> costSizes, List<Integer> qualitySizes,
-      int throughputTasks) {
+      int throughputTasks, List<Integer> gitSizes, int gitHistory, int chainTasks, int agents, int agentRepoFiles) {
     static Options parse(String... args) {
       boolean quick = false;
-      Set<Integer> only = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5));
+      Set<Integer> only = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8));
       List<Integer> cost = null;
       List<Integer> quality = null;
       Integer throughput = null;
+      List<Integer> git = null;
+      Integer history = null;
+      Integer chain = null;
+      Integer agents = null;
+      Integer agentRepoFiles = null;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--quick" -> quick = true;
@@ -32,14 +37,25 @@ public final class BenchSuite {
           case "--cost-sizes" -> cost = ints(value(args, ++i, "--cost-sizes"));
           case "--quality-sizes" -> quality = ints(value(args, ++i, "--quality-sizes"));
           case "--throughput-tasks" -> throughput = Integer.parseInt(value(args, ++i, "--throughput-tasks"));
+          case "--git-sizes" -> git = ints(value(args, ++i, "--git-sizes"));
+          case "--git-history" -> history = Integer.parseInt(value(args, ++i, "--git-history"));
+          case "--chain-tasks" -> chain = Integer.parseInt(value(args, ++i, "--chain-tasks"));
+          case "--agents" -> agents = Integer.parseInt(value(args, ++i, "--agents"));
+          case "--agent-repo-files" -> agentRepoFiles = Integer.parseInt(value(args, ++i, "--agent-repo-files"));
           default -> throw new IllegalArgumentException("unknown option '" + args[i]
-              + "' (expected: --quick, --only 1,2,..., --cost-sizes N,..., --quality-sizes N,..., --throughput-tasks N)");
+              + "' (expected: --quick, --only 1,2,..., --cost-sizes N,..., --quality-sizes N,..., --throughput-tasks N,"
+              + " --git-sizes N,..., --git-history N, --chain-tasks N, --agents N, --agent-repo-files N)");
         }
       }
       return new Options(quick, only,
           cost != null ? cost : quick ? List.of(200) : List.of(1_000, 10_000, 100_000),
           quality != null ? quality : quick ? List.of(100) : List.of(100, 1_000, 10_000),
-          throughput != null ? throughput : quick ? 200 : 60_000);
+          throughput != null ? throughput : quick ? 200 : 60_000,
+          git != null ? git : quick ? List.of(200) : List.of(10_000, 100_000),
+          history != null ? history : quick ? 2 : 100,
+          chain != null ? chain : quick ? 3 : 51,
+          agents != null ? agents : quick ? 3 : 50,
+          agentRepoFiles != null ? agentRepoFiles : quick ? 20 : 1_000);
     }
 
     private static String value(String[] args, int i, String option) {
@@ -85,6 +101,15 @@ public final class BenchSuite {
     }
     if (o.only().contains(5)) {
       BarrierBench.run(report, o.quick());
+    }
+    if (o.only().contains(6)) {
+      GitScaleBench.run(report, o.gitSizes(), o.gitHistory(), o.quick());
+    }
+    if (o.only().contains(7)) {
+      DispatchLatencyBench.run(report, o.quick(), o.agentRepoFiles(), o.chainTasks());
+    }
+    if (o.only().contains(8)) {
+      ConcurrentAgentsBench.run(report, o.agents(), o.agentRepoFiles(), o.quick());
     }
     return report.toString();
   }

@@ -91,6 +91,11 @@ final class Mesh implements AutoCloseable {
 
   /** Waits for the plan's PlanFinished event (delivered by a store subscription, no polling). */
   List<PlanEvent> finished(String planId, Duration timeout) {
+    return finished(master, planId, timeout);
+  }
+
+  /** As {@link #finished(String, Duration)}, on any master. */
+  static List<PlanEvent> finished(MasterServer master, String planId, Duration timeout) {
     CompletableFuture<PlanEvent> done = new CompletableFuture<>();
     try (var sub = master.store().subscribe(planId, 0, e -> {
       if (e.hasPlanFinished()) {

@@ -13,7 +13,10 @@ class BenchSuiteQuickTest {
 
     assertThat(report).contains("### 1. Delegation overhead", "raw grpc-java unary call",
         "### 2. Throughput", "### 3. Scheduling quality", "e-commerce (hybrid, as written)", "wide 100",
-        "deep 100", "mixed 100", "### 4. Scheduler cost", "### 5. Barrier latency");
+        "deep 100", "mixed 100", "### 4. Scheduler cost", "### 5. Barrier latency",
+        "### 6. Git at repository scale", "clone --shared", "### 7. Dependency finished to agent started",
+        "dependency TaskSucceeded -> agent process started", "### 8. Concurrent agents on one sub-orchestrator",
+        "open file descriptors");
     // Every table row carries numbers, none left empty or n/a.
     assertThat(report.lines().filter(l -> l.startsWith("| ") && !l.contains("---")))
         .allSatisfy(l -> assertThat(l).doesNotContain("n/a").doesNotContain("|  |"));
