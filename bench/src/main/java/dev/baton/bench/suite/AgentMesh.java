@@ -78,8 +78,8 @@ final class AgentMesh implements AutoCloseable {
           .workspaceRoot(dir.resolve("sub"))
           .heartbeatInterval(Duration.ofMillis(200))
           .maxConcurrentTasks(slots)
-          .agents(new AgentOptions("claude", Map.of("claude", claude.toString()), null, null, null, null, null,
-              null))
+          .agents(new AgentOptions("claude", Map.of("claude", claude.toString()), Map.of(), null, null, null, null,
+              null, null))
           .build(), Specialisations.find("backend"));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (!sub.registered()) {
@@ -139,7 +139,7 @@ final class AgentMesh implements AutoCloseable {
   }
 
   /**
-   * Agent start and end times, epoch microseconds, by worktree name ({@code t3-a1}), of the agents that
+   * Agent start and end times, epoch microseconds, by worktree name (the task's id, {@code t3}: every attempt of a task works at one path), of the agents that
    * have finished writing them.
    */
   Map<String, long[]> agentTimes() throws IOException {

@@ -90,8 +90,8 @@ final class DispatchLatencyBench {
     for (int i = 1; i < tasks; i++) {
       String dep = "t" + (i - 1);
       String task = "t" + i;
-      long[] depAgent = agents.get(dep + "-a1");
-      long[] agent = agents.get(task + "-a1");
+      long[] depAgent = agents.get(dep);
+      long[] agent = agents.get(task);
       if (depAgent == null || agent == null || !merged.containsKey(dep)) {
         throw new IllegalStateException("plan " + planId + ": no agent times or merge for " + dep + "/" + task
             + " (agents seen: " + agents.keySet() + ")");
