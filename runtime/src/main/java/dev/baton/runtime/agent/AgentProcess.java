@@ -376,11 +376,7 @@ final class AgentProcess implements RunningDroid {
     List<ExecutionIssue> issues = new ArrayList<>();
     List<Deliverable> deliverables = new ArrayList<>();
     if (status == DelegationStatus.DELEGATION_STATUS_SUCCEEDED) {
-      for (String expected : task.delegation().getExpectedDeliverablesList()) {
-        Workspaces.deliverable(workspace, expected).ifPresentOrElse(deliverables::add,
-            () -> issues.add(DroidOutcome.issue(IssueSeverity.ISSUE_SEVERITY_WARNING,
-                "expected deliverable '" + expected + "' not found in the workspace " + workspace)));
-      }
+      deliverables.addAll(Workspaces.expected(workspace, task.delegation(), issues));
     } else {
       issues.add(DroidOutcome.issue(status == DelegationStatus.DELEGATION_STATUS_CANCELLED
           ? IssueSeverity.ISSUE_SEVERITY_WARNING : IssueSeverity.ISSUE_SEVERITY_ERROR, message));

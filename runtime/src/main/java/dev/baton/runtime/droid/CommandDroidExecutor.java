@@ -231,13 +231,7 @@ public final class CommandDroidExecutor implements DroidExecutor {
         issues.add(DroidOutcome.issue(severity, message));
       }
       if (status == DelegationStatus.DELEGATION_STATUS_SUCCEEDED) {
-        for (String expected : task.delegation().getExpectedDeliverablesList()) {
-          Workspaces.deliverable(workspace, expected)
-              .ifPresentOrElse(
-                  deliverables::add,
-                  () -> issues.add(DroidOutcome.issue(IssueSeverity.ISSUE_SEVERITY_WARNING,
-                      "expected deliverable '" + expected + "' not found in the workspace " + workspace)));
-        }
+        deliverables.addAll(Workspaces.expected(workspace, task.delegation(), issues));
       }
       return new DroidOutcome(
           status, message, deliverables, issues, because != null ? -1 : exitCode, tail.totalBytes(),

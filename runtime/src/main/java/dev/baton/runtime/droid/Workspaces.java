@@ -106,6 +106,21 @@ public final class Workspaces {
     }
   }
 
+  /**
+   * The delegation's expected deliverables as found in the workspace; each one missing adds a
+   * warning to {@code issues}.
+   */
+  public static java.util.List<Deliverable> expected(Path workspace, DelegationPackage delegation,
+      java.util.List<dev.baton.v1.ExecutionIssue> issues) {
+    java.util.List<Deliverable> found = new java.util.ArrayList<>();
+    for (String expected : delegation.getExpectedDeliverablesList()) {
+      deliverable(workspace, expected).ifPresentOrElse(found::add,
+          () -> issues.add(DroidOutcome.issue(dev.baton.v1.IssueSeverity.ISSUE_SEVERITY_WARNING,
+              "expected deliverable '" + expected + "' not found in the workspace " + workspace)));
+    }
+    return found;
+  }
+
   /** A media type guessed from the file name's extension; text/plain when unknown. */
   public static String mediaType(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
