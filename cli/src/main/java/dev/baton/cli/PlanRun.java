@@ -19,14 +19,15 @@ final class PlanRun {
   }
 
   static SubmitPlanResponse submit(MasterClient client, String yaml, double timeScale) {
-    return client.submit(
-        SubmitPlanRequest.newBuilder().setPlanYaml(yaml).setTimeScale(checkTimeScale(timeScale)).build());
+    return client.submit(SubmitPlanRequest.newBuilder().setPlanYaml(yaml).setTimeScale(checkTimeScale(timeScale))
+        .setRequestId(java.util.UUID.randomUUID().toString()).build());
   }
 
   /** Submits with the runner and repository of {@code options} ({@code planFile} null for a built-in plan). */
   static SubmitPlanResponse submit(MasterClient client, String yaml, double timeScale, DroidRunOptions options,
       java.nio.file.Path planFile) {
-    return client.submit(options.request(yaml, planFile).setTimeScale(checkTimeScale(timeScale)).build());
+    return client.submit(options.request(yaml, planFile).setTimeScale(checkTimeScale(timeScale))
+        .setRequestId(java.util.UUID.randomUUID().toString()).build());
   }
 
   /** Follows the plan with {@code view} until it finishes; the view is closed afterwards. */

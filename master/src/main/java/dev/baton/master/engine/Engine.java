@@ -119,22 +119,64 @@ public final class Engine implements AutoCloseable {
    * @return the new plan's id
    */
   public String submit(PlanModel.Plan plan, PlanAnalysis analysis, double timeScale) {
+    return submit(plan, analysis, timeScale, "").planId();
+  }
+
+  /** What a submission did: the plan's id, and whether this call started it. */
+  public record Submitted(String planId, boolean created) {}
+
+  /** Submissions remembered by request id, at most. */
+  static final int MAX_REQUEST_IDS = 100_000;
+
+  /** Request id -> plan id, oldest first. Scheduler thread only. */
+  private final Map<String, String> byRequestId = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > MAX_REQUEST_IDS;
+    }
+  };
+
+  /**
+   * Accepts a compiled plan and starts it, once per {@code requestId}: a request id seen before
+   * returns the plan it started (a client retrying a submission whose answer it lost).
+   *
+   * @param requestId the client's id of the submission, or empty for none
+   */
+  public Submitted submit(PlanModel.Plan plan, PlanAnalysis analysis, double timeScale, String requestId) {
     if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
       throw BatonException.invalidArgument("time_scale: " + timeScale + " (expected: > 0)");
     }
+    if (!requestId.isEmpty() && !requestId.matches("[A-Za-z0-9._:-]{1,128}")) {
+      throw BatonException.invalidArgument("request_id: '" + (requestId.length() > 40 ? requestId.substring(0, 40) + "..."
+          : requestId) + "' (expected: at most 128 characters of A-Z, a-z, 0-9, '.', '_', ':', '-', e.g. a UUID)");
+    }
     return call(() -> {
-      String id = plan.name() + "-" + HexFormat.of().toHexDigits(random.nextInt()).substring(0, 6);
-      while (store.status(id).isPresent()) {
-        id = plan.name() + "-" + HexFormat.of().toHexDigits(random.nextInt()).substring(0, 6);
+      String known = requestId.isEmpty() ? null : byRequestId.get(requestId);
+      if (known != null) {
+        return new Submitted(known, false);
       }
-      PlanRun run = new PlanRun(this, id, plan, timeScale);
-      active.put(id, run);
-      log.info("plan {} accepted: {} tasks, strategy {}, time scale {}", id, plan.tasks().size(),
-          plan.strategy().word(), timeScale);
-      run.start(analysis);
-      return id;
+      String id = start(plan, analysis, timeScale);
+      if (!requestId.isEmpty()) {
+        byRequestId.put(requestId, id);
+      }
+      return new Submitted(id, true);
     });
   }
+
+  /** Starts the plan under a fresh id (scheduler thread). */
+  private String start(PlanModel.Plan plan, PlanAnalysis analysis, double timeScale) {
+    String id = plan.name() + "-" + HexFormat.of().toHexDigits(random.nextInt()).substring(0, 6);
+    while (store.status(id).isPresent()) {
+      id = plan.name() + "-" + HexFormat.of().toHexDigits(random.nextInt()).substring(0, 6);
+    }
+    PlanRun run = new PlanRun(this, id, plan, timeScale);
+    active.put(id, run);
+    log.info("plan {} accepted: {} tasks, strategy {}, time scale {}", id, plan.tasks().size(),
+        plan.strategy().word(), timeScale);
+    run.start(analysis);
+    return id;
+  }
+
 
   /**
    * Cancels a running plan: outstanding executions are cancelled on their instances, unfinished

@@ -63,8 +63,9 @@ public final class MasterService extends MasterGrpc.MasterImplBase {
   public void submitPlan(SubmitPlanRequest request, StreamObserver<SubmitPlanResponse> response) {
     double timeScale = MasterMapper.timeScale(request.getTimeScale());
     PlanModel.Plan plan = repositories.apply(MasterMapper.plan(request));
-    String id = engine.submit(plan, PlanProtos.analysisToProto(plan), timeScale);
-    response.onNext(SubmitPlanResponse.newBuilder().setPlanId(id).setStatus(status(id)).build());
+    Engine.Submitted submitted = engine.submit(plan, PlanProtos.analysisToProto(plan), timeScale, request.getRequestId());
+    response.onNext(SubmitPlanResponse.newBuilder().setPlanId(submitted.planId()).setCreated(submitted.created())
+        .setStatus(status(submitted.planId())).build());
     response.onCompleted();
   }
 

@@ -90,6 +90,26 @@ class MasterServiceTest {
   }
 
   @Test
+  void aRetriedSubmissionWithTheSameRequestIdStartsThePlanOnce() {
+    fake("backend-1", "backend");
+    SubmitPlanRequest request = SubmitPlanRequest.newBuilder().setPlanYaml(YAML).setTimeScale(0.001)
+        .setRequestId("6f1c2a9e-3b7d-4c55-9e0a-2f8d1b4c7a10").build();
+    var first = stub.submitPlan(request);
+    var again = stub.submitPlan(request);
+    var other = stub.submitPlan(request.toBuilder().setRequestId("another-submission").build());
+
+    assertThat(first.getCreated()).isTrue();
+    assertThat(again.getCreated()).isFalse();
+    assertThat(again.getPlanId()).isEqualTo(first.getPlanId());
+    assertThat(other.getCreated()).isTrue();
+    assertThat(other.getPlanId()).isNotEqualTo(first.getPlanId());
+    assertThat(stub.listPlans(ListPlansRequest.getDefaultInstance()).getPlansList()).hasSize(2);
+    assertThatThrownBy(() -> stub.submitPlan(request.toBuilder().setRequestId("bad id with spaces").build()))
+        .isInstanceOf(io.grpc.StatusRuntimeException.class)
+        .hasMessageContaining("INVALID_ARGUMENT: request_id: 'bad id with spaces' (expected: at most 128 characters");
+  }
+
+  @Test
   void submitsYamlAndWatchStreamsEveryEventOnceUntilThePlanFinishes() {
     fake("backend-1", "backend");
     var submitted = stub.submitPlan(SubmitPlanRequest.newBuilder().setPlanYaml(YAML).setTimeScale(0.001).build());
