@@ -1,5 +1,6 @@
 package dev.baton.cli;
 
+import dev.baton.runtime.text.Lines;
 import com.google.protobuf.Timestamp;
 import dev.baton.v1.PlanEvent;
 import dev.baton.v1.PlanState;
@@ -77,19 +78,15 @@ final class EventFormat {
           + (e.getPlanFinished().getReason().isEmpty() ? "" : " (" + e.getPlanFinished().getReason() + ")");
       case TASK_DROID_EVENTS -> null;
       case TASK_MERGED -> "task " + e.getTaskMerged().getTaskId() + " merged into the integration branch ("
-          + e.getTaskMerged().getStrategy() + "): " + shortSha(e.getTaskMerged().getMergeCommit());
+          + e.getTaskMerged().getStrategy() + "): " + Lines.shortSha(e.getTaskMerged().getMergeCommit());
       case INTEGRATION_BRANCH_CREATED -> "integration branch " + e.getIntegrationBranchCreated().getBranch()
           + " created from " + e.getIntegrationBranchCreated().getBaseBranch() + " at "
-          + shortSha(e.getIntegrationBranchCreated().getCommit());
+          + Lines.shortSha(e.getIntegrationBranchCreated().getCommit());
       case INTEGRATION_BRANCH_RESET -> "integration branch " + e.getIntegrationBranchReset().getBranch()
-          + " reset to " + shortSha(e.getIntegrationBranchReset().getToCommit()) + " (abandoned work kept at "
+          + " reset to " + Lines.shortSha(e.getIntegrationBranchReset().getToCommit()) + " (abandoned work kept at "
           + e.getIntegrationBranchReset().getPreservedRef() + ")";
       case KIND_NOT_SET -> "event " + e.getSequence();
     };
-  }
-
-  private static String shortSha(String sha) {
-    return sha.length() > 10 ? sha.substring(0, 10) : sha;
   }
 
   private static String released(dev.baton.v1.SyncResult r) {

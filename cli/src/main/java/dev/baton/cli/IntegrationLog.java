@@ -1,5 +1,6 @@
 package dev.baton.cli;
 
+import dev.baton.runtime.text.Lines;
 import dev.baton.master.repo.GitIntegrations;
 import dev.baton.master.repo.IntegrationRepository;
 import dev.baton.runtime.git.Git;
@@ -33,7 +34,7 @@ final class IntegrationLog {
     try {
       for (IntegrationRepository.LogEntry e : IntegrationRepository.served(served, new Git())
           .log(status.getIntegrationBranch(), 50)) {
-        out.println("    " + e.commit().substring(0, 10) + " " + TIME.format(e.time()) + " " + e.subject());
+        out.println("    " + Lines.shortSha(e.commit()) + " " + TIME.format(e.time()) + " " + e.subject());
       }
       out.println("  the repository stays in " + served + " (git clone " + served + ")");
     } catch (GitException e) {

@@ -1,5 +1,6 @@
 package dev.baton.cli;
 
+import dev.baton.runtime.text.Lines;
 import dev.baton.runtime.droid.Usages;
 import dev.baton.v1.ExecutionLevel;
 import dev.baton.v1.LevelSummary;
@@ -108,14 +109,14 @@ final class PlanReport {
     }
     out.println();
     out.println(f("  Integration branch %s at %s (%s)", status.getIntegrationBranch(),
-        shortSha(status.getIntegrationCommit()), status.getRepositoryUrl()));
+        Lines.shortSha(status.getIntegrationCommit()), status.getRepositoryUrl()));
     if (s(status).hasUsage() && s(status).getUsage().getCostEstimated()) {
       out.println("    * estimated from tokens and the price table (the runner reported no cost)");
     }
     for (TaskStatus t : status.getTasksList()) {
       if (t.hasGit() && !t.getGit().getMergeCommit().isEmpty()) {
-        out.println(f("    %-28s %s merged as %s, %d file(s) +%d -%d", t.getId(), shortSha(t.getGit().getCommit()),
-            shortSha(t.getGit().getMergeCommit()), t.getGit().getFilesCount(), t.getGit().getInsertions(),
+        out.println(f("    %-28s %s merged as %s, %d file(s) +%d -%d", t.getId(), Lines.shortSha(t.getGit().getCommit()),
+            Lines.shortSha(t.getGit().getMergeCommit()), t.getGit().getFilesCount(), t.getGit().getInsertions(),
             t.getGit().getDeletions()));
       }
     }
@@ -131,10 +132,6 @@ final class PlanReport {
 
   private static String cut(String s, int width) {
     return s.length() <= width ? s : s.substring(0, width - 1) + "~";
-  }
-
-  private static String shortSha(String sha) {
-    return sha.length() > 10 ? sha.substring(0, 10) : sha;
   }
 
   private static double ratio(double a, double b) {
@@ -157,7 +154,7 @@ final class PlanReport {
     out.println(f("  %-28s %-10s %-10s %7s %9s  %s", "task", "orch.", "state", "attempt", "progress",
         real ? "instance, commit, tokens, cost" : "instance"));
     for (TaskStatus t : status.getTasksList()) {
-      String extra = !real ? "" : f("  %s %s %s", t.getGit().getCommit().isEmpty() ? "-" : shortSha(t.getGit().getCommit()),
+      String extra = !real ? "" : f("  %s %s %s", t.getGit().getCommit().isEmpty() ? "-" : Lines.shortSha(t.getGit().getCommit()),
           f("%,d", Usages.tokens(t.getUsage())), cost(t.getUsage()));
       out.println(f("  %-28s %-10s %-10s %7d %8.0f%%  %s%s", t.getId(), t.getOrchestrator(),
           EventFormat.shortEnum(t.getState(), "TASK_STATE_"), t.getAttempt(), t.getProgress() * 100,
@@ -165,7 +162,7 @@ final class PlanReport {
     }
     if (!status.getIntegrationBranch().isEmpty()) {
       out.println(f("  integration branch %s at %s (%s)", status.getIntegrationBranch(),
-          shortSha(status.getIntegrationCommit()), status.getRepositoryUrl()));
+          Lines.shortSha(status.getIntegrationCommit()), status.getRepositoryUrl()));
     }
     if (status.hasUsage()) {
       out.println(f("  usage: %s", Usages.describe(status.getUsage())));

@@ -85,7 +85,7 @@ final class RealWork {
     return Budget.newBuilder()
         .setUsd(min(own.usd(), planBudget.usd() == 0 ? 0 : Math.max(1e-9, planBudget.usd() - spent.getCostUsd())))
         .setTokens((long) min(own.tokens(), planBudget.tokens() == 0 ? 0
-            : Math.max(1, planBudget.tokens() - Usages.tokens(spent))))
+            : Math.max(1, planBudget.tokens() - Usages.budgetTokens(spent))))
         .setTurns((int) min(own.turns(), planBudget.turns() == 0 ? 0 : Math.max(1, planBudget.turns() - spent.getTurns())))
         .setWallMillis(own.wall().toMillis())
         .build();

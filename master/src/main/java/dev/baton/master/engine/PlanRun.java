@@ -585,7 +585,7 @@ final class PlanRun {
     if (budget.isNone() || finished) {
       return false;
     }
-    var exceeded = dev.baton.runtime.droid.Usages.exceeded(status().getUsage(),
+    var exceeded = dev.baton.runtime.droid.Usages.exceeded(engine.store.usage(planId).orElseThrow(),
         dev.baton.v1.Budget.newBuilder().setUsd(budget.usd()).setTokens(budget.tokens()).setTurns(budget.turns()).build(),
         "plan budget");
     if (exceeded.isEmpty()) {

@@ -127,6 +127,17 @@ public final class InMemoryPlanStore implements PlanStore {
   }
 
   @Override
+  public Optional<dev.baton.v1.Usage> usage(String planId) {
+    PlanLog entry = plans.get(planId);
+    if (entry == null) {
+      return Optional.empty();
+    }
+    synchronized (entry) {
+      return entry.status == null ? Optional.empty() : Optional.of(entry.status.usage());
+    }
+  }
+
+  @Override
   public List<PlanStatus> list() {
     List<PlanStatus> all = new ArrayList<>();
     for (String id : plans.keySet()) {

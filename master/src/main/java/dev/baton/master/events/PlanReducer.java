@@ -90,6 +90,11 @@ public final class PlanReducer {
       return b.getPlanId();
     }
 
+    /** What the plan's droids spent so far; no snapshot is built. */
+    public Usage usage() {
+      return b.getUsage();
+    }
+
     /** The task's current status, or null for an unknown task; no snapshot is built. */
     public TaskStatus task(String id) {
       Integer i = taskIndex.get(id);

@@ -45,6 +45,14 @@ public interface PlanStore {
   default Optional<TaskStatus> task(String planId, String taskId) {
     return status(planId).flatMap(st -> st.getTasksList().stream().filter(ts -> ts.getId().equals(taskId)).findFirst());
   }
+  /**
+   * What the plan's droids have spent so far (its status's usage), read without building the
+   * whole status where the store can: the engine checks it on every droid report.
+   */
+  default Optional<dev.baton.v1.Usage> usage(String planId) {
+    return status(planId).map(PlanStatus::getUsage);
+  }
+
 
   /** Every plan's status, newest submission first. */
   List<PlanStatus> list();

@@ -1,5 +1,6 @@
 package dev.baton.runtime.agent;
 
+import dev.baton.runtime.text.Lines;
 import dev.baton.runtime.droid.DroidOutcome;
 import dev.baton.runtime.droid.DroidTask;
 import dev.baton.runtime.droid.ProcessTrees;
@@ -360,18 +361,18 @@ final class AgentProcess implements RunningDroid {
     } else if (completion.isEmpty()) {
       status = DelegationStatus.DELEGATION_STATUS_FAILED;
       message = runner + " exited with code " + exitCode + " without a completion"
-          + (lastError.isBlank() ? lastLine(stderr) : ": " + firstLine(lastError).substring(2));
+          + (lastError.isBlank() ? Lines.lastAsDetail(stderr) : ": " + Lines.firstAsDetail(lastError).substring(2));
     } else if (completion.get().getIsError()) {
       status = DelegationStatus.DELEGATION_STATUS_FAILED;
-      message = runner + " reported an error" + firstLine(completion.get().getResult())
+      message = runner + " reported an error" + Lines.firstAsDetail(completion.get().getResult())
           + (exitCode != 0 ? " (exit code " + exitCode + ")" : "");
     } else if (exitCode != 0) {
       status = DelegationStatus.DELEGATION_STATUS_FAILED;
       message = runner + " exited with code " + exitCode
-          + (lastError.isBlank() ? lastLine(stderr) : ": " + firstLine(lastError).substring(2));
+          + (lastError.isBlank() ? Lines.lastAsDetail(stderr) : ": " + Lines.firstAsDetail(lastError).substring(2));
     } else {
       status = DelegationStatus.DELEGATION_STATUS_SUCCEEDED;
-      message = runner + " finished" + firstLine(completion.get().getResult());
+      message = runner + " finished" + Lines.firstAsDetail(completion.get().getResult());
     }
     List<ExecutionIssue> issues = new ArrayList<>();
     List<Deliverable> deliverables = new ArrayList<>();
@@ -388,25 +389,6 @@ final class AgentProcess implements RunningDroid {
     return new DroidOutcome(status, message, deliverables, issues, why != null ? -1 : exitCode,
         stdoutBytes + errBytes, stdoutBytes > settings.logLimitBytes() || errBytes > settings.outputTailBytes(),
         outputTail, usage, session, axis);
-  }
-
-  private static String firstLine(String text) {
-    String trimmed = text == null ? "" : text.strip();
-    if (trimmed.isEmpty()) {
-      return "";
-    }
-    int nl = trimmed.indexOf('\n');
-    String first = nl < 0 ? trimmed : trimmed.substring(0, nl);
-    return ": " + (first.length() > 200 ? first.substring(0, 200) + "..." : first);
-  }
-
-  private static String lastLine(String text) {
-    String trimmed = text.strip();
-    if (trimmed.isEmpty()) {
-      return "";
-    }
-    String last = trimmed.substring(trimmed.lastIndexOf('\n') + 1);
-    return ": " + (last.length() > 200 ? last.substring(0, 200) + "..." : last);
   }
 
   private static String safe(String id) {

@@ -1,6 +1,7 @@
 package dev.baton.runtime.agent;
 
 import com.google.protobuf.Timestamp;
+import dev.baton.runtime.droid.Usages;
 import dev.baton.v1.Budget;
 import dev.baton.v1.Usage;
 import java.time.Clock;
@@ -14,8 +15,7 @@ import java.util.Optional;
  * (the package's) and the droid's own (its definition's), remembering which one it came from so
  * the message can name it.
  *
- * <p>Tokens are {@code input + cache_write + output}: cache reads are left out, since agents
- * re-read a large cached prompt every turn and counting it would make token budgets meaningless.
+ * <p>Tokens are {@link Usages#budgetTokens}: input, cache writes and output.
  */
 record Budgets(Limit usd, Limit tokens, Limit turns, Limit wall) {
 
@@ -44,15 +44,11 @@ record Budgets(Limit usd, Limit tokens, Limit turns, Limit wall) {
     return droid > 0 ? new Limit(droid, "droid budget") : new Limit(0, "");
   }
 
-  static long tokens(Usage usage) {
-    return usage.getInputTokens() + usage.getCacheWriteTokens() + usage.getOutputTokens();
-  }
-
   /** The first axis {@code usage} is past, if any. */
   Optional<Overrun> check(Usage usage) {
-    if (tokens.set() && tokens(usage) > tokens.value()) {
+    if (tokens.set() && Usages.budgetTokens(usage) > tokens.value()) {
       return Optional.of(new Overrun("tokens", String.format(Locale.ROOT, "budget exceeded: tokens %,d > %,d (%s)",
-          tokens(usage), (long) tokens.value(), tokens.source())));
+          Usages.budgetTokens(usage), (long) tokens.value(), tokens.source())));
     }
     if (usd.set() && usage.getCostUsd() > usd.value()) {
       return Optional.of(new Overrun("usd", String.format(Locale.ROOT, "budget exceeded: usd %,.4f > %,.2f (%s%s)",

@@ -1,5 +1,6 @@
 package dev.baton.runtime.agent;
 
+import dev.baton.runtime.text.Lines;
 import dev.baton.runtime.droid.DroidExecutor;
 import dev.baton.runtime.droid.DroidOutcome;
 import dev.baton.runtime.droid.DroidTask;
@@ -153,7 +154,7 @@ public final class ScriptedRunner implements DroidExecutor {
       while (!outcome.isDone()) {
         if (next >= scenario.steps().size()) {
           complete(lastMessage, false);
-          end(outcome(DelegationStatus.DELEGATION_STATUS_SUCCEEDED, "scripted droid finished" + firstLine(lastMessage), "", 0));
+          end(outcome(DelegationStatus.DELEGATION_STATUS_SUCCEEDED, "scripted droid finished" + Lines.firstAsDetail(lastMessage), "", 0));
           return;
         }
         ScriptedScenario.Step step = scenario.steps().get(next++);
@@ -213,10 +214,10 @@ public final class ScriptedRunner implements DroidExecutor {
       } else if (step instanceof ScriptedScenario.Fail f) {
         emit(DroidEvent.newBuilder().setError(DroidError.newBuilder().setMessage(Bounds.text(f.reason()))).build());
         complete(f.reason(), true);
-        end(failed("scripted droid reported an error" + firstLine(f.reason()), ""));
+        end(failed("scripted droid reported an error" + Lines.firstAsDetail(f.reason()), ""));
       } else if (step instanceof ScriptedScenario.Result r) {
         complete(r.text(), false);
-        end(outcome(DelegationStatus.DELEGATION_STATUS_SUCCEEDED, "scripted droid finished" + firstLine(r.text()), "", 0));
+        end(outcome(DelegationStatus.DELEGATION_STATUS_SUCCEEDED, "scripted droid finished" + Lines.firstAsDetail(r.text()), "", 0));
       } else if (step instanceof ScriptedScenario.Exit x) {
         end(failed("scripted droid exited with code " + x.code() + " without a completion", "", x.code()));
       }
@@ -294,15 +295,5 @@ public final class ScriptedRunner implements DroidExecutor {
       }
       outcome.complete(result);
     }
-  }
-
-  private static String firstLine(String text) {
-    String trimmed = text == null ? "" : text.strip();
-    if (trimmed.isEmpty()) {
-      return "";
-    }
-    int nl = trimmed.indexOf('\n');
-    String first = nl < 0 ? trimmed : trimmed.substring(0, nl);
-    return ": " + (first.length() > 200 ? first.substring(0, 200) + "..." : first);
   }
 }

@@ -1,5 +1,6 @@
 package dev.baton.runtime.droid;
 
+import dev.baton.runtime.text.Lines;
 import dev.baton.v1.CommandSpec;
 import dev.baton.v1.DelegationPackage;
 import dev.baton.v1.DelegationStatus;
@@ -216,7 +217,7 @@ public final class CommandDroidExecutor implements DroidExecutor {
         message = because;
       } else if (exitCode != 0) {
         status = DelegationStatus.DELEGATION_STATUS_FAILED;
-        message = "command exited with code " + exitCode + lastLine(tail.text());
+        message = "command exited with code " + exitCode + Lines.lastAsDetail(tail.text());
       } else {
         status = DelegationStatus.DELEGATION_STATUS_SUCCEEDED;
         message = "command exited with code 0";
@@ -241,15 +242,6 @@ public final class CommandDroidExecutor implements DroidExecutor {
 
   private static String describe(Duration d) {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
-  }
-
-  private static String lastLine(String output) {
-    String trimmed = output.strip();
-    if (trimmed.isEmpty()) {
-      return "";
-    }
-    String last = trimmed.substring(trimmed.lastIndexOf('\n') + 1);
-    return ": " + (last.length() > 200 ? last.substring(0, 200) + "..." : last);
   }
 
   /** The end of a command's output. */

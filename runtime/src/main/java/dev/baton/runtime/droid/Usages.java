@@ -36,9 +36,18 @@ public final class Usages {
         .build();
   }
 
-  /** Input plus output tokens: what a token budget counts. */
+  /** Input plus output tokens: what reports show. */
   public static long tokens(Usage u) {
     return u.getInputTokens() + u.getOutputTokens();
+  }
+
+  /**
+   * The tokens a token budget counts: input, cache writes and output. Cache reads are left out:
+   * agents re-read a large cached prompt every turn, and counting it would make token budgets
+   * meaningless. One definition for the runners' task budgets and the master's plan budget.
+   */
+  public static long budgetTokens(Usage u) {
+    return u.getInputTokens() + u.getCacheWriteTokens() + u.getOutputTokens();
   }
 
   /**
@@ -50,9 +59,9 @@ public final class Usages {
       return Optional.of(new Exceeded("usd", String.format(Locale.ROOT, "budget exceeded: $%.4f > $%.4f (%s)",
           usage.getCostUsd(), budget.getUsd(), whose)));
     }
-    if (budget.getTokens() > 0 && tokens(usage) > budget.getTokens()) {
+    if (budget.getTokens() > 0 && budgetTokens(usage) > budget.getTokens()) {
       return Optional.of(new Exceeded("tokens", String.format(Locale.ROOT, "budget exceeded: tokens %,d > %,d (%s)",
-          tokens(usage), budget.getTokens(), whose)));
+          budgetTokens(usage), budget.getTokens(), whose)));
     }
     if (budget.getTurns() > 0 && usage.getTurns() > budget.getTurns()) {
       return Optional.of(new Exceeded("turns", String.format(Locale.ROOT, "budget exceeded: turns %d > %d (%s)",

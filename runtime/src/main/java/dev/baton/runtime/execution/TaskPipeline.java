@@ -1,5 +1,6 @@
 package dev.baton.runtime.execution;
 
+import dev.baton.runtime.text.Lines;
 import dev.baton.runtime.droid.DroidExecutor;
 import dev.baton.runtime.droid.DroidOutcome;
 import dev.baton.runtime.droid.DroidTask;
@@ -144,7 +145,7 @@ public final class TaskPipeline implements DroidExecutor {
         DroidDefinition definition = task.definition();
         if (d.hasRepository()) {
           progress.progress(0, "preparing a worktree of " + d.getRepository().getUrl() + " at "
-              + shortSha(d.getRepository().getBaseCommit()));
+              + Lines.shortSha(d.getRepository().getBaseCommit()));
           PreparedWorkspace prepared = settings.workspaces().prepare(d.getPlanId(), d.getTaskId(), d.getAttempt(),
               d.getRepository());
           synchronized (this) {
@@ -154,7 +155,7 @@ public final class TaskPipeline implements DroidExecutor {
           Optional<DroidDefinition> own = settings.repositoryDroids().apply(path, task.droid());
           if (own.isEmpty() && definition.format() == DroidDefinition.Format.BUILT_IN && !d.getDroid().isEmpty()) {
             fail("droid '" + task.droid() + "' is defined neither by " + settings.instanceId()
-                + " nor by the repository's .factory/droids or .claude/agents at " + shortSha(d.getRepository().getBaseCommit()));
+                + " nor by the repository's .factory/droids or .claude/agents at " + Lines.shortSha(d.getRepository().getBaseCommit()));
             return;
           }
           definition = own.orElse(definition);
@@ -235,7 +236,7 @@ public final class TaskPipeline implements DroidExecutor {
           if (verify.getExitCode() != 0) {
             // The issue says it all too: the master reports a failed task by its first error issue.
             String why = "verify `" + d.getVerify() + "` exited with " + verify.getExitCode()
-                + lastLine(verify.getOutputTail());
+                + Lines.lastAsDetail(verify.getOutputTail());
             result = result.withStatus(DelegationStatus.DELEGATION_STATUS_FAILED, why,
                 List.of(DroidOutcome.issue(IssueSeverity.ISSUE_SEVERITY_ERROR, why)));
           }
@@ -343,18 +344,5 @@ public final class TaskPipeline implements DroidExecutor {
       }
     }
     return out;
-  }
-
-  private static String shortSha(String sha) {
-    return sha.length() > 10 ? sha.substring(0, 10) : sha;
-  }
-
-  private static String lastLine(String output) {
-    String trimmed = output.strip();
-    if (trimmed.isEmpty()) {
-      return "";
-    }
-    String last = trimmed.substring(trimmed.lastIndexOf('\n') + 1);
-    return ": " + (last.length() > 200 ? last.substring(0, 200) + "..." : last);
   }
 }
