@@ -200,6 +200,7 @@ final class PlanIntegration {
     fixes.put(fix.id(), new Fix(origin, originResult, result.getGit().getCommit(), round, conflict));
     run.addTask(fix, "merge of " + origin.task.id(), round, List.of(conflict), a.instance == null ? null
         : a.instance.id());
+    run.step();
   }
 
   /** The remediation task of round {@code round} of the origin's merge conflict. */

@@ -4,6 +4,7 @@ import dev.baton.master.events.PlanReducer;
 import dev.baton.master.plan.PlanModel;
 import dev.baton.v1.CheckpointCommitted;
 import dev.baton.v1.CheckpointRolledBack;
+import dev.baton.v1.CrossOrchestratorConflict;
 import dev.baton.v1.DelegationResult;
 import dev.baton.v1.PlanAccepted;
 import dev.baton.v1.PlanAnalysis;
@@ -11,6 +12,7 @@ import dev.baton.v1.PlanEvent;
 import dev.baton.v1.PlanFinished;
 import dev.baton.v1.PlanState;
 import dev.baton.v1.PlanStatus;
+import dev.baton.v1.TaskAdded;
 import dev.baton.v1.TaskCancelled;
 import dev.baton.v1.TaskFailed;
 import dev.baton.v1.TaskReady;
@@ -18,8 +20,6 @@ import dev.baton.v1.TaskRetried;
 import dev.baton.v1.TaskSkipped;
 import dev.baton.v1.TaskState;
 import dev.baton.v1.TaskStatus;
-import dev.baton.v1.TaskAdded;
-import dev.baton.v1.CrossOrchestratorConflict;
 import dev.baton.v1.TaskSucceeded;
 import java.time.Duration;
 import java.time.Instant;
@@ -164,7 +164,7 @@ final class PlanRun {
 
   /**
    * Adds a task while the plan runs (a remediation), READY at once and queued for dispatch, with
-   * the conflicts it resolves recorded in its TaskAdded event.
+   * the conflicts it resolves recorded in its TaskAdded event. The caller steps the plan.
    *
    * @param preferredInstance where to send it first when that instance has room, or null
    */
@@ -176,7 +176,6 @@ final class PlanRun {
     a.preferred = preferredInstance;
     inFlight.put(t.id(), a);
     append(e -> e.setTaskReady(TaskReady.newBuilder().setTaskId(t.id())));
-    step();
   }
 
   /** The plan position of the next task added while the plan runs. */
@@ -462,7 +461,8 @@ final class PlanRun {
 
   /**
    * The attempt's droid succeeded. With a repository its work is merged into the integration
-   * branch first, and the task succeeds only once merged (a conflict fails the attempt).
+   * branch first, and the task succeeds only once merged (a conflict is remediated first:
+   * {@link PlanIntegration}).
    */
   void succeed(Attempt a, DelegationResult result) {
     if (integration != null && !result.getGit().getCommit().isEmpty()) {

@@ -17,8 +17,6 @@ import dev.baton.v1.SyncPointState;
 import dev.baton.v1.SyncPointStatus;
 import dev.baton.v1.SyncRelease;
 import dev.baton.v1.SyncResult;
-import dev.baton.v1.TaskAdded;
-import dev.baton.v1.TaskReady;
 import dev.baton.v1.TaskState;
 import dev.baton.v1.TaskStatus;
 import java.time.Duration;
@@ -215,12 +213,7 @@ final class SyncGates {
     notifyParties(g, conflicts, ids);
     for (PlanModel.Task t : tasks) {
       List<CrossOrchestratorConflict> own = Mediator.byChangingDomain(conflicts).get(t.domain());
-      run.append(e -> e.setTaskAdded(TaskAdded.newBuilder().setTask(Events.initial(t))
-          .setSyncPoint(g.point.name()).setRound(g.round).addAllConflicts(own)));
-      Attempt a = new Attempt(t);
-      a.preferred = publisher(states, t.domain());
-      run.inFlight.put(t.id(), a);
-      run.append(e -> e.setTaskReady(TaskReady.newBuilder().setTaskId(t.id())));
+      run.addTask(t, g.point.name(), g.round, own, publisher(states, t.domain()));
       g.remediating.add(t.id());
     }
   }
