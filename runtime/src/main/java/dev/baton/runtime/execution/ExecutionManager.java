@@ -6,6 +6,7 @@ import dev.baton.runtime.droid.DroidOutcome;
 import dev.baton.runtime.droid.DroidTask;
 import dev.baton.runtime.droid.ProgressListener;
 import dev.baton.runtime.droid.RunningDroid;
+import dev.baton.runtime.droid.Usages;
 import dev.baton.runtime.droid.definition.DroidDefinition;
 import dev.baton.runtime.server.BatonException;
 import dev.baton.v1.DelegationPackage;
@@ -445,7 +446,7 @@ public final class ExecutionManager implements AutoCloseable {
             .setOutputTail(outcome.outputTail())
             .build();
     costTotal += usage.getCostUsd();
-    tokensTotal += usage.getInputTokens() + usage.getOutputTokens();
+    tokensTotal += Usages.tokens(usage);
     if (outcome.status() == DelegationStatus.DELEGATION_STATUS_FAILED) {
       failedCount++;
       window.record(true, runMillis);
