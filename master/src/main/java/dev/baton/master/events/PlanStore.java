@@ -54,6 +54,23 @@ public interface PlanStore {
   }
 
 
+  /**
+   * Runs {@code action} once every event appended so far is durable: the engine's outbox. Side
+   * effects an event stands for (a Delegate after TaskDelegated, a sync release after
+   * SyncPointReleased) go through here, so a master that dies can never have acted on an event its
+   * successor does not find in the journal. Stores in memory run it at once on the calling thread;
+   * a journal runs it on its writer's thread after the commit that covers those events (group
+   * commit: one fsync for many events), and never when the commit failed or was fenced.
+   */
+  default void afterDurable(Runnable action) {
+    action.run();
+  }
+
+  /** True when appends outlive the process (a journal): the engine then sends side effects through {@link #afterDurable}. */
+  default boolean durable() {
+    return false;
+  }
+
   /** Every plan's status, newest submission first. */
   List<PlanStatus> list();
 
