@@ -26,6 +26,11 @@ import java.util.Objects;
  * @param consul null (default) for the embedded registry fed by the Coordinate streams; otherwise the
  *     master registers as {@code baton-master} in Consul and takes healthy instances from it (see
  *     docs/consul.md)
+ * @param journal where plans are journaled: null (default) keeps them in memory only; a file path
+ *     for the embedded journal (one master); {@code postgres://...} for a journal several masters
+ *     share, one leading (docs/journal.md)
+ * @param store a store to use as it is instead of one the master opens (embedding code and tests:
+ *     a master started again on the same store resumes its plans); null (default) for none
  */
 public record MasterConfig(
     String host,
@@ -41,7 +46,9 @@ public record MasterConfig(
     ConsulSettings consul,
     Path gitDir,
     int gitPort,
-    boolean importLocalRepos) {
+    boolean importLocalRepos,
+    String journal,
+    dev.baton.master.events.PlanStore store) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 0;
@@ -116,8 +123,22 @@ public record MasterConfig(
     private Path gitDir;
     private int gitPort = DEFAULT_GIT_PORT;
     private boolean importLocalRepos;
+    private String journal;
+    private dev.baton.master.events.PlanStore store;
 
     private Builder() {}
+
+    /** Where plans are journaled: a file path (embedded) or postgres://...; null keeps them in memory. */
+    public Builder journal(String spec) {
+      this.journal = spec;
+      return this;
+    }
+
+    /** A store to use as it is (tests, embedding); a master started again on it resumes its plans. */
+    public Builder store(dev.baton.master.events.PlanStore store) {
+      this.store = store;
+      return this;
+    }
 
     /** The master's git directory: caches of remotes, served repositories (null: the default). */
     public Builder gitDir(Path dir) {
@@ -195,7 +216,7 @@ public record MasterConfig(
 
     public MasterConfig build() {
       return new MasterConfig(host, port, id, heartbeatInterval, heartbeatTimeout, delegationDeadline,
-          instanceWait, syncTimeoutFloor, conflictDetector, resilience, consul, gitDir, gitPort, importLocalRepos);
+          instanceWait, syncTimeoutFloor, conflictDetector, resilience, consul, gitDir, gitPort, importLocalRepos, journal, store);
     }
   }
 }

@@ -70,7 +70,7 @@ public final class MasterServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    PlanStore store = new InMemoryPlanStore(clock);
+    PlanStore store = config.store() != null ? config.store() : new InMemoryPlanStore(clock);
     // With Consul, healthy instances come from its checks; the streams still bring descriptors and load.
     ConsulMembership consul =
         config.consul() == null ? null : ConsulMembership.connect(config.consul(), clock, new Random());
@@ -112,6 +112,8 @@ public final class MasterServer implements AutoCloseable {
       throw e;
     }
     address.set(server.address());
+    // Plans the store already holds (a restart on the same journal) resume where they stood.
+    engine.resume();
     MasterServer master = new MasterServer(config, server, engine, channels, scheduler, store);
     master.gitServer = gitServer;
     master.coordination = coordination;

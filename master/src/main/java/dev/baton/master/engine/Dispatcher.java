@@ -137,19 +137,25 @@ final class Dispatcher {
     if (!scope.isEmpty()) {
       takeCheckpoint(a, scope);
     }
-    Duration budget = PackageBuilder.attemptBudget(run.plan, task, run.timeScale);
-    Instant deadline = now.plus(budget);
-    if (run.planDeadline != null && run.planDeadline.isBefore(deadline)) {
-      deadline = run.planDeadline;
-    }
-    a.budget = budget;
-    a.pkg = PackageBuilder.build(run.planId, run.plan, task, number, run.timeScale, run.tasksById(), deadline,
-        run.plan.real() ? run.status() : null);
-    if (run.integration != null) {
-      a.pkg = run.integration.decorate(a.pkg);
-    }
-    a.handle = engine.delegator.delegate(target(a.instance), a.pkg, budget, new Listener(task.id(), number, a.instance));
+    pack(a, now);
+    String via = a.via;
+    a.via = null;
+    a.preferred = null;
+    // The attempt is journaled before its Delegate goes (the outbox): a master taking over finds
+    // every attempt that may be running, and re-attaches to it instead of delegating it again.
+    run.append(e -> e.setTaskDelegated(TaskDelegated.newBuilder().setTaskId(task.id()).setAttempt(number)
+        .setInstanceId(a.instance.id()).setPolicy(policy.name()).setScore(a.score).putAllCandidateScores(a.scores)
+        .setReason(via == null ? "" : via)));
+    engine.outbox(() -> send(a, number));
     return false;
+  }
+
+  /** Sends the attempt's Delegate, unless the plan gave the attempt up while its event was being made durable. */
+  private void send(Attempt a, int number) {
+    if (run.inFlight.get(a.task.id()) != a || a.number != number || !a.dispatched() || run.finished()) {
+      return;
+    }
+    a.handle = engine.delegator.delegate(target(a.instance), a.pkg, a.budget, new Listener(a.task.id(), number, a.instance));
   }
 
   /** Recovery's preferred backup when it has a slot, else the policy's choice; every candidate's score is kept. */
@@ -166,11 +172,51 @@ final class Dispatcher {
     return policy.choose(a.task, free);
   }
 
+  /** Builds the attempt's package and budget: what its Delegate sends. */
+  private void pack(Attempt a, Instant now) {
+    Duration budget = PackageBuilder.attemptBudget(run.plan, a.task, run.timeScale);
+    Instant deadline = now.plus(budget);
+    if (run.planDeadline != null && run.planDeadline.isBefore(deadline)) {
+      deadline = run.planDeadline;
+    }
+    a.budget = budget;
+    a.pkg = PackageBuilder.build(run.planId, run.plan, a.task, a.number, run.timeScale, run.tasksById(), deadline,
+        run.plan.real() ? run.status() : null);
+    if (run.integration != null) {
+      a.pkg = run.integration.decorate(a.pkg);
+    }
+  }
+
+  /**
+   * Re-attaches an attempt a previous master delegated (a take-over) to its instance, now
+   * registered here: the same attempt number, so the instance answers with the execution it holds
+   * (running or finished) instead of starting the droid again.
+   */
+  void resumeOn(Attempt a, Instance instance) {
+    a.instance = instance;
+    pack(a, engine.clock.instant());
+    engine.acquire(a);
+    reattach(a);
+  }
+
+  /** Checkpoints the plan's journal already holds, so new ids follow them. */
+  void checkpointsTaken(int n) {
+    checkpoints = n;
+  }
+
   /** The same attempt again on the same instance (Delegate is idempotent): to watch it once more. */
   void reattach(Attempt a) {
     a.lost = false;
     a.reattaching = true;
     a.handle = engine.delegator.delegate(target(a.instance), a.pkg, a.budget, new Listener(a.task.id(), a.number, a.instance));
+  }
+
+  /** An instance the journal names and this master's registry does not know (yet): id and domain only. */
+  static Instance absent(String id, String domain) {
+    return new Instance(dev.baton.v1.SubOrchestratorDescriptor.newBuilder().setId(id)
+        .setSpecialization(dev.baton.v1.Specialization.newBuilder().setDomain(domain)).build(),
+        dev.baton.v1.LoadMetrics.getDefaultInstance(), dev.baton.v1.InstanceHealth.INSTANCE_HEALTH_OFFLINE,
+        Duration.ZERO, 0);
   }
 
   static Delegator.Target target(Instance i) {
@@ -236,18 +282,8 @@ final class Dispatcher {
           return;
         }
         a.executionId = response.getExecutionId();
+        a.reattaching = false;
         engine.answered(a);
-        if (a.reattaching) {
-          a.reattaching = false;
-          return;
-        }
-        String via = a.via;
-        a.via = null;
-        a.preferred = null;
-        run.append(e -> e.setTaskDelegated(TaskDelegated.newBuilder().setTaskId(taskId).setAttempt(number)
-            .setInstanceId(a.instance.id()).setExecutionId(response.getExecutionId())
-            .setPolicy(policy.name()).setScore(a.score).putAllCandidateScores(a.scores)
-            .setReason(via == null ? "" : via)));
       });
     }
 
@@ -346,7 +382,8 @@ final class Dispatcher {
           .addAllOrchestrators(l.domains()).setTasks(l.taskIds().size())));
     }
     TaskStarted.Builder started = TaskStarted.newBuilder().setTaskId(a.task.id()).setAttempt(a.number)
-        .setInstanceId(a.instance.id()).setDroid(u.getDroid());
+        .setInstanceId(a.instance.id()).setDroid(u.getDroid())
+        .setExecutionId(a.executionId != null ? a.executionId : u.getExecutionId());
     if (u.hasTime()) {
       started.setStartedAt(u.getTime());
     }

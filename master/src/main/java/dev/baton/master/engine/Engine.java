@@ -155,7 +155,7 @@ public final class Engine implements AutoCloseable {
       if (known != null) {
         return new Submitted(known, false);
       }
-      String id = start(plan, analysis, timeScale);
+      String id = start(plan, analysis, timeScale, requestId);
       if (!requestId.isEmpty()) {
         byRequestId.put(requestId, id);
       }
@@ -164,7 +164,7 @@ public final class Engine implements AutoCloseable {
   }
 
   /** Starts the plan under a fresh id (scheduler thread). */
-  private String start(PlanModel.Plan plan, PlanAnalysis analysis, double timeScale) {
+  private String start(PlanModel.Plan plan, PlanAnalysis analysis, double timeScale, String requestId) {
     String id = plan.name() + "-" + HexFormat.of().toHexDigits(random.nextInt()).substring(0, 6);
     while (store.status(id).isPresent()) {
       id = plan.name() + "-" + HexFormat.of().toHexDigits(random.nextInt()).substring(0, 6);
@@ -173,10 +173,53 @@ public final class Engine implements AutoCloseable {
     active.put(id, run);
     log.info("plan {} accepted: {} tasks, strategy {}, time scale {}", id, plan.tasks().size(),
         plan.strategy().word(), timeScale);
-    run.start(analysis);
+    run.start(analysis, requestId);
     return id;
   }
 
+
+  /**
+   * Takes over every unfinished plan the store holds (a journal replayed by a new leader, or by
+   * this master restarted on it): each resumes where its events left it ({@link PlanRun#resume}).
+   * Also remembers the request ids of every plan in the store, so a client retrying a submission
+   * across the take-over gets the plan it started. Called once, before any submission.
+   *
+   * @return the ids of the plans resumed
+   */
+  public java.util.List<String> resume() {
+    return call(() -> {
+      java.util.List<String> resumed = new java.util.ArrayList<>();
+      java.util.List<PlanStatus> plans = new java.util.ArrayList<>(store.list());
+      java.util.Collections.reverse(plans); // oldest first, as they were submitted
+      for (PlanStatus st : plans) {
+        java.util.List<dev.baton.v1.PlanEvent> events = store.read(st.getPlanId(), 0);
+        if (events.isEmpty() || !events.get(0).hasPlanAccepted()) {
+          continue;
+        }
+        dev.baton.v1.PlanAccepted accepted = events.get(0).getPlanAccepted();
+        if (!accepted.getRequestId().isEmpty()) {
+          byRequestId.put(accepted.getRequestId(), st.getPlanId());
+        }
+        if (PlanReducer.isFinished(st.getState()) || active.containsKey(st.getPlanId())) {
+          continue;
+        }
+        if (!accepted.hasPlan()) {
+          log.warn("plan {} was journaled without its compiled plan (an older master); it cannot be resumed",
+              st.getPlanId());
+          continue;
+        }
+        Resumption r = Resumption.of(events);
+        PlanModel.Plan plan = dev.baton.master.plan.PlanCompiler.compile(accepted.getPlan());
+        PlanRun run = new PlanRun(this, st.getPlanId(), plan, accepted.getTimeScale());
+        active.put(st.getPlanId(), run);
+        log.info("plan {} resumed at event {}: {} attempt(s) to re-attach", st.getPlanId(), st.getLastSequence(),
+            r.running.size());
+        run.resume(r);
+        resumed.add(st.getPlanId());
+      }
+      return resumed;
+    });
+  }
 
   /**
    * Cancels a running plan: outstanding executions are cancelled on their instances, unfinished
@@ -299,6 +342,19 @@ public final class Engine implements AutoCloseable {
     active.remove(run.planId);
     log.info("plan {} finished: {}", run.planId, store.status(run.planId).map(s -> s.getState() + " "
         + s.getReason()).orElse(""));
+  }
+
+  /**
+   * Runs a side effect of events just appended (a Delegate, a sync notification, a cancel) once
+   * they are durable, on the scheduler's thread: the outbox. With the in-memory store it runs at
+   * once, so nothing changes where nothing is journaled.
+   */
+  void outbox(Runnable sideEffect) {
+    if (!store.durable()) {
+      sideEffect.run();
+      return;
+    }
+    store.afterDurable(() -> post(sideEffect));
   }
 
   /** Runs {@code r} on the scheduler's thread. */

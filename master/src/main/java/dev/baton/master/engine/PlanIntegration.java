@@ -79,14 +79,25 @@ final class PlanIntegration {
     return state == State.READY;
   }
 
-  /** Opens the repository and creates the integration branch; the plan fails when that cannot be done. */
-  void start() {
+  /**
+   * Opens the repository and creates the integration branch (or, taking a plan over, finds the
+   * one its journal says was created); the plan fails when that cannot be done.
+   */
+  void start(boolean alreadyCreated) {
     String planId = run.planId;
     git.execute(() -> {
       try {
         Integrations.Repository repo = engine.integrations.open(spec.url());
-        String head = repo.createIntegrationBranch(planId, spec.baseBranch());
-        engine.post(() -> created(repo, head));
+        String head = repo.createIntegrationBranch(planId, spec.baseBranch()); // finds it when it exists
+        engine.post(() -> {
+          if (alreadyCreated) { // a take-over: the branch and its event exist
+            repository = repo;
+            state = State.READY;
+            run.step();
+          } else {
+            created(repo, head);
+          }
+        });
       } catch (Exception e) {
         log.warn("plan {}: cannot create its integration branch in {}", planId, spec.url(), e);
         engine.post(() -> {

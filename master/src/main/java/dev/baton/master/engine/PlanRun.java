@@ -1,5 +1,6 @@
 package dev.baton.master.engine;
 
+import dev.baton.master.delegation.Delegator;
 import dev.baton.master.events.PlanReducer;
 import dev.baton.master.plan.PlanModel;
 import dev.baton.v1.CheckpointCommitted;
@@ -94,6 +95,8 @@ final class PlanRun {
   final PlanIntegration integration;
   /** Tasks added while the plan runs (remediations), for their plan positions. */
   private int added;
+  /** The tasks added while the plan runs, by id. */
+  private final Map<String, PlanModel.Task> addedTasks = new HashMap<>();
 
   PlanRun(Engine engine, String planId, PlanModel.Plan plan, double timeScale) {
     this.engine = engine;
@@ -115,8 +118,10 @@ final class PlanRun {
   }
 
   /** Appends PlanAccepted, arms the deadline and starts whatever is ready. */
-  void start(PlanAnalysis analysis) {
+  void start(PlanAnalysis analysis, String requestId) {
     PlanAccepted.Builder a = PlanAccepted.newBuilder()
+        .setPlan(dev.baton.master.plan.PlanProtos.toProto(plan))
+        .setRequestId(requestId)
         .setName(plan.name())
         .setDescription(plan.description() == null ? "" : plan.description())
         .setAnalysis(analysis)
@@ -127,21 +132,143 @@ final class PlanRun {
     plan.tasks().forEach(t -> a.addTasks(Events.initial(t)));
     plan.syncPoints().forEach(sp -> a.addSyncPoints(Events.initial(sp)));
     append(e -> e.setPlanAccepted(a));
-    if (plan.deadline().isPresent()) {
-      Duration wall = scaled(plan.deadline().get());
-      planDeadline = engine.clock.instant().plus(wall);
-      deadlineTimer = engine.executor.schedule(() -> engine.guard(() -> {
-        if (!finished) {
-          abort(PlanState.PLAN_STATE_FAILED, "plan deadline " + plan.deadline().get()
-              + " (plan time, " + wall.toMillis() + " ms at time scale " + timeScale + ") exceeded");
-        }
-      }), wall.toMillis(), TimeUnit.MILLISECONDS);
-    }
+    armDeadline(engine.clock.instant());
     if (integration != null) {
-      integration.start(); // steps once the integration branch exists
+      integration.start(false); // steps once the integration branch exists
       return;
     }
     step();
+  }
+
+  /** Arms the plan's deadline, counted from its acceptance (journaled, so a take-over keeps it). */
+  private void armDeadline(Instant acceptedAt) {
+    if (plan.deadline().isEmpty()) {
+      return;
+    }
+    Duration wall = scaled(plan.deadline().get());
+    planDeadline = acceptedAt.plus(wall);
+    long left = Math.max(0, Duration.between(engine.clock.instant(), planDeadline).toMillis());
+    deadlineTimer = engine.executor.schedule(() -> engine.guard(() -> {
+      if (!finished) {
+        abort(PlanState.PLAN_STATE_FAILED, "plan deadline " + plan.deadline().get()
+            + " (plan time, " + wall.toMillis() + " ms at time scale " + timeScale + ") exceeded");
+      }
+    }), left, TimeUnit.MILLISECONDS);
+  }
+
+  /** Attempts a previous master delegated, waiting for their instances to register here. */
+  private final List<Attempt> resumed = new ArrayList<>();
+  private Instant resumedAt;
+
+  /**
+   * Takes the plan over from its journal (a new leader, or the same master restarted): the
+   * scheduler's bookkeeping comes back from the events ({@link Resumption}); tasks that succeeded
+   * stay succeeded; attempts that were out are re-attached on their instances once those register
+   * (Delegate is idempotent on the attempt, so no droid runs twice), or moved elsewhere without
+   * spending a retry when their instance does not come back within the instance wait; backoffs,
+   * the deadline and sync points resume from their journaled times.
+   */
+  void resume(Resumption r) {
+    PlanStatus st = status();
+    Map<String, TaskStatus> tasks = byId(st);
+    attempts.putAll(r.attempts);
+    r.failedOn.forEach((k, v) -> failedOn.put(k, new HashSet<>(v)));
+    levelsStarted.addAll(r.levelsStarted);
+    dispatcher.checkpointsTaken(r.checkpoints);
+    List<String> known = new ArrayList<>(plan.tasks().stream().map(PlanModel.Task::id).toList());
+    Map<String, String> preferred = new HashMap<>();
+    for (TaskAdded ta : r.added) {
+      PlanModel.Task t = dev.baton.master.plan.PlanCompiler.compileAdded(ta.getSpec(), ta.getIndex(), known,
+          ta.getTask().getRouting());
+      known.add(t.id());
+      addedTasks.put(t.id(), t);
+      if (!ta.getPreferredInstance().isEmpty()) {
+        preferred.put(t.id(), ta.getPreferredInstance());
+      }
+      added++;
+    }
+    sync.resume(r, tasks);
+    armDeadline(r.acceptedAt);
+    Instant now = engine.clock.instant();
+    resumedAt = now;
+    for (TaskStatus ts : st.getTasksList()) {
+      PlanModel.Task t = taskOf(ts.getId());
+      if (t == null) {
+        continue;
+      }
+      switch (ts.getState()) {
+        case TASK_STATE_READY -> {
+          if (addedTasks.containsKey(t.id())) { // plan tasks are admitted by the strategy; added ones go at once
+            Attempt a = new Attempt(t);
+            a.preferred = preferred.get(t.id());
+            inFlight.put(t.id(), a);
+          }
+        }
+        case TASK_STATE_RETRY_WAIT -> {
+          Attempt a = new Attempt(t);
+          a.number = attempts.getOrDefault(t.id(), 0);
+          a.backingOff = true;
+          inFlight.put(t.id(), a);
+          Instant due = r.retryDue.getOrDefault(t.id(), now);
+          scheduleRetry(a, Math.max(0, Duration.between(now, due).toMillis()));
+        }
+        case TASK_STATE_DELEGATED, TASK_STATE_RUNNING -> {
+          Resumption.Running out = r.running.get(t.id());
+          if (out == null) {
+            continue;
+          }
+          Attempt a = new Attempt(t);
+          a.number = out.attempt();
+          a.instance = Dispatcher.absent(out.instanceId(), t.domain());
+          a.executionId = out.executionId().isEmpty() ? null : out.executionId();
+          a.started = out.started();
+          a.released = true; // no slot held here until re-attached
+          inFlight.put(t.id(), a);
+          resumed.add(a);
+        }
+        default -> { }
+      }
+    }
+    if (integration != null) {
+      integration.start(r.integrationCreated);
+      return;
+    }
+    step();
+  }
+
+  /** A task of the plan or one added while it ran, or null. */
+  PlanModel.Task taskOf(String id) {
+    Integer i = index.position(id);
+    return i != null ? index.task(i) : addedTasks.get(id);
+  }
+
+  /**
+   * Re-attaches resumed attempts whose instance registered; moves those whose instance did not
+   * come back within the instance wait (not the task's failure: no retry is spent).
+   */
+  private void reattachResumed() {
+    if (resumed.isEmpty()) {
+      return;
+    }
+    Instant now = engine.clock.instant();
+    boolean late = !now.isBefore(resumedAt.plus(engine.settings.instanceWait()));
+    for (Iterator<Attempt> it = resumed.iterator(); it.hasNext() && !finished; ) {
+      Attempt a = it.next();
+      if (inFlight.get(a.task.id()) != a) {
+        it.remove();
+        continue;
+      }
+      var instance = engine.registry.instance(a.instance.id()).filter(dev.baton.master.registry.Instance::healthy);
+      if (instance.isPresent()) {
+        it.remove();
+        dispatcher.resumeOn(a, instance.get());
+      } else if (late) {
+        it.remove();
+        a.transfers++;
+        attemptFailed(a, "instance " + a.instance.id() + " did not come back within "
+            + engine.settings.instanceWait().toSeconds() + " s of the take-over", DelegationResult.getDefaultInstance());
+      }
+    }
   }
 
   boolean finished() {
@@ -171,7 +298,10 @@ final class PlanRun {
   void addTask(PlanModel.Task t, String origin, int round, List<CrossOrchestratorConflict> conflicts,
       String preferredInstance) {
     append(e -> e.setTaskAdded(TaskAdded.newBuilder().setTask(Events.initial(t))
-        .setSyncPoint(origin).setRound(round).addAllConflicts(conflicts)));
+        .setSyncPoint(origin).setRound(round).addAllConflicts(conflicts)
+        .setSpec(dev.baton.master.plan.PlanProtos.task(t)).setIndex(t.index())
+        .setPreferredInstance(preferredInstance == null ? "" : preferredInstance)));
+    addedTasks.put(t.id(), t);
     Attempt a = new Attempt(t);
     a.preferred = preferredInstance;
     inFlight.put(t.id(), a);
@@ -293,6 +423,7 @@ final class PlanRun {
           return;
         }
         admit();
+        reattachResumed();
         recovery.check();
         dispatchQueued();
         if (!finished) {
@@ -511,14 +642,7 @@ final class PlanRun {
           .setBackoffMs(backoff.toMillis())));
       a.reset();
       a.backingOff = true;
-      engine.executor.schedule(() -> engine.guard(() -> {
-        if (!finished && inFlight.get(a.task.id()) == a) {
-          a.backingOff = false;
-          queue(a);
-          append(e -> e.setTaskReady(TaskReady.newBuilder().setTaskId(a.task.id())));
-          step();
-        }
-      }), backoff.toMillis(), TimeUnit.MILLISECONDS);
+      scheduleRetry(a, backoff.toMillis());
     } else {
       inFlight.remove(a.task.id());
       if (integration != null) {
@@ -528,6 +652,18 @@ final class PlanRun {
           + (a.number == 1 ? " attempt: " : " attempts: ") + error);
     }
     step();
+  }
+
+  /** Makes the attempt ready again when its backoff ends. */
+  private void scheduleRetry(Attempt a, long delayMillis) {
+    engine.executor.schedule(() -> engine.guard(() -> {
+      if (!finished && inFlight.get(a.task.id()) == a) {
+        a.backingOff = false;
+        queue(a);
+        append(e -> e.setTaskReady(TaskReady.newBuilder().setTaskId(a.task.id())));
+        step();
+      }
+    }), delayMillis, TimeUnit.MILLISECONDS);
   }
 
   void failForGood(Attempt a, String error) {
@@ -605,6 +741,7 @@ final class PlanRun {
     if (finished) {
       return;
     }
+    List<Runnable> cancels = new ArrayList<>();
     for (Attempt a : inFlight.values()) {
       if (a.handle != null) {
         a.handle.stopWatching();
@@ -612,7 +749,9 @@ final class PlanRun {
       if (a.dispatched()) {
         engine.release(a);
         if (a.executionId != null) {
-          engine.delegator.cancel(Dispatcher.target(a.instance), a.executionId, reason);
+          Delegator.Target target = Dispatcher.target(a.instance);
+          String executionId = a.executionId;
+          cancels.add(() -> engine.delegator.cancel(target, executionId, reason));
         }
       }
     }
@@ -624,6 +763,8 @@ final class PlanRun {
       }
     }
     finish(state, reason);
+    // Cancelled once the cancellation is durable: a successor must not find these tasks running and retry them.
+    engine.outbox(() -> cancels.forEach(Runnable::run));
   }
 
   /**

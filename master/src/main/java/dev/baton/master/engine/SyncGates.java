@@ -75,6 +75,34 @@ final class SyncGates {
     this.engine = engine;
   }
 
+  /**
+   * Rebuilds the gates of a plan taken over from its journal: released points stay released; a
+   * point mid-barrier notifies its participants again (their arrivals were in the old master's
+   * memory); a point mid-mediation waits for its round's remediation tasks as before.
+   */
+  void resume(Resumption r, Map<String, TaskStatus> tasks) {
+    for (Resumption.Gate facts : r.gates.values()) {
+      PlanModel.SyncPoint point = run.plan.syncPoints().stream().filter(p -> p.name().equals(facts.name)).findFirst()
+          .orElse(null);
+      if (point == null) {
+        continue;
+      }
+      Gate g = new Gate(point, facts.reachedAt);
+      g.released = facts.released;
+      g.round = facts.round;
+      g.remediating.addAll(facts.remediating);
+      g.detected.putAll(facts.detected);
+      g.notified.addAll(facts.notified);
+      for (String id : facts.remediatedBefore) {
+        TaskStatus ts = tasks.get(id);
+        if (ts != null && !ts.getInstanceId().isEmpty()) {
+          g.fixedBy.put(ts.getOrchestrator(), ts.getInstanceId());
+        }
+      }
+      gates.put(point.name(), g);
+    }
+  }
+
   /** Reaches every waiting point whose {@code after} tasks all succeeded; true if any was. */
   boolean reachDue(PlanStatus st, Map<String, TaskStatus> tasks) {
     boolean any = false;
@@ -285,9 +313,7 @@ final class SyncGates {
         .addAllParticipants(g.point.participants())
         .addAllAfter(g.point.after())
         .setMode(g.point.mode().word())).build();
-    for (String id : ids) {
-      engine.registry.sink(id).ifPresent(s -> s.send(notify));
-    }
+    engine.outbox(() -> ids.forEach(id -> engine.registry.sink(id).ifPresent(s -> s.send(notify))));
   }
 
   private void release(Gate g, List<CrossOrchestratorConflict> unresolved) {
@@ -303,9 +329,8 @@ final class SyncGates {
     run.append(e -> e.setSyncPointReleased(SyncPointReleased.newBuilder().setName(g.point.name()).setResult(result)));
     CoordinateResponse frame = CoordinateResponse.newBuilder().setSyncRelease(SyncRelease.newBuilder()
         .setPlanId(run.planId).setSyncPoint(g.point.name()).setResult(result)).build();
-    for (String id : g.barrier.notified()) {
-      engine.registry.sink(id).ifPresent(s -> s.send(frame));
-    }
+    List<String> notified = List.copyOf(g.barrier.notified());
+    engine.outbox(() -> notified.forEach(id -> engine.registry.sink(id).ifPresent(s -> s.send(frame))));
   }
 
   private void checked(Gate g, List<CrossOrchestratorConflict> conflicts, List<String> tasks, String outcome) {
@@ -331,8 +356,8 @@ final class SyncGates {
     for (SharedState s : g.barrier.states()) {
       if (parties.contains(s.getDomain())) {
         var message = Mediator.notification(run.planId, g.point, g.round, s.getInstanceId(), conflicts, tasks, now);
-        engine.registry.sink(s.getInstanceId())
-            .ifPresent(sink -> sink.send(CoordinateResponse.newBuilder().setMessage(message).build()));
+        engine.outbox(() -> engine.registry.sink(s.getInstanceId())
+            .ifPresent(sink -> sink.send(CoordinateResponse.newBuilder().setMessage(message).build())));
       }
     }
   }
@@ -391,7 +416,7 @@ final class SyncGates {
         .map(SharedState::getInstanceId).findFirst().orElse(null);
   }
 
-  private static List<String> key(CrossOrchestratorConflict c) {
+  static List<String> key(CrossOrchestratorConflict c) {
     List<String> k = new ArrayList<>(List.of(c.getCheck(), c.getLocation()));
     k.addAll(c.getPartiesList());
     return k;

@@ -136,12 +136,15 @@ public final class PlanReducer {
       case TASK_STARTED -> {
         running(b, t);
         var s = e.getTaskStarted();
-        task(m, s.getTaskId(), ts -> ts.setState(TaskState.TASK_STATE_RUNNING)
-            .setAttempt(s.getAttempt())
-            .setInstanceId(s.getInstanceId())
-            .setDroid(s.getDroid())
-            .setStartedAt(s.hasStartedAt() ? s.getStartedAt() : t)
-            .clearFinishedAt());
+        task(m, s.getTaskId(), ts -> {
+          ts.setState(TaskState.TASK_STATE_RUNNING)
+              .setAttempt(s.getAttempt())
+              .setInstanceId(s.getInstanceId())
+              .setDroid(s.getDroid())
+              .setStartedAt(s.hasStartedAt() ? s.getStartedAt() : t)
+              .clearFinishedAt();
+          return s.getExecutionId().isEmpty() ? ts : ts.setExecutionId(s.getExecutionId());
+        });
       }
       case TASK_PROGRESS -> {
         var p = e.getTaskProgress();

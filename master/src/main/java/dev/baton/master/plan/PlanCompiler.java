@@ -44,6 +44,21 @@ public final class PlanCompiler {
   }
 
   /**
+   * A task added to a running plan, rebuilt from the spec its TaskAdded event recorded (a master
+   * resuming the plan): the task as the engine ran it, with the routing the event names.
+   *
+   * @param knownIds the plan's task ids so far (its dependencies must be among them)
+   */
+  public static PlanModel.Task compileAdded(dev.baton.v1.TaskSpec spec, int index, java.util.List<String> knownIds,
+      dev.baton.v1.RoutingDecision routing) {
+    PlanModel.Task t = PlanValidator.added(spec, index, knownIds);
+    PlanModel.Routing r = new PlanModel.Routing(routing.getOrchestrator().isEmpty() ? t.domain() : routing.getOrchestrator(),
+        routing.getReason(), routing.getExplicit(), 1.0);
+    return new PlanModel.Task(t.id(), t.index(), t.description(), r.domain(), r, t.droid(), t.estimate(), t.priority(),
+        t.dependsOn(), t.requirements(), t.constraints(), t.deliverables(), t.run(), t.timeout(), t.simulation(), t.work());
+  }
+
+  /**
    * The YAML plan as the proto, field for field as written (no defaults, no validation beyond
    * YAML syntax, known fields and value shapes): what a client sends in {@code SubmitPlan}.
    */

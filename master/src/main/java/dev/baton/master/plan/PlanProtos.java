@@ -89,7 +89,8 @@ public final class PlanProtos {
         .build();
   }
 
-  private static TaskSpec task(PlanModel.Task t) {
+  /** One task as the API's spec, defaults filled in (compiling it again gives the same task). */
+  public static TaskSpec task(PlanModel.Task t) {
     TaskSpec.Builder b = TaskSpec.newBuilder()
         .setId(t.id())
         .setDescription(t.description())

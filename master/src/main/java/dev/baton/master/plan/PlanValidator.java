@@ -218,6 +218,18 @@ final class PlanValidator {
     return List.copyOf(tasks);
   }
 
+  /**
+   * A task added while a plan ran (a remediation), validated on its own as its TaskAdded event
+   * recorded it: its dependencies must be among {@code knownIds}.
+   */
+  static PlanModel.Task added(TaskSpec t, int index, List<String> knownIds) {
+    Map<String, Integer> ids = new HashMap<>();
+    for (int k = 0; k < knownIds.size(); k++) {
+      ids.putIfAbsent(knownIds.get(k), k);
+    }
+    return new PlanValidator(Places.NONE).task(t, index, ids, knownIds);
+  }
+
   private PlanModel.Task task(TaskSpec t, int i, Map<String, Integer> ids, List<String> idList) {
     String path = "spec.tasks[" + i + "]";
     if (t.getEstimate().isEmpty()) {
