@@ -440,6 +440,31 @@ public final class Engine implements AutoCloseable {
     return s.name().substring("PLAN_STATE_".length());
   }
 
+  /**
+   * Stops scheduling without ending anything (this master lost the leadership, or its journal
+   * refused it): every plan is detached (watches stopped, timers disarmed), nothing is cancelled
+   * on the instances; the new leader resumes the plans from the journal. {@link #resume} takes
+   * them up again if this master leads again.
+   */
+  public void standDown(String why) {
+    try {
+      executor.submit(() -> {
+        if (!active.isEmpty()) {
+          log.warn("standing down ({}): {} plan(s) left to the next leader", why, active.size());
+        }
+        active.values().forEach(PlanRun::detach);
+        active.clear();
+        byRequestId.clear();
+        outstanding.clear();
+        outstandingView.clear();
+        unanswered.clear();
+        probing.clear();
+      }).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("could not stand down cleanly", e);
+    }
+  }
+
   /** Stops the ticker and every watch; plans keep the state their events gave them. */
   @Override
   public void close() {

@@ -326,7 +326,13 @@ final class PlanRun {
     return liveTasks;
   }
 
+  /** Detached: this master no longer runs the plan; late callbacks must not write to its journal. */
+  private boolean detached;
+
   PlanEvent append(Consumer<PlanEvent.Builder> body) {
+    if (detached) {
+      return null;
+    }
     PlanEvent.Builder b = PlanEvent.newBuilder().setPlanId(planId);
     body.accept(b);
     PlanEvent stored = engine.store.append(b.build());
@@ -805,8 +811,13 @@ final class PlanRun {
     sync.onArrival(instanceId, arrival);
   }
 
-  /** On master shutdown: stop watching, leave the plan's state as it is. */
+  /**
+   * On master shutdown or stand-down: stop watching, leave the plan's state as it is. The run
+   * acts no more (its timers and late callbacks find it finished); a successor resumes the plan.
+   */
   void detach() {
+    finished = true;
+    detached = true;
     for (Attempt a : inFlight.values()) {
       if (a.handle != null) {
         a.handle.stopWatching();

@@ -66,7 +66,11 @@ public final class StatusMapping implements ServerInterceptor {
         } catch (RuntimeException e) {
           Status status = toStatus(e);
           try {
-            call.close(status, new Metadata());
+            Metadata trailers = new Metadata();
+            if (e instanceof BatonException be) {
+              trailers.merge(be.trailers());
+            }
+            call.close(status, trailers);
           } catch (IllegalStateException alreadyClosed) {
             log.debug("call already closed when mapping {}", status, e);
           }
