@@ -38,6 +38,12 @@ final class MasterCommand implements Callable<Integer> {
           + " (baton up and baton demo turn this on; leave it off for a shared master).")
   boolean importLocalRepos;
 
+  @Option(names = "--journal", paramLabel = "PATH|postgres://...",
+      description = "Journal plans durably: a file (the embedded journal, one master) or postgres://user:pass@host:port/db "
+          + "(several masters, one leading). A master restarted on its journal resumes its plans. "
+          + "Default: in memory only. See docs/journal.md.")
+  String journal;
+
   @Mixin RegistryOptions registry = new RegistryOptions();
 
   @Option(names = "--parent-pid", hidden = true, description = "Exit when this process exits (set by launchers).")
@@ -47,7 +53,7 @@ final class MasterCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     MasterServer server = MasterServer.start(
         MasterConfig.builder().host(host).port(port).id(id).consul(registry.settings())
-            .gitDir(gitDir).gitPort(gitPort).importLocalRepos(importLocalRepos).build());
+            .gitDir(gitDir).gitPort(gitPort).importLocalRepos(importLocalRepos).journal(journal).build());
     return ServerProcess.serve(
         new ServerProcess.Server() {
           @Override

@@ -51,6 +51,7 @@ public final class MasterServer implements AutoCloseable {
   private volatile ConsulMembership consul;
   private volatile CoordinationService coordination;
   private volatile GitHttpServer gitServer;
+  private volatile ScheduledExecutorService timers;
 
   private MasterServer(MasterConfig config, GrpcServer server, Engine engine, ChannelPool channels,
       ScheduledExecutorService scheduler, PlanStore store) {
@@ -70,6 +71,13 @@ public final class MasterServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    // The delegation's and the Coordinate streams' timers run on their own thread, so that a burst
+    // of them never delays a scheduling decision (and a slow decision never delays a deadline).
+    ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "baton-master-timers");
+      t.setDaemon(true);
+      return t;
+    });
     PlanStore store = config.store() != null ? config.store() : new InMemoryPlanStore(clock);
     // With Consul, healthy instances come from its checks; the streams still bring descriptors and load.
     ConsulMembership consul =
@@ -81,7 +89,7 @@ public final class MasterServer implements AutoCloseable {
     ChannelPool channels = ChannelPool.netty();
     Random random = new Random();
     Breakers breakers = new Breakers(config.resilience(), clock);
-    Delegator delegator = new Delegator(channels, config.resilience(), breakers, scheduler, clock, random);
+    Delegator delegator = new Delegator(channels, config.resilience(), breakers, timers, clock, random);
     EngineSettings settings = new EngineSettings(config.instanceWait(), config.syncTimeoutFloor(), TICK);
     Git git = new Git();
     GitHttpServer gitServer = gitServer(config);
@@ -94,7 +102,7 @@ public final class MasterServer implements AutoCloseable {
     var dashboard = new DashboardCalculator(view, store, engine::outstanding);
     GrpcServer server;
     CoordinationService coordination = new CoordinationService(registry, engine, config.id(),
-        config.heartbeatInterval(), CoordinationService.Settings.DEFAULTS, scheduler, clock);
+        config.heartbeatInterval(), CoordinationService.Settings.DEFAULTS, timers, clock);
     try {
       server = GrpcServer.start(config.host(), config.port(), List.of(
           new MasterService(engine, store, view, dashboard, config.id(), address::get, locals::resolve),
@@ -106,6 +114,7 @@ public final class MasterServer implements AutoCloseable {
       }
       channels.close();
       scheduler.shutdownNow();
+      timers.shutdownNow();
       if (consul != null) {
         consul.close();
       }
@@ -115,6 +124,7 @@ public final class MasterServer implements AutoCloseable {
     // Plans the store already holds (a restart on the same journal) resume where they stood.
     engine.resume();
     MasterServer master = new MasterServer(config, server, engine, channels, scheduler, store);
+    master.timers = timers;
     master.gitServer = gitServer;
     master.coordination = coordination;
     if (consul != null) {
@@ -199,6 +209,7 @@ public final class MasterServer implements AutoCloseable {
     }
     channels.close();
     scheduler.shutdownNow();
+    timers.shutdownNow();
     try {
       scheduler.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

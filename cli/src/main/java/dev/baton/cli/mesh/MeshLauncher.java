@@ -53,7 +53,8 @@ public final class MeshLauncher implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("master", "--host", options.host(), "--port", Integer.toString(port)));
     args.addAll(options.registryArgs());
     // A mesh started here may work on local directories: the master imports and serves them.
-    args.addAll(List.of("--git-dir", options.runDir().resolve("git").toString(), "--import-local-repos"));
+    args.addAll(List.of("--git-dir", options.runDir().resolve("git").toString(), "--import-local-repos",
+        "--journal", options.runDir().resolve("journal.db").toString()));
     args.addAll(options.masterArgs());
     LaunchedProcess master = launch("master", args);
     master.awaitReady(options.readyTimeout());
