@@ -128,8 +128,7 @@ final class Dispatcher {
       }
     }
     int number = run.attempts.merge(task.id(), 1, Integer::sum);
-    a.number = number;
-    a.instance = choice.candidate().instance();
+    a.sendTo(choice.candidate().instance(), number);
     a.score = choice.score();
     a.scores = choice.scores();
     engine.acquire(a);
@@ -152,7 +151,7 @@ final class Dispatcher {
 
   /** Sends the attempt's Delegate, unless the plan gave the attempt up while its event was being made durable. */
   private void send(Attempt a, int number) {
-    if (run.inFlight.get(a.task.id()) != a || a.number != number || !a.dispatched() || run.finished()) {
+    if (run.inFlight.get(a.task.id()) != a || a.number != number || a.phase() != Attempt.Phase.OUT || run.finished()) {
       return;
     }
     a.handle = engine.delegator.delegate(target(a.instance), a.pkg, a.budget, new Listener(a.task.id(), number, a.instance));
@@ -193,7 +192,7 @@ final class Dispatcher {
    * (running or finished) instead of starting the droid again.
    */
   void resumeOn(Attempt a, Instance instance) {
-    a.instance = instance;
+    a.adopt(instance);
     pack(a, engine.clock.instant());
     engine.acquire(a);
     reattach(a);
@@ -206,8 +205,7 @@ final class Dispatcher {
 
   /** The same attempt again on the same instance (Delegate is idempotent): to watch it once more. */
   void reattach(Attempt a) {
-    a.lost = false;
-    a.reattaching = true;
+    a.reattaching();
     a.handle = engine.delegator.delegate(target(a.instance), a.pkg, a.budget, new Listener(a.task.id(), a.number, a.instance));
   }
 
@@ -269,7 +267,7 @@ final class Dispatcher {
 
     private Attempt current() {
       Attempt a = run.inFlight.get(taskId);
-      return a != null && a.number == number && a.dispatched() && !a.merging && !run.finished() ? a : null;
+      return a != null && a.number == number && a.phase() == Attempt.Phase.OUT && !run.finished() ? a : null;
     }
 
     @Override
@@ -282,7 +280,7 @@ final class Dispatcher {
           return;
         }
         a.executionId = response.getExecutionId();
-        a.reattaching = false;
+        a.answeredDelegate();
         engine.answered(a);
       });
     }
@@ -315,7 +313,7 @@ final class Dispatcher {
         Attempt a = current();
         if (a != null) {
           // Not a failure of the task: the instance is probed, and its breaker decides.
-          a.lost = true;
+          a.watchLost();
           if (!a.awaitingRestart) {
             engine.suspect(a.instance);
           }

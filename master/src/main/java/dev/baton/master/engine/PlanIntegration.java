@@ -123,7 +123,7 @@ final class PlanIntegration {
 
   /** Queues the attempt's merge; it succeeds (or fails on a conflict) once merged. */
   void merge(Attempt a, DelegationResult result) {
-    a.merging = true;
+    a.merging();
     queue.addLast(new Pending(a, result));
     next();
   }
@@ -155,13 +155,11 @@ final class PlanIntegration {
   private void merged(Pending p, Integrations.Merge outcome) {
     merging = false;
     Attempt a = p.attempt();
-    a.merging = false;
     if (!run.finished() && run.inFlight.get(a.task.id()) == a) {
       if (outcome instanceof Integrations.Merged m) {
         mergedCleanly(a, p.result(), m.commit());
         Fix fix = fixes.remove(a.task.id());
         if (fix != null && run.inFlight.get(fix.origin().task.id()) == fix.origin()) {
-          fix.origin().merging = false;
           mergedCleanly(fix.origin(), fix.originResult(), m.commit());
         }
       } else if (outcome instanceof Integrations.Conflicted c) {
@@ -197,7 +195,7 @@ final class PlanIntegration {
           + MAX_ROUNDS + " remediation rounds; " + message);
       return;
     }
-    origin.merging = true;
+    origin.merging(); // it stays merging while the remediation runs
     CrossOrchestratorConflict conflict = CrossOrchestratorConflict.newBuilder()
         .setCheck("merge")
         .addParties(origin.task.domain())

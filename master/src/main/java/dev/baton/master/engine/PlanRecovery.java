@@ -69,6 +69,11 @@ final class PlanRecovery {
     this.coverage = new CoverageFinder(engine.resilience.redistributeMinCoverage());
   }
 
+  /** A plan taken over: the tasks recovery had given up on (their TaskSkipped events say so). */
+  void resume(Map<String, String> degradedTasks) {
+    degraded.putAll(degradedTasks);
+  }
+
   void onInstanceFailed(String instanceId, String detection, Instant detectedAt) {
     if (restarts.containsKey(instanceId) || attemptsOn(instanceId).isEmpty()) {
       return;
@@ -95,7 +100,7 @@ final class PlanRecovery {
   private List<Attempt> attemptsOn(String instanceId) {
     List<Attempt> out = new ArrayList<>();
     for (Attempt a : run.inFlight.values()) {
-      if (a.dispatched() && !a.merging && a.instance.id().equals(instanceId)) {
+      if (a.phase() == Attempt.Phase.OUT && a.instance.id().equals(instanceId)) {
         out.add(a);
       }
     }
@@ -129,7 +134,7 @@ final class PlanRecovery {
       for (Attempt a : affected) {
         a.awaitingRestart = false;
         assignments.put(a.task.id(), instanceId);
-        if (a.lost && a.pkg != null) {
+        if (a.watch() == Attempt.Watch.LOST && a.pkg != null) {
           run.dispatcher.reattach(a);
         }
       }
@@ -194,8 +199,7 @@ final class PlanRecovery {
     if (a.checkpointId != null) {
       run.rollBack(a.checkpointId, a.task.id(), via);
     }
-    a.reset();
-    a.backingOff = false;
+    a.requeue();
     a.preferred = preferred;
     if (domain != null) {
       a.domain = domain;

@@ -158,6 +158,8 @@ final class PlanRun {
 
   /** Attempts a previous master delegated, waiting for their instances to register here. */
   private final List<Attempt> resumed = new ArrayList<>();
+  /** Transfers of tasks taken over from a journal, for their next attempts' retry budgets. */
+  private Map<String, Integer> resumedTransfers = Map.of();
   private Instant resumedAt;
 
   /**
@@ -172,6 +174,7 @@ final class PlanRun {
     PlanStatus st = status();
     Map<String, TaskStatus> tasks = byId(st);
     attempts.putAll(r.attempts);
+    resumedTransfers = r.transfers;
     r.failedOn.forEach((k, v) -> failedOn.put(k, new HashSet<>(v)));
     levelsStarted.addAll(r.levelsStarted);
     dispatcher.checkpointsTaken(r.checkpoints);
@@ -188,6 +191,8 @@ final class PlanRun {
       added++;
     }
     sync.resume(r, tasks);
+    recovery.resume(r.degraded);
+    failure = r.failure;
     armDeadline(r.acceptedAt);
     Instant now = engine.clock.instant();
     resumedAt = now;
@@ -205,9 +210,8 @@ final class PlanRun {
           }
         }
         case TASK_STATE_RETRY_WAIT -> {
-          Attempt a = new Attempt(t);
-          a.number = attempts.getOrDefault(t.id(), 0);
-          a.backingOff = true;
+          Attempt a = Attempt.backingOff(t, attempts.getOrDefault(t.id(), 0));
+          a.transfers = r.transfers.getOrDefault(t.id(), 0);
           inFlight.put(t.id(), a);
           Instant due = r.retryDue.getOrDefault(t.id(), now);
           scheduleRetry(a, Math.max(0, Duration.between(now, due).toMillis()));
@@ -217,12 +221,9 @@ final class PlanRun {
           if (out == null) {
             continue;
           }
-          Attempt a = new Attempt(t);
-          a.number = out.attempt();
-          a.instance = Dispatcher.absent(out.instanceId(), t.domain());
-          a.executionId = out.executionId().isEmpty() ? null : out.executionId();
-          a.started = out.started();
-          a.released = true; // no slot held here until re-attached
+          Attempt a = Attempt.orphaned(t, out.attempt(), Dispatcher.absent(out.instanceId(), t.domain()),
+              out.executionId().isEmpty() ? null : out.executionId(), out.started());
+          a.transfers = r.transfers.getOrDefault(t.id(), 0);
           inFlight.put(t.id(), a);
           resumed.add(a);
         }
@@ -536,7 +537,9 @@ final class PlanRun {
       }
     };
     for (PlanModel.Task t : strategy.admit(ready, flying)) {
-      inFlight.put(t.id(), new Attempt(t));
+      Attempt a = new Attempt(t);
+      a.transfers = resumedTransfers.getOrDefault(t.id(), 0);
+      inFlight.put(t.id(), a);
     }
   }
 
@@ -554,7 +557,7 @@ final class PlanRun {
       Attempt a = q.isEmpty() ? null : q.first();
       while (a != null && !finished) {
         Attempt next = q.higher(a);
-        if (inFlight.get(a.task.id()) != a || a.dispatched() || a.backingOff) {
+        if (inFlight.get(a.task.id()) != a || a.phase() != Attempt.Phase.QUEUED) {
           unqueue(a); // left the queue's conditions some other way
         } else {
           boolean full = dispatcher.dispatch(a);
@@ -646,8 +649,7 @@ final class PlanRun {
       int next = a.number + 1;
       append(e -> e.setTaskRetried(TaskRetried.newBuilder().setTaskId(a.task.id()).setAttempt(next)
           .setBackoffMs(backoff.toMillis())));
-      a.reset();
-      a.backingOff = true;
+      a.backOff();
       scheduleRetry(a, backoff.toMillis());
     } else {
       inFlight.remove(a.task.id());
@@ -664,7 +666,7 @@ final class PlanRun {
   private void scheduleRetry(Attempt a, long delayMillis) {
     engine.executor.schedule(() -> engine.guard(() -> {
       if (!finished && inFlight.get(a.task.id()) == a) {
-        a.backingOff = false;
+        a.requeue();
         queue(a);
         append(e -> e.setTaskReady(TaskReady.newBuilder().setTaskId(a.task.id())));
         step();
@@ -840,7 +842,8 @@ final class PlanRun {
   /** The instance answered a probe: watch its lost attempts again. */
   void reattach(String instanceId) {
     for (Attempt a : List.copyOf(inFlight.values())) {
-      if (a.lost && !a.awaitingRestart && a.dispatched() && a.instance.id().equals(instanceId) && a.pkg != null) {
+      if (a.watch() == Attempt.Watch.LOST && !a.awaitingRestart && a.phase() == Attempt.Phase.OUT
+          && a.instance.id().equals(instanceId) && a.pkg != null) {
         dispatcher.reattach(a);
       }
     }
@@ -849,7 +852,8 @@ final class PlanRun {
   /** True when an attempt of this plan on the instance lost its watch and waits for a verdict. */
   boolean hasLost(String instanceId) {
     for (Attempt a : inFlight.values()) {
-      if (a.lost && !a.awaitingRestart && a.dispatched() && a.instance.id().equals(instanceId)) {
+      if (a.watch() == Attempt.Watch.LOST && !a.awaitingRestart && a.phase() == Attempt.Phase.OUT
+          && a.instance.id().equals(instanceId)) {
         return true;
       }
     }
@@ -874,7 +878,7 @@ final class PlanRun {
       if (old != null && old != a) {
         unqueue(old);
       }
-      if (!a.dispatched() && !a.backingOff) {
+      if (a.phase() == Attempt.Phase.QUEUED) {
         queue(a);
       }
       return old;

@@ -52,6 +52,12 @@ final class Resumption {
   final Instant acceptedAt;
   final List<TaskAdded> added = new ArrayList<>();
   final Map<String, Integer> attempts = new HashMap<>();
+  /** Times recovery moved each task off a failed instance (they do not spend its retries). */
+  final Map<String, Integer> transfers = new HashMap<>();
+  /** Tasks recovery gave up on (degraded), with why. */
+  final Map<String, String> degraded = new LinkedHashMap<>();
+  /** Why the plan will fail: the first task that failed for good, as the old master worded it; or null. */
+  String failure;
   final Map<String, Set<String>> failedOn = new HashMap<>();
   /** When each retry's backoff ends (the latest TaskRetried of the task). */
   final Map<String, Instant> retryDue = new HashMap<>();
@@ -102,6 +108,10 @@ final class Resumption {
           failedOn.computeIfAbsent(f.getTaskId(), k -> new HashSet<>()).add(f.getInstanceId());
         }
         running.remove(f.getTaskId());
+        if (!f.getWillRetry() && failure == null) {
+          failure = "task '" + f.getTaskId() + "' failed after " + f.getAttempt()
+              + (f.getAttempt() == 1 ? " attempt: " : " attempts: ") + f.getError();
+        }
       }
       case TASK_RETRIED -> {
         var t = e.getTaskRetried();
@@ -110,7 +120,21 @@ final class Resumption {
       }
       case TASK_SUCCEEDED -> running.remove(e.getTaskSucceeded().getTaskId());
       case TASK_CANCELLED -> running.remove(e.getTaskCancelled().getTaskId());
-      case TASK_SKIPPED -> running.remove(e.getTaskSkipped().getTaskId());
+      case TASK_SKIPPED -> {
+        running.remove(e.getTaskSkipped().getTaskId());
+        if (e.getTaskSkipped().getDegraded()) {
+          degraded.put(e.getTaskSkipped().getTaskId(), e.getTaskSkipped().getReason().replaceFirst("^degraded: ", ""));
+        }
+      }
+      case RECOVERY_PERFORMED -> {
+        var result = e.getRecoveryPerformed().getResult();
+        // A task moved to another instance or domain (not resumed in place, not degraded) was transferred.
+        result.getAssignmentsMap().forEach((task, to) -> {
+          if (!to.equals(result.getFailedOrchestrator()) && !to.equals("degraded")) {
+            transfers.merge(task, 1, Integer::sum);
+          }
+        });
+      }
       case LEVEL_STARTED -> levelsStarted.add(e.getLevelStarted().getLevel());
       case CHECKPOINT_TAKEN -> checkpoints++;
       case INTEGRATION_BRANCH_CREATED -> integrationCreated = true;

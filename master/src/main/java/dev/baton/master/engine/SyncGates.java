@@ -46,13 +46,32 @@ final class SyncGates {
   private final Engine engine;
   private final Map<String, Gate> gates = new LinkedHashMap<>();
 
+  /** Where a reached point stands; changed only by {@link Gate#move}. */
+  enum Phase {
+    /** Reached; waiting for a reachable instance of every participant domain to notify. */
+    NOTIFYING,
+    /** Notified; gathering arrivals (an eventual point's gate is open from here). */
+    GATHERING,
+    /** Conflicts found; the round's remediation tasks run, then the participants are notified again. */
+    REMEDIATING,
+    /** Released: its {@code before} tasks may go. */
+    RELEASED
+  }
+
+  private static final Map<Phase, Set<Phase>> NEXT = Map.of(
+      Phase.NOTIFYING, java.util.EnumSet.of(Phase.GATHERING),
+      Phase.GATHERING, java.util.EnumSet.of(Phase.REMEDIATING, Phase.RELEASED),
+      Phase.REMEDIATING, java.util.EnumSet.of(Phase.NOTIFYING),
+      Phase.RELEASED, java.util.EnumSet.noneOf(Phase.class));
+
   private static final class Gate {
     final PlanModel.SyncPoint point;
     final Instant reachedAt;
+    private Phase phase = Phase.NOTIFYING;
     Instant waitingSince;
+    /** The arrivals of the current round: set on GATHERING, kept for the result and the notifications. */
     SyncBarrier barrier;
     Instant timeoutAt;
-    boolean released;
     /** The detection round under way, 1-based. */
     int round = 1;
     /** Remediation tasks of the current round; empty when waiting for arrivals. */
@@ -67,6 +86,17 @@ final class SyncGates {
     Gate(PlanModel.SyncPoint point, Instant reachedAt) {
       this.point = point;
       this.reachedAt = reachedAt;
+    }
+
+    void move(Phase to) {
+      if (!NEXT.get(phase).contains(to)) {
+        throw new IllegalStateException("sync point '" + point.name() + "': " + phase + " -> " + to);
+      }
+      phase = to;
+    }
+
+    boolean released() {
+      return phase == Phase.RELEASED;
     }
   }
 
@@ -88,7 +118,8 @@ final class SyncGates {
         continue;
       }
       Gate g = new Gate(point, facts.reachedAt);
-      g.released = facts.released;
+      // Arrivals were the old master's: a point mid-barrier notifies again; one mid-mediation waits for its round.
+      g.phase = facts.released ? Phase.RELEASED : facts.remediating.isEmpty() ? Phase.NOTIFYING : Phase.REMEDIATING;
       g.round = facts.round;
       g.remediating.addAll(facts.remediating);
       g.detected.putAll(facts.detected);
@@ -129,7 +160,7 @@ final class SyncGates {
       SyncPointState state = pointStatus(st, sp.name()).getState();
       boolean open = state == SyncPointState.SYNC_POINT_STATE_RELEASED
           || (sp.mode() == PlanModel.SyncMode.EVENTUAL && state == SyncPointState.SYNC_POINT_STATE_REACHED
-              && gates.get(sp.name()) != null && gates.get(sp.name()).barrier != null);
+              && gates.get(sp.name()) != null && gates.get(sp.name()).phase != Phase.NOTIFYING);
       if (!open) {
         return false;
       }
@@ -139,21 +170,21 @@ final class SyncGates {
 
   /** A reached point not yet released keeps the plan from finishing. */
   boolean pending() {
-    return gates.values().stream().anyMatch(g -> !g.released);
+    return gates.values().stream().anyMatch(g -> !g.released());
   }
 
   /** Re-examines the open points: instances that appeared or died, timeouts, remediation outcomes. */
   void check() {
     Instant now = engine.clock.instant();
     for (Gate g : List.copyOf(gates.values())) {
-      if (g.released || run.finished()) {
+      if (g.released() || run.finished()) {
         continue;
       }
-      if (!g.remediating.isEmpty()) {
+      if (g.phase == Phase.REMEDIATING) {
         checkRemediation(g);
         continue;
       }
-      if (g.barrier == null) {
+      if (g.phase == Phase.NOTIFYING) {
         notifyParticipants(g);
         continue;
       }
@@ -181,7 +212,7 @@ final class SyncGates {
 
   void onArrival(String instanceId, SyncArrival arrival) {
     Gate g = gates.get(arrival.getSyncPoint());
-    if (g == null || g.released || g.barrier == null || !g.remediating.isEmpty() || run.finished()) {
+    if (g == null || g.phase != Phase.GATHERING || run.finished()) {
       return;
     }
     g.barrier.arrive(instanceId, arrival.getState());
@@ -237,6 +268,7 @@ final class SyncGates {
           run.nextAddedIndex()));
     }
     List<String> ids = tasks.stream().map(PlanModel.Task::id).toList();
+    g.move(Phase.REMEDIATING);
     checked(g, conflicts, ids, "remediating");
     notifyParties(g, conflicts, ids);
     for (PlanModel.Task t : tasks) {
@@ -266,7 +298,7 @@ final class SyncGates {
     }
     g.remediating.clear();
     g.round++;
-    g.barrier = null;
+    g.move(Phase.NOTIFYING);
     notifyParticipants(g);
   }
 
@@ -300,6 +332,7 @@ final class SyncGates {
     g.waitingSince = null;
     List<String> ids = live.stream().map(Instance::id).toList();
     g.barrier = new SyncBarrier(g.point, ids, g.reachedAt.toEpochMilli() * 1_000_000L);
+    g.move(Phase.GATHERING);
     Duration timeout = g.point.timeout() == null || g.point.timeout().isZero()
         ? EngineSettings.DEFAULT_SYNC_TIMEOUT : g.point.timeout();
     Duration wall = run.scaled(timeout);
@@ -317,7 +350,7 @@ final class SyncGates {
   }
 
   private void release(Gate g, List<CrossOrchestratorConflict> unresolved) {
-    g.released = true;
+    g.move(Phase.RELEASED);
     Instant now = engine.clock.instant();
     List<CrossOrchestratorConflict> all = List.copyOf(g.detected.values());
     SyncResult result = g.barrier.result(all, now.toEpochMilli() * 1_000_000L)
