@@ -14,7 +14,7 @@ import java.nio.file.Path;
 final class LocalMesh implements AutoCloseable {
   private final MeshLauncher launcher;
   private final Thread hook;
-  private final Mesh mesh;
+  private Mesh mesh;
   private final Path runDir;
 
   private LocalMesh(MeshLauncher launcher, Thread hook, Mesh mesh) {
@@ -55,6 +55,18 @@ final class LocalMesh implements AutoCloseable {
 
   Mesh mesh() {
     return mesh;
+  }
+
+  /**
+   * Starts the master again on its port and its journal after it died: its plans resume where
+   * they stood, and the sub-orchestrators, which kept running their tasks, reconnect to it.
+   */
+  LaunchedProcess restartMaster() {
+    String address = mesh.masterAddress();
+    int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    LaunchedProcess master = launcher.startMaster(port);
+    mesh = new Mesh(master, mesh.orchestrators());
+    return master;
   }
 
   void printAddresses(PrintStream out) {

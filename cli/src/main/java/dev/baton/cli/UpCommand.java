@@ -35,6 +35,8 @@ final class UpCommand implements Callable<Integer> {
   /** Exit statuses of a JVM ended by SIGINT (Ctrl-C) or SIGTERM: 128 + the signal's number. */
   private static final int SIGINT_EXIT = 130;
   private static final int SIGTERM_EXIT = 143;
+  /** Times a master that died is started again before the mesh gives up. */
+  static final int MAX_MASTER_RESTARTS = 5;
 
   /** Imports {@code --repo} into the master's served repositories; returns its URL. */
   private String serve(LocalMesh local) {
@@ -68,18 +70,31 @@ final class UpCommand implements Callable<Integer> {
       System.out.println("press Ctrl-C to stop");
       System.out.flush();
       // Runs until Ctrl-C (the shutdown hook stops the children) or until a child dies on its own.
-      List<CompletableFuture<LaunchedProcess>> exits = new ArrayList<>();
-      exits.add(local.mesh().master().onExit());
-      local.mesh().orchestrators().values().forEach(o -> exits.add(o.onExit()));
-      LaunchedProcess died = (LaunchedProcess) CompletableFuture.anyOf(exits.toArray(CompletableFuture[]::new)).get();
-      int status = died.exitValue();
-      if (status == SIGINT_EXIT || status == SIGTERM_EXIT) {
-        // Ctrl-C reaches the whole process group: the children stop alongside this JVM.
-        return status;
+      // A master that dies is started again on its port and journal (its plans resume), a few times.
+      int restarts = 0;
+      while (true) {
+        List<CompletableFuture<LaunchedProcess>> exits = new ArrayList<>();
+        exits.add(local.mesh().master().onExit());
+        local.mesh().orchestrators().values().forEach(o -> exits.add(o.onExit()));
+        LaunchedProcess died = (LaunchedProcess) CompletableFuture.anyOf(exits.toArray(CompletableFuture[]::new)).get();
+        int status = died.exitValue();
+        if (status == SIGINT_EXIT || status == SIGTERM_EXIT) {
+          // Ctrl-C reaches the whole process group: the children stop alongside this JVM.
+          return status;
+        }
+        if (died == local.mesh().master() && restarts < MAX_MASTER_RESTARTS) {
+          restarts++;
+          System.err.println("baton: the master exited (status " + status + "); starting it again on "
+              + local.mesh().masterAddress() + " with its journal (restart " + restarts + " of " + MAX_MASTER_RESTARTS
+              + "; see " + died.logFile() + ")");
+          local.restartMaster();
+          System.err.println("baton: master back, pid " + local.mesh().master().pid());
+          continue;
+        }
+        System.err.println("baton: " + died.name() + " exited on its own (status " + status
+            + "); stopping the mesh (see " + died.logFile() + ")");
+        return ExitCodes.PLAN_FAILED;
       }
-      System.err.println("baton: " + died.name() + " exited on its own (status " + status
-          + "); stopping the mesh (see " + died.logFile() + ")");
-      return ExitCodes.PLAN_FAILED;
     }
   }
 }
