@@ -121,6 +121,9 @@ public final class JournalPlanStore implements PlanStore, AutoCloseable {
   public List<String> load() {
     synchronized (lifecycle) {
       require("load", Mode.OPEN);
+      if (loaded) {
+        throw new IllegalStateException("journal store already loaded: follow() or lead(epoch) next");
+      }
       List<String> unfinished = loadAll();
       loaded = true;
       return unfinished;
