@@ -5,11 +5,71 @@
 # `./mvnw -B -ntp verify` alone brings what the tests need. Needs Go (1.22 or newer) on the PATH.
 # Consul is built from source (see scripts/consul/): several minutes the first time, a second or
 # two when only its build cache is warm; BATON_SKIP_CONSUL=1 skips it (its tests are then skipped).
+# PostgreSQL's server binaries (the journal's tests start a private server from them) come from
+# Debian's `postgresql` package when no initdb is found; BATON_SKIP_POSTGRES=1 skips that.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="${BATON_TOOLS_DIR:-$root/.tools/bin}"
 mkdir -p "$bin"
+
+# PostgreSQL server binaries (initdb, postgres, pg_ctl), for the journal's tests: the JUnit extension
+# PostgresServer (runtime's test tree) starts a private server from them on an ephemeral port. Debian
+# keeps them in /usr/lib/postgresql/<major>/bin, off the PATH. Installing never fails the build: a
+# machine where we cannot install gets a message saying how, and those tests are skipped.
+find_initdb() {
+  local candidate
+  for candidate in /usr/lib/postgresql/*/bin/initdb; do
+    if [[ -x "$candidate" ]]; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  command -v initdb 2>/dev/null
+}
+install_postgres() {
+  local apt=()
+  if [[ "$(id -u)" == 0 ]]; then
+    apt=(apt-get)
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    apt=(sudo -n apt-get)
+  else
+    echo "install-tools: no PostgreSQL server binaries (initdb) found, and not root nor allowed to sudo;" \
+      "install them with 'sudo apt-get install postgresql' (Debian/Ubuntu) or put initdb on the PATH;" \
+      "the PostgreSQL journal tests are skipped until then" >&2
+    return 0
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "install-tools: no PostgreSQL server binaries (initdb) found and no apt-get here; install PostgreSQL" \
+      "(13 or newer) with this system's package manager; the PostgreSQL journal tests are skipped until then" >&2
+    return 0
+  fi
+  echo "install-tools: installing Debian's postgresql package (server binaries for the journal's tests)"
+  export DEBIAN_FRONTEND=noninteractive
+  # A fresh image often has no package lists: update once first; a stale list fails the install, so
+  # one update and a second try covers that too.
+  if ! compgen -G "/var/lib/apt/lists/*Packages*" >/dev/null; then
+    "${apt[@]}" update -qq || true
+  fi
+  if ! "${apt[@]}" install -y -qq --no-install-recommends postgresql >/dev/null; then
+    "${apt[@]}" update -qq || true
+    if ! "${apt[@]}" install -y -qq --no-install-recommends postgresql >/dev/null; then
+      echo "install-tools: 'apt-get install postgresql' failed (see above); install it by hand;" \
+        "the PostgreSQL journal tests are skipped until then" >&2
+      return 0
+    fi
+  fi
+  if initdb_path="$(find_initdb)"; then
+    echo "install-tools: PostgreSQL server binaries installed: $(dirname "$initdb_path")"
+  else
+    echo "install-tools: the postgresql package is installed but no initdb was found; the PostgreSQL journal tests are skipped" >&2
+  fi
+}
+if [[ "${BATON_SKIP_POSTGRES:-0}" == 1 ]]; then
+  echo "install-tools: BATON_SKIP_POSTGRES=1: not installing PostgreSQL (its tests are then skipped)" >&2
+elif ! find_initdb >/dev/null; then
+  install_postgres
+fi
 
 # name|module path@version|binary name that `go install` produces
 tools=(

@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
       DashboardCommand.class,
       ValidateCommand.class,
       DroidsCommand.class,
+      JournalCommand.class,
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {

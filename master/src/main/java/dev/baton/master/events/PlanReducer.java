@@ -114,6 +114,14 @@ public final class PlanReducer {
     return new Mutable(accepted(e).toBuilder());
   }
 
+  /**
+   * Continues a plan's in-place status from a status built earlier (a journal's snapshot): the
+   * events after {@code status.getLastSequence()} are then folded with {@link #applyTo}.
+   */
+  public static Mutable resume(PlanStatus status) {
+    return new Mutable(status.toBuilder());
+  }
+
   /** Folds {@code e} into {@code m} in place (every event after PlanAccepted). */
   public static void applyTo(Mutable m, PlanEvent e) {
     m.snapshot = null;

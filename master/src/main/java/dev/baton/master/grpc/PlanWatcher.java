@@ -18,6 +18,11 @@ final class PlanWatcher {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
   private volatile long cursor;
+  /**
+   * The newest sequence the subscription delivered: drain sends nothing past it, since a journal's
+   * read() also returns events not yet committed, which a watcher must never see.
+   */
+  private volatile long delivered;
   private volatile boolean done;
   private volatile PlanStore.Subscription subscription;
 
@@ -39,8 +44,12 @@ final class PlanWatcher {
       call.onCompleted();
       return;
     }
-    // The listener only signals: the events themselves are read from the store by drain().
-    subscription = store.subscribe(planId, cursor, e -> drain());
+    // The listener only signals (and bounds what drain may send): the events themselves are read
+    // from the store by drain().
+    subscription = store.subscribe(planId, cursor, e -> {
+      delivered = Math.max(delivered, e.getSequence());
+      drain();
+    });
     if (done) {
       subscription.close();
     }
@@ -56,7 +65,7 @@ final class PlanWatcher {
       try {
         again.set(false);
         for (PlanEvent e : store.read(planId, cursor)) {
-          if (done || !call.isReady()) {
+          if (done || !call.isReady() || e.getSequence() > delivered) {
             break; // onReady will call again
           }
           call.onNext(e);
