@@ -43,7 +43,7 @@ public sealed interface JournalSpec permits JournalSpec.Sqlite, JournalSpec.Post
    *
    * @throws IllegalArgumentException naming what is wrong and the expected form
    */
-  static JournalSpec parse(String spec) {
+  public static JournalSpec parse(String spec) {
     if (spec == null || spec.isBlank()) {
       throw new IllegalArgumentException("--journal: empty (expected: " + EXPECTED + ")");
     }

@@ -1,0 +1,129 @@
+package dev.baton.master;
+
+import dev.baton.master.engine.Engine;
+import dev.baton.master.journal.JournalPlanStore;
+import dev.baton.master.journal.JournalSettings;
+import dev.baton.master.leader.Leadership;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A journaled master's part: standby or leader. Standing by, its store follows the journal (reads
+ * work); elected, it claims a new epoch in the journal, leads the store under it, and the engine
+ * takes over every unfinished plan. Deposed (the lock lost, or the journal refused an append of
+ * its epoch), the engine stands down at once and a fresh store follows the journal again.
+ *
+ * <p>Threads: the leadership's thread calls {@link #elected} and {@link #deposed}, never
+ * concurrently; {@link #leading()} and {@link #epoch()} are read from any thread.
+ */
+final class MasterRole implements Leadership.Listener, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MasterRole.class);
+
+  private final String journalSpec;
+  private final Clock clock;
+  private final JournalSettings settings;
+  private final CurrentStore store;
+  private final Leadership leadership;
+  private final String id;
+  private final String address;
+  private volatile Engine engine;
+  private volatile boolean leading;
+  private volatile long epoch;
+
+  MasterRole(String journalSpec, Clock clock, JournalSettings settings, CurrentStore store, Leadership leadership,
+      String id, String address) {
+    this.journalSpec = journalSpec;
+    this.clock = clock;
+    this.settings = settings;
+    this.store = store;
+    this.leadership = leadership;
+    this.id = id;
+    this.address = address;
+  }
+
+  /** Opens the journal and follows it (a standby's reads) until elected. */
+  static CurrentStore follow(String journalSpec, Clock clock, JournalSettings settings) {
+    JournalPlanStore s = JournalPlanStore.open(journalSpec, clock, settings);
+    try {
+      s.follow();
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    return new CurrentStore(s);
+  }
+
+  /** Campaigns; the engine runs the plans whenever this master leads. */
+  void start(Engine engine) {
+    this.engine = engine;
+    leadership.start(this);
+  }
+
+  boolean leading() {
+    return leading;
+  }
+
+  /** The epoch this master leads under, 0 when it does not lead. */
+  long epoch() {
+    return leading ? epoch : 0;
+  }
+
+  Optional<String> leaderAddress() {
+    return leading ? Optional.of(address) : leadership.leaderAddress();
+  }
+
+  /** A sub-orchestrator (or the journal) knows a newer epoch: this master must step down. */
+  void stale(String why) {
+    if (leading) {
+      leadership.resign(why);
+    }
+  }
+
+  @Override
+  public void elected() {
+    JournalPlanStore s = store.get();
+    try {
+      long e = s.claimEpoch(id, address);
+      s.lead(e);
+      s.onFenced(this::stale);
+      epoch = e;
+      leading = true;
+      List<String> resumed = engine.resume();
+      log.info("master {} leads under epoch {} ({}); {} plan(s) resumed{}", id, e, address, resumed.size(),
+          resumed.isEmpty() ? "" : ": " + String.join(", ", resumed));
+    } catch (RuntimeException ex) {
+      log.error("master {} was elected but could not take over; resigning", id, ex);
+      leadership.resign("take-over failed: " + ex.getMessage());
+    }
+  }
+
+  @Override
+  public void deposed(String why) {
+    boolean was = leading;
+    leading = false;
+    if (was) {
+      log.warn("master {} lost the leadership (epoch {}): {}", id, epoch, why);
+      engine.standDown(why);
+    }
+    JournalPlanStore current = store.get();
+    if (current.mode() == JournalPlanStore.Mode.FOLLOWING) {
+      return;
+    }
+    // A store that led is done: follow the journal again on a fresh one (the old one's lock first).
+    current.close();
+    try {
+      store.swap(follow(journalSpec, clock, settings));
+    } catch (RuntimeException e) {
+      log.error("master {} cannot follow its journal again: {}", id, e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    leadership.close();
+    store.get().close();
+  }
+}
