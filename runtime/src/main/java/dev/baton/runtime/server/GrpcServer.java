@@ -59,6 +59,9 @@ public final class GrpcServer implements AutoCloseable {
     for (BindableService service : services) {
       var definition = service.bindService();
       names.add(definition.getServiceDescriptor().getName());
+      if (service instanceof Intercepted own) {
+        definition = ServerInterceptors.interceptForward(definition, own.interceptors());
+      }
       builder.addService(ServerInterceptors.intercept(definition, new StatusMapping()));
     }
     builder.addService(health.getHealthService());
@@ -102,6 +105,14 @@ public final class GrpcServer implements AutoCloseable {
   public interface NonBlocking {
     /** Full method names, e.g. {@code baton.v1.SubOrchestrator/Execute}. */
     Set<String> nonBlockingMethods();
+  }
+
+  /**
+   * A service with interceptors of its own (such as a sub-orchestrator's epoch fence): they run
+   * inside the {@link StatusMapping}, the first listed first.
+   */
+  public interface Intercepted {
+    List<io.grpc.ServerInterceptor> interceptors();
   }
 
   public int port() {
