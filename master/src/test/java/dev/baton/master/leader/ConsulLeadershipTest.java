@@ -155,8 +155,10 @@ class ConsulLeadershipTest {
     }
     Contender first = awaitOneLeader(contenders);
 
+    long closed = System.nanoTime();
     first.leadership.close();
     Contender second = awaitOneLeader(others(first));
+    System.out.println("FIGURE take-over after the leader closed: " + (System.nanoTime() - closed) / 1_000_000 + " ms");
     assertThat(first.heard).containsExactly("elected", "deposed: closed");
 
     second.leadership.resign("the journal refused its epoch");
@@ -177,9 +179,12 @@ class ConsulLeadershipTest {
     }
     Contender first = awaitOneLeader(contenders);
 
+    long failed = System.nanoTime();
     first.alive.set(false);
 
     Contender next = awaitOneLeader(others(first));
+    System.out.println("FIGURE take-over after a TTL check turned critical: " + (System.nanoTime() - failed) / 1_000_000
+        + " ms (check passed every 300 ms)");
     await().atMost(TAKE_OVER).until(first::deposed);
     assertThat(first.leadership.isLeader()).isFalse();
     assertThat(next.heard).containsExactly("elected");
@@ -195,9 +200,12 @@ class ConsulLeadershipTest {
     }
     Contender first = awaitOneLeader(contenders);
 
+    long failed = System.nanoTime();
     first.server.enterShutdown(); // NOT_SERVING: the agent's next check (300 ms) fails
 
     Contender next = awaitOneLeader(others(first));
+    System.out.println("FIGURE take-over after the gRPC health check failed: " + (System.nanoTime() - failed) / 1_000_000
+        + " ms (check interval 300 ms)");
     await().atMost(TAKE_OVER).until(first::deposed);
     assertThat(next.heard).containsExactly("elected");
     assertThat(agent.get("/v1/kv/" + key + "?raw")).contains(next.address);
@@ -214,10 +222,13 @@ class ConsulLeadershipTest {
     Contender first = awaitOneLeader(contenders);
     String firstSession = first.leadership.sessionId().orElseThrow();
 
+    long paused = System.nanoTime();
     first.leadership.pauseRenewals(true);
 
     Contender next = await().atMost(Duration.ofSeconds(10)).until(
         () -> others(first).stream().filter(c -> c.leadership.isLeader()).findFirst(), Optional::isPresent).get();
+    System.out.println("FIGURE take-over after renewals stopped: " + (System.nanoTime() - paused) / 1_000_000
+        + " ms (session TTL 2 s; Consul expires within 2 x TTL)");
     await().atMost(TAKE_OVER).until(first::deposed);
     assertThat(agent.get("/v1/session/info/" + firstSession)).hasValueSatisfying(body -> assertThat(body.strip()).isIn("[]", "null"));
     assertThat(next.heard).containsExactly("elected");
