@@ -4,6 +4,7 @@ import dev.baton.runtime.backoff.Backoff;
 import dev.baton.runtime.registry.ConsulClients;
 import dev.baton.runtime.registry.ConsulSettings;
 import dev.baton.runtime.registry.LeaderKey;
+import dev.baton.runtime.registry.ServiceRegistration;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -121,6 +122,17 @@ public final class ConsulLeadership implements Leadership {
     }
     return new ConsulLeadership(ConsulClients.create(consul), consul, settings, address, name,
         Objects.requireNonNull(random, "random"));
+  }
+
+  /**
+   * The campaign of the master registered as {@code registration} (its {@code baton-master}
+   * service): the session is tied to that registration's checks in {@code consul.checkMode()}, the
+   * key's value is its address, the session and threads are named by its id.
+   */
+  public static ConsulLeadership forMaster(ConsulSettings consul, ServiceRegistration registration,
+      ConsulLeadershipSettings.Builder settings, Random random) {
+    return create(consul, settings.checks(registration.checkIds(consul.checkMode())).build(), registration.address(),
+        registration.id(), random);
   }
 
   @Override

@@ -59,8 +59,8 @@ class FollowTheLeaderTest {
     if (!campaign) {
       return null;
     }
-    ConsulLeadership leadership = ConsulLeadership.create(consul(), ConsulLeadershipSettings.builder()
-        .checks(registration.checkIds(CheckMode.TTL)).build(), address, id, new Random(5));
+    ConsulLeadership leadership =
+        ConsulLeadership.forMaster(consul(), registration, ConsulLeadershipSettings.builder(), new Random(5));
     leadership.start(new Leadership.Listener() {
       @Override
       public void elected() {}
