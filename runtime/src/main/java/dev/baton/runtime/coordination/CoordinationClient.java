@@ -401,6 +401,7 @@ public final class CoordinationClient implements AutoCloseable {
   private void streamEnded(Stream stream, Throwable error) {
     Duration delay;
     int failure;
+    boolean freeHint = false;
     String leader = error == null ? null : LeaderHint.from(error).orElse(null);
     synchronized (this) {
       if (closed || current != stream) {
@@ -411,14 +412,17 @@ public final class CoordinationClient implements AutoCloseable {
       rotate = !stream.registered;
       if (leader != null && !leader.equals(target)) {
         hint = leader;
-        delay = hintsInARow++ < MAX_FREE_HINTS ? Duration.ZERO : backoff.delay(failure);
+        freeHint = hintsInARow++ < MAX_FREE_HINTS;
+        delay = freeHint ? Duration.ZERO : backoff.delay(failure);
       } else {
         delay = backoff.delay(failure);
       }
     }
     outbox.detach(stream);
-    if (leader != null) {
+    if (freeHint) {
       log.info("master at {} is a standby; dialling the leader it names at {}", describeMaster(), leader);
+    } else if (leader != null) {
+      log.debug("master at {} is a standby naming {} again; dialling it after the backoff", describeMaster(), leader);
     }
     // Only the first failure of a run is worth a person's attention; the redials after it are noise.
     String reason = error == null ? "completed by the master" : error.getMessage();
