@@ -29,10 +29,12 @@ final class OrchestratorCommand implements Callable<Integer> {
       description = "The specialisation: frontend, backend, devops or testing.")
   String domain;
 
-  @Option(names = "--master", paramLabel = "HOST:PORT",
+  @Option(names = "--master", paramLabel = "HOST:PORT[,HOST:PORT...]",
       defaultValue = "${env:BATON_MASTER:-" + MasterOption.DEFAULT_ADDRESS + "}",
-      description = "Address of the master's Coordination service (default: $BATON_MASTER or ${DEFAULT-VALUE});"
-          + " not with Consul, where the master is found as service baton-master.")
+      description = "Address of the master's Coordination service, or of several masters of which one leads"
+          + " (tried in turn; a standby names the leader), at most " + OrchestratorConfig.MAX_MASTERS
+          + " (default: $BATON_MASTER or ${DEFAULT-VALUE}); not with Consul, where the master is the holder of"
+          + " the leader key baton/leader, else a passing baton-master.")
   String master;
 
   @Option(names = "--host", defaultValue = OrchestratorConfig.DEFAULT_HOST,

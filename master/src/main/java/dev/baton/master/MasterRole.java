@@ -46,6 +46,10 @@ final class MasterRole implements Leadership.Listener, AutoCloseable {
 
   /** Opens the journal and follows it (a standby's reads) until elected. */
   static CurrentStore follow(String journalSpec, Clock clock, JournalSettings settings) {
+    return new CurrentStore(following(journalSpec, clock, settings));
+  }
+
+  private static JournalPlanStore following(String journalSpec, Clock clock, JournalSettings settings) {
     JournalPlanStore s = JournalPlanStore.open(journalSpec, clock, settings);
     try {
       s.follow();
@@ -53,7 +57,7 @@ final class MasterRole implements Leadership.Listener, AutoCloseable {
       s.close();
       throw e;
     }
-    return new CurrentStore(s);
+    return s;
   }
 
   /** Campaigns; the engine runs the plans whenever this master leads. */
@@ -66,9 +70,9 @@ final class MasterRole implements Leadership.Listener, AutoCloseable {
     return leading;
   }
 
-  /** The epoch this master leads under, 0 when it does not lead. */
+  /** The epoch this master leads (or is taking over) under, 0 when it does not. */
   long epoch() {
-    return leading ? epoch : 0;
+    return epoch;
   }
 
   Optional<String> leaderAddress() {
@@ -77,7 +81,7 @@ final class MasterRole implements Leadership.Listener, AutoCloseable {
 
   /** A sub-orchestrator (or the journal) knows a newer epoch: this master must step down. */
   void stale(String why) {
-    if (leading) {
+    if (epoch != 0) {
       leadership.resign(why);
     }
   }
@@ -90,8 +94,10 @@ final class MasterRole implements Leadership.Listener, AutoCloseable {
       s.lead(e);
       s.onFenced(this::stale);
       epoch = e;
-      leading = true;
+      // Leading only once the plans are taken over: until then the standby gate keeps
+      // sub-orchestrators out, so none reports executions of a plan not resumed yet.
       List<String> resumed = engine.resume();
+      leading = true;
       log.info("master {} leads under epoch {} ({}); {} plan(s) resumed{}", id, e, address, resumed.size(),
           resumed.isEmpty() ? "" : ": " + String.join(", ", resumed));
     } catch (RuntimeException ex) {
@@ -102,12 +108,13 @@ final class MasterRole implements Leadership.Listener, AutoCloseable {
 
   @Override
   public void deposed(String why) {
-    boolean was = leading;
+    boolean was = epoch != 0;
     leading = false;
     if (was) {
       log.warn("master {} lost the leadership (epoch {}): {}", id, epoch, why);
       engine.standDown(why);
     }
+    epoch = 0;
     JournalPlanStore current = store.get();
     if (current.mode() == JournalPlanStore.Mode.FOLLOWING) {
       return;
@@ -115,7 +122,7 @@ final class MasterRole implements Leadership.Listener, AutoCloseable {
     // A store that led is done: follow the journal again on a fresh one (the old one's lock first).
     current.close();
     try {
-      store.swap(follow(journalSpec, clock, settings));
+      store.swap(following(journalSpec, clock, settings));
     } catch (RuntimeException e) {
       log.error("master {} cannot follow its journal again: {}", id, e.getMessage(), e);
     }

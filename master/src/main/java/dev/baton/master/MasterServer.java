@@ -52,6 +52,7 @@ public final class MasterServer implements AutoCloseable {
   private volatile CoordinationService coordination;
   private volatile GitHttpServer gitServer;
   private volatile ScheduledExecutorService timers;
+  private volatile MasterRole role;
 
   private MasterServer(MasterConfig config, GrpcServer server, Engine engine, ChannelPool channels,
       ScheduledExecutorService scheduler, PlanStore store) {
@@ -78,7 +79,11 @@ public final class MasterServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    PlanStore store = config.store() != null ? config.store() : new InMemoryPlanStore(clock);
+    // A journal: this master follows it until elected (MasterRole); else the given store or memory.
+    CurrentStore journaled = config.journal() == null ? null
+        : MasterRole.follow(config.journal(), clock, dev.baton.master.journal.JournalSettings.defaults());
+    PlanStore store = journaled != null ? journaled : config.store() != null ? config.store() : new InMemoryPlanStore(clock);
+    AtomicReference<MasterRole> role = new AtomicReference<>();
     // With Consul, healthy instances come from its checks; the streams still bring descriptors and load.
     ConsulMembership consul =
         config.consul() == null ? null : ConsulMembership.connect(config.consul(), clock, new Random());
@@ -86,7 +91,10 @@ public final class MasterServer implements AutoCloseable {
         ? new EmbeddedRegistry(clock, config.heartbeatInterval(), config.heartbeatTimeout())
         : ConsulRegistry.start(consul, ServiceNames.DOMAINS, clock, config.heartbeatInterval(),
             config.heartbeatTimeout());
-    ChannelPool channels = ChannelPool.netty();
+    // Every call to a sub-orchestrator carries the epoch this master leads under; one refused as
+    // stale (a newer master used a higher epoch) makes this master step down.
+    ChannelPool channels = ChannelPool.netty(() -> role.get() == null ? 0 : role.get().epoch(),
+        newer -> { MasterRole r = role.get(); if (r != null) { r.stale("a sub-orchestrator saw epoch " + newer); } });
     Random random = new Random();
     Breakers breakers = new Breakers(config.resilience(), clock);
     Delegator delegator = new Delegator(channels, config.resilience(), breakers, timers, clock, random);
@@ -95,18 +103,26 @@ public final class MasterServer implements AutoCloseable {
     GitHttpServer gitServer = gitServer(config);
     Engine engine = new Engine(store, registry, delegator, config.conflictDetector(), scheduler, clock,
         random, settings, breakers, config.resilience(), new GitIntegrations(config.gitDir(), git, gitServer));
+    if (journaled == null) {
+      // Plans the given store already holds (a master started again on it) resume where they
+      // stood; before serving, so that no instance's report of its executions comes first.
+      engine.resume();
+    }
     LocalRepositories locals = new LocalRepositories(config.importLocalRepos(), config.gitDir(), git, gitServer);
     // What users see: an instance whose breaker is open shows OFFLINE (the dashboard's "failed").
     Registry view = new BreakerAwareRegistry(registry, breakers);
     AtomicReference<String> address = new AtomicReference<>("");
     var dashboard = new DashboardCalculator(view, store, engine::outstanding);
     GrpcServer server;
-    CoordinationService coordination = new CoordinationService(registry, engine, config.id(),
+    CoordinationService coordination = new CoordinationService(registry, engine,
+        (instanceId, held, truncated) -> engine.onExecutionsReported(instanceId, held), config.id(),
         config.heartbeatInterval(), CoordinationService.Settings.DEFAULTS, timers, clock);
     try {
       server = GrpcServer.start(config.host(), config.port(), List.of(
           new MasterService(engine, store, view, dashboard, config.id(), address::get, locals::resolve),
-          coordination));
+          coordination), List.of(new dev.baton.master.grpc.StandbyGate(config.id(),
+              () -> role.get() == null || role.get().leading(),
+              () -> role.get() == null ? Optional.of(address.get()) : role.get().leaderAddress())));
     } catch (RuntimeException e) {
       engine.close();
       if (gitServer != null) {
@@ -115,23 +131,44 @@ public final class MasterServer implements AutoCloseable {
       channels.close();
       scheduler.shutdownNow();
       timers.shutdownNow();
+      if (journaled != null) {
+        journaled.get().close();
+      }
       if (consul != null) {
         consul.close();
       }
       throw e;
     }
     address.set(server.address());
-    // Plans the store already holds (a restart on the same journal) resume where they stood.
-    engine.resume();
     MasterServer master = new MasterServer(config, server, engine, channels, scheduler, store);
     master.timers = timers;
     master.gitServer = gitServer;
     master.coordination = coordination;
+    var registration = DescriptorMeta.masterRegistration(config.id(),
+        server.address().substring(0, server.address().lastIndexOf(':')), server.port());
     if (consul != null) {
-      String host = server.address().substring(0, server.address().lastIndexOf(':'));
-      consul.register(DescriptorMeta.masterRegistration(config.id(), host, server.port()), () -> true);
+      consul.register(registration, () -> true);
       master.consul = consul;
     }
+    if (journaled == null) {
+      return master;
+    }
+    // Several masters share a PostgreSQL journal: Consul's lock decides who leads when there is
+    // Consul, else a lease in the database; an embedded journal has one master, which leads.
+    boolean shared = dev.baton.master.journal.JournalSpec.parse(config.journal())
+        instanceof dev.baton.master.journal.JournalSpec.Postgres;
+    dev.baton.master.leader.Leadership leadership = !shared
+        ? new dev.baton.master.leader.EmbeddedLeadership(server.address())
+        : consul != null
+            ? dev.baton.master.leader.ConsulLeadership.forMaster(config.consul(), registration,
+                dev.baton.master.leader.ConsulLeadershipSettings.builder(), new Random())
+            : dev.baton.master.leader.PostgresLeadership.open(config.journal(), config.id(), server.address(),
+                dev.baton.master.leader.PostgresLeadership.DEFAULT_TTL);
+    MasterRole r = new MasterRole(config.journal(), clock, dev.baton.master.journal.JournalSettings.defaults(),
+        journaled, leadership, config.id(), server.address());
+    role.set(r);
+    master.role = r;
+    r.start(engine);
     return master;
   }
 
@@ -196,6 +233,18 @@ public final class MasterServer implements AutoCloseable {
    * Leaves Consul (deregistering first, so sub-orchestrators stop finding this master), stops
    * serving, stops watching executions, closes the channels to the instances.
    */
+  /** True while this master leads (always, without a journal shared by several masters). */
+  public boolean leading() {
+    MasterRole r = role;
+    return r == null || r.leading();
+  }
+
+  /** The epoch this master leads under; 0 without a journal or while standing by. */
+  public long epoch() {
+    MasterRole r = role;
+    return r == null ? 0 : r.epoch();
+  }
+
   @Override
   public void close() {
     ConsulMembership c = consul;
@@ -203,7 +252,14 @@ public final class MasterServer implements AutoCloseable {
       c.close();
     }
     server.close();
+    MasterRole r = role;
+    if (r != null) {
+      engine.standDown("master closing");
+    }
     engine.close();
+    if (r != null) {
+      r.close();
+    }
     if (gitServer != null) {
       gitServer.close();
     }

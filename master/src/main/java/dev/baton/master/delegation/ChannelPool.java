@@ -1,41 +1,76 @@
 package dev.baton.master.delegation;
 
+import io.grpc.Channel;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
-/** One channel per instance address, created on first use and closed with the pool. */
+/**
+ * One channel per instance address, created on first use and closed with the pool. Every call on
+ * the pool's channels passes its interceptors: with an epoch ({@link #netty(LongSupplier, LongConsumer)})
+ * every call to a sub-orchestrator carries the master's epoch ({@link EpochInterceptor}).
+ */
 public final class ChannelPool implements AutoCloseable {
+  private record Entry(ManagedChannel managed, Channel intercepted) {}
+
   private final Function<String, ManagedChannel> factory;
-  private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final List<ClientInterceptor> interceptors;
+  private final Map<String, Entry> channels = new ConcurrentHashMap<>();
 
   public ChannelPool(Function<String, ManagedChannel> factory) {
-    this.factory = factory;
+    this(factory, List.of());
   }
 
-  /** Plaintext Netty channels to {@code host:port} addresses. */
+  /** @param interceptors run on every call, the first listed first */
+  public ChannelPool(Function<String, ManagedChannel> factory, List<ClientInterceptor> interceptors) {
+    this.factory = factory;
+    this.interceptors = List.copyOf(interceptors);
+  }
+
+  /** Plaintext Netty channels to {@code host:port} addresses, without an epoch. */
   public static ChannelPool netty() {
-    return new ChannelPool(address -> NettyChannelBuilder.forTarget(address)
+    return new ChannelPool(ChannelPool::nettyChannel);
+  }
+
+  /**
+   * Plaintext Netty channels whose calls carry {@code epoch} (0: none) and report a stale refusal
+   * to {@code onStale} (on a gRPC thread).
+   */
+  public static ChannelPool netty(LongSupplier epoch, LongConsumer onStale) {
+    return new ChannelPool(ChannelPool::nettyChannel, List.of(new EpochInterceptor(epoch, onStale)));
+  }
+
+  private static ManagedChannel nettyChannel(String address) {
+    return NettyChannelBuilder.forTarget(address)
         .usePlaintext()
         .keepAliveTime(30, TimeUnit.SECONDS)
-        .build());
+        .build();
   }
 
-  public ManagedChannel channel(String address) {
-    return channels.computeIfAbsent(address, factory);
+  /** The channel to {@code address}, behind the pool's interceptors. */
+  public Channel channel(String address) {
+    return channels.computeIfAbsent(address, a -> {
+      ManagedChannel managed = factory.apply(a);
+      return new Entry(managed, ClientInterceptors.interceptForward(managed, interceptors));
+    }).intercepted();
   }
 
   @Override
   public void close() {
-    for (ManagedChannel c : channels.values()) {
-      c.shutdownNow();
+    for (Entry c : channels.values()) {
+      c.managed().shutdownNow();
     }
-    for (ManagedChannel c : channels.values()) {
+    for (Entry c : channels.values()) {
       try {
-        c.awaitTermination(2, TimeUnit.SECONDS);
+        c.managed().awaitTermination(2, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class Engine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
   private static final long CALL_TIMEOUT_SECONDS = 10;
+  /** Taking over a large journal's plans reads every event of each: more than a call's wait. */
+  private static final long RESUME_TIMEOUT_SECONDS = 600;
 
   final PlanStore store;
   final Registry registry;
@@ -187,7 +189,7 @@ public final class Engine implements AutoCloseable {
    * @return the ids of the plans resumed
    */
   public java.util.List<String> resume() {
-    return call(() -> {
+    return call(RESUME_TIMEOUT_SECONDS, () -> {
       java.util.List<String> resumed = new java.util.ArrayList<>();
       java.util.List<PlanStatus> plans = new java.util.ArrayList<>(store.list());
       java.util.Collections.reverse(plans); // oldest first, as they were submitted
@@ -247,6 +249,35 @@ public final class Engine implements AutoCloseable {
       PlanRun run = active.get(arrival.getPlanId());
       if (run != null) {
         run.onSyncArrival(instanceId, arrival);
+      }
+    });
+  }
+
+  /**
+   * What an instance holds, as it reported on (re-)registering: an execution still queued or
+   * running that no plan of this master runs as that attempt (its plan finished, was cancelled or
+   * is unknown to this master's journal, or the attempt was given up) runs for nobody and is
+   * cancelled. The attempts this master does run are re-attached by their plans.
+   */
+  public void onExecutionsReported(String instanceId, java.util.List<dev.baton.v1.HeldExecution> held) {
+    post(() -> {
+      for (dev.baton.v1.HeldExecution h : held) {
+        boolean live = h.getState() == dev.baton.v1.ExecutionState.EXECUTION_STATE_RUNNING
+            || h.getState() == dev.baton.v1.ExecutionState.EXECUTION_STATE_QUEUED;
+        if (!live) {
+          continue;
+        }
+        PlanRun run = active.get(h.getPlanId());
+        if (run != null && run.runs(h.getTaskId(), h.getAttempt())) {
+          continue;
+        }
+        String why = run == null
+            ? "plan " + h.getPlanId() + " is not running on this master (finished, cancelled or unknown)"
+            : "attempt " + h.getAttempt() + " of task " + h.getTaskId() + " is no longer the plan's";
+        registry.instance(instanceId).ifPresent(i -> {
+          log.warn("cancelling orphaned execution {} on {}: {}", h.getExecutionId(), instanceId, why);
+          delegator.cancel(Dispatcher.target(i), h.getExecutionId(), why);
+        });
       }
     });
   }
@@ -419,9 +450,13 @@ public final class Engine implements AutoCloseable {
   }
 
   private <T> T call(Callable<T> c) {
+    return call(CALL_TIMEOUT_SECONDS, c);
+  }
+
+  private <T> T call(long timeoutSeconds, Callable<T> c) {
     Future<T> f = executor.submit(c);
     try {
-      return f.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return f.get(timeoutSeconds, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;

@@ -237,6 +237,12 @@ final class PlanRun {
     step();
   }
 
+  /** True when the task's attempt in flight is {@code attempt} (out, orphaned or merging). */
+  boolean runs(String taskId, int attempt) {
+    Attempt a = inFlight.get(taskId);
+    return a != null && a.number == attempt && !finished;
+  }
+
   /** A task of the plan or one added while it ran, or null. */
   PlanModel.Task taskOf(String id) {
     Integer i = index.position(id);

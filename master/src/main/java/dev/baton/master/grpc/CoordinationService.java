@@ -2,6 +2,7 @@ package dev.baton.master.grpc;
 
 import com.google.protobuf.Struct;
 import dev.baton.master.engine.Engine;
+import dev.baton.master.registry.ExecutionReports;
 import dev.baton.master.registry.Instance;
 import dev.baton.master.registry.Registry;
 import dev.baton.runtime.coordination.Correlator;
@@ -38,8 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code baton.v1.Coordination}: each sub-orchestrator's long-lived session (docs/coordination-protocol.md).
- * Register (first frame) enters the instance into the registry and starts or resumes its session;
- * heartbeats keep it alive; SyncArrivals go to the engine; cross-orchestrator messages are relayed
+ * Register (first frame) enters the instance into the registry, starts or resumes its session and
+ * hands the executions the instance holds to {@link ExecutionReports}; heartbeats keep it alive; SyncArrivals go to the engine; cross-orchestrator messages are relayed
  * to the instance, domain or subscribers they name. The stream's end takes the instance offline, but
  * its session waits {@link Settings#sessionTtl} for the instance to resume it.
  */
@@ -68,6 +69,7 @@ public final class CoordinationService extends CoordinationGrpc.CoordinationImpl
 
   private final Registry registry;
   private final Engine engine;
+  private final ExecutionReports reports;
   private final String masterId;
   private final Duration heartbeatInterval;
   private final Settings settings;
@@ -82,8 +84,15 @@ public final class CoordinationService extends CoordinationGrpc.CoordinationImpl
 
   public CoordinationService(Registry registry, Engine engine, String masterId, Duration heartbeatInterval,
       Settings settings, ScheduledExecutorService scheduler, Clock clock) {
+    this(registry, engine, ExecutionReports.NONE, masterId, heartbeatInterval, settings, scheduler, clock);
+  }
+
+  /** @param reports hears the executions each instance holds when it registers */
+  public CoordinationService(Registry registry, Engine engine, ExecutionReports reports, String masterId,
+      Duration heartbeatInterval, Settings settings, ScheduledExecutorService scheduler, Clock clock) {
     this.registry = registry;
     this.engine = engine;
+    this.reports = java.util.Objects.requireNonNull(reports, "reports");
     this.masterId = masterId;
     this.heartbeatInterval = heartbeatInterval;
     this.settings = settings;
@@ -421,6 +430,11 @@ public final class CoordinationService extends CoordinationGrpc.CoordinationImpl
       }
       if (resumed) {
         log.info("{} resumed session {} (re-sending after frame {})", instanceId, s.id, r.getLastReceivedSeq());
+      }
+      try {
+        reports.onExecutionsReported(instanceId, r.getHeldExecutionsList(), r.getHeldTruncated());
+      } catch (RuntimeException e) {
+        log.error("handling the {} execution(s) {} reported failed", r.getHeldExecutionsCount(), instanceId, e);
       }
       s.outbox.attach(this, resumed ? r.getLastReceivedSeq() : 0,
           CoordinateResponse.newBuilder().setRegistered(answer).build());

@@ -1,13 +1,12 @@
 package dev.baton.master.grpc;
 
-import dev.baton.runtime.server.BatonException;
+import dev.baton.runtime.server.LeaderHint;
 import dev.baton.v1.CoordinationGrpc;
 import dev.baton.v1.MasterGrpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -17,7 +16,7 @@ import java.util.function.Supplier;
  * What a standby master serves: the reads, from its journal (GetPlan, WatchPlan, ListPlans,
  * GetDashboard, ValidatePlan, ListOrchestrators); every other call (SubmitPlan, CancelPlan, a
  * sub-orchestrator's Coordinate stream) is refused with UNAVAILABLE naming the leader, in the
- * message and in the {@code baton-leader} trailer ({@link dev.baton.runtime.server.LeaderHint}),
+ * message and in the {@code baton-leader} trailer ({@link LeaderHint}),
  * so that clients go there. A leader serves everything. Other services (health, reflection) pass.
  */
 public final class StandbyGate implements ServerInterceptor {
@@ -53,12 +52,8 @@ public final class StandbyGate implements ServerInterceptor {
         || !GATED_SERVICES.contains(call.getMethodDescriptor().getServiceName())) {
       return next.startCall(call, headers);
     }
-    Optional<String> to = leader.get();
-    BatonException refusal = BatonException.notLeader("master " + masterId + " is a standby; "
-        + to.map(a -> "the leader is " + a + ": send " + call.getMethodDescriptor().getBareMethodName() + " there")
-            .orElse("no master leads right now (an election is under way): retry in a few seconds"),
-        to.orElse(""));
-    call.close(Status.UNAVAILABLE.withDescription(refusal.getMessage()), refusal.trailers());
+    var refusal = LeaderHint.standby(masterId, leader.get().orElse(null));
+    call.close(refusal.getStatus(), refusal.getTrailers());
     return new ServerCall.Listener<>() {};
   }
 }

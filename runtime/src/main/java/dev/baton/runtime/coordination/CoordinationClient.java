@@ -3,6 +3,7 @@ package dev.baton.runtime.coordination;
 import dev.baton.runtime.backoff.Backoff;
 import dev.baton.runtime.server.BatonException;
 import dev.baton.runtime.server.Keepalive;
+import dev.baton.runtime.server.LeaderHint;
 import dev.baton.v1.Ack;
 import dev.baton.v1.CoordinateRequest;
 import dev.baton.v1.CoordinateResponse;
@@ -39,7 +40,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,10 +53,20 @@ import org.slf4j.LoggerFactory;
  * ({@link InboundSequence}). When the stream breaks, or the master is not up yet, the client dials
  * again after a capped exponential backoff with jitter and asks to resume its session: the master
  * answers with the last sequence it received and both sides re-send exactly what the other lacks.
- * The master's address is asked of a supplier before each dial (with Consul it is the current
- * passing {@code baton-master}). HTTP/2 keepalive ({@link Keepalive}) detects a dead master within
- * seconds on an idle stream; heartbeats are skipped rather than buffered when the transport is not
- * ready, as the next one supersedes them.
+ * HTTP/2 keepalive ({@link Keepalive}) detects a dead master within seconds on an idle stream;
+ * heartbeats are skipped rather than buffered when the transport is not ready, as the next one
+ * supersedes them.
+ *
+ * <p>Following the leader: the {@link MasterLocator} is asked for candidates before each dial. A
+ * stream that ended before the master answered Registered moves the client to the next candidate;
+ * one that was registered and broke is redialled at the same address first (a master restarting on
+ * its port). A standby answers UNAVAILABLE with a {@link LeaderHint}: the client dials the named
+ * leader next, at once for up to {@value #MAX_FREE_HINTS} hints in a row (then after its backoff,
+ * so two standbys naming each other cannot spin). The backoff is capped at
+ * {@link Settings#DEFAULT_MAX_BACKOFF 1 s} by default and the channel's own connection backoff
+ * (grpc-java's grows to two minutes) is reset before every dial: a master that is back, or a new
+ * leader, is found within about a second. Every Register carries the executions the instance
+ * holds ({@link Handler#addHeldExecutions}) so a new leader can reconcile.
  */
 public final class CoordinationClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CoordinationClient.class);
@@ -75,27 +85,37 @@ public final class CoordinationClient implements AutoCloseable {
 
     /** The live peers and their addresses changed. */
     default void onPeers(Map<String, String> peerAddresses) {}
+
+    /**
+     * Adds the executions this instance holds ({@code held_executions}, {@code held_truncated}) to
+     * a Register about to be sent; called before every dial.
+     */
+    default void addHeldExecutions(Register.Builder register) {}
   }
 
+  /** Leader hints followed at once in a row; past them a hint waits for the backoff. */
+  static final int MAX_FREE_HINTS = 3;
+
   /**
-   * @param masterAddress supplies {@code host:port} of the master's Coordination service, asked
-   *     before every dial; null or blank while no master is known
+   * @param masters the candidate addresses of the master's Coordination service, asked before
+   *     every dial ({@link MasterLocator})
    * @param heartbeatInterval used until the master's Registered names its own
-   * @param initialBackoff first reconnect delay (before jitter)
-   * @param maxBackoff cap of the reconnect delay
+   * @param initialBackoff first reconnect delay (before jitter), default 100 ms
+   * @param maxBackoff cap of the reconnect delay, default 1 s: a redial costs the master one
+   *     refused TCP connection, so a low cap is cheap and finds a restarted or new master fast
    * @param bufferCapacity most frames kept unacknowledged (default {@value #DEFAULT_BUFFER_CAPACITY})
    * @param sendTimeout how long {@link #send} waits for room in a full buffer before failing
    */
   public record Settings(
-      Supplier<String> masterAddress, String instanceId, Duration heartbeatInterval, Duration initialBackoff,
+      MasterLocator masters, String instanceId, Duration heartbeatInterval, Duration initialBackoff,
       Duration maxBackoff, int bufferCapacity, Duration sendTimeout) {
-    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(200);
-    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(100);
+    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(1);
     public static final int DEFAULT_BUFFER_CAPACITY = 1024;
     public static final Duration DEFAULT_SEND_TIMEOUT = Duration.ofSeconds(5);
 
     public Settings {
-      Objects.requireNonNull(masterAddress, "masterAddress");
+      Objects.requireNonNull(masters, "masters");
       Objects.requireNonNull(instanceId, "instanceId");
       if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()) {
         throw new IllegalArgumentException("heartbeatInterval: " + heartbeatInterval + " (expected: > 0)");
@@ -110,33 +130,29 @@ public final class CoordinationClient implements AutoCloseable {
     }
 
     public Settings(
-        Supplier<String> masterAddress, String instanceId, Duration heartbeatInterval, Duration initialBackoff, Duration maxBackoff) {
-      this(masterAddress, instanceId, heartbeatInterval, initialBackoff, maxBackoff, DEFAULT_BUFFER_CAPACITY,
+        MasterLocator masters, String instanceId, Duration heartbeatInterval, Duration initialBackoff, Duration maxBackoff) {
+      this(masters, instanceId, heartbeatInterval, initialBackoff, maxBackoff, DEFAULT_BUFFER_CAPACITY,
           DEFAULT_SEND_TIMEOUT);
     }
 
     /** A master at a fixed address. */
     public Settings(
         String masterAddress, String instanceId, Duration heartbeatInterval, Duration initialBackoff, Duration maxBackoff) {
-      this(fixed(masterAddress), instanceId, heartbeatInterval, initialBackoff, maxBackoff);
-    }
-
-    private static Supplier<String> fixed(String address) {
-      Objects.requireNonNull(address, "masterAddress");
-      return () -> address;
+      this(MasterLocator.fixed(List.of(Objects.requireNonNull(masterAddress, "masterAddress"))), instanceId,
+          heartbeatInterval, initialBackoff, maxBackoff);
     }
 
     public static Settings of(String masterAddress, String instanceId, Duration heartbeatInterval) {
       return new Settings(masterAddress, instanceId, heartbeatInterval, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF);
     }
 
-    /** A master found anew before each dial, e.g. through Consul. */
-    public static Settings of(Supplier<String> masterAddress, String instanceId, Duration heartbeatInterval) {
-      return new Settings(masterAddress, instanceId, heartbeatInterval, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF);
+    /** Masters found anew before each dial: a list tried in turn, or Consul. */
+    public static Settings of(MasterLocator masters, String instanceId, Duration heartbeatInterval) {
+      return new Settings(masters, instanceId, heartbeatInterval, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF);
     }
 
     public Settings withBuffer(int capacity, Duration timeout) {
-      return new Settings(masterAddress, instanceId, heartbeatInterval, initialBackoff, maxBackoff, capacity, timeout);
+      return new Settings(masters, instanceId, heartbeatInterval, initialBackoff, maxBackoff, capacity, timeout);
     }
   }
 
@@ -155,6 +171,11 @@ public final class CoordinationClient implements AutoCloseable {
   private String target = "";
   private Stream current;
   private int failures;
+  /** The last stream ended before Registered: the next dial tries the next candidate. */
+  private boolean rotate;
+  /** A standby's leader hint, dialled next (then cleared). */
+  private String hint;
+  private int hintsInARow;
   private boolean closed;
   private Registered registered;
   private int registrations;
@@ -251,6 +272,11 @@ public final class CoordinationClient implements AutoCloseable {
     return List.copyOf(messages);
   }
 
+  /** Dials that failed since the last registration (0 while registered). */
+  public synchronized int failedDials() {
+    return failures;
+  }
+
   /** The master address dialled last, empty before the first dial. */
   public synchronized String masterAddress() {
     return target;
@@ -289,6 +315,8 @@ public final class CoordinationClient implements AutoCloseable {
   }
 
   private void connect() {
+    // Outside the lock: with Consul the locator asks the agent.
+    String address = nextAddress();
     Stream stream;
     ManagedChannel dial;
     String session;
@@ -298,7 +326,7 @@ public final class CoordinationClient implements AutoCloseable {
       }
       stream = new Stream();
       current = stream;
-      dial = channelToMaster();
+      dial = address == null ? null : channelTo(address);
       session = sessionId;
     }
     if (dial == null) {
@@ -306,34 +334,63 @@ public final class CoordinationClient implements AutoCloseable {
       return;
     }
     try {
+      Register.Builder register = Register.newBuilder().setOrchestrator(handler.descriptor())
+          .setSessionId(session).setLastReceivedSeq(inbound.last()).setProtocol(1);
+      handler.addHeldExecutions(register);
       CoordinationGrpc.newStub(dial).coordinate(stream);
-      stream.write(0, CoordinateRequest.newBuilder()
-          .setRegister(Register.newBuilder().setOrchestrator(handler.descriptor())
-              .setSessionId(session).setLastReceivedSeq(inbound.last()).setProtocol(1))
-          .build());
+      stream.write(0, CoordinateRequest.newBuilder().setRegister(register).build());
       stream.scheduleHeartbeats(settings.heartbeatInterval());
     } catch (RuntimeException e) {
       stream.onError(e);
     }
   }
 
-  /** The channel to the master's current address, replacing one to an old address; null if none is known. */
-  private ManagedChannel channelToMaster() {
-    String address;
-    try {
-      address = settings.masterAddress().get();
-    } catch (RuntimeException e) {
-      log.debug("cannot resolve the master's address", e);
-      address = null;
+  /**
+   * The address to dial: a pending leader hint, else the candidate after the last one when the last
+   * stream ended unregistered, else the last one while it is still a candidate, else the first.
+   */
+  private String nextAddress() {
+    String hinted;
+    String last;
+    boolean advance;
+    synchronized (this) {
+      hinted = hint;
+      hint = null;
+      last = target;
+      advance = rotate;
     }
-    if (address == null || address.isBlank()) {
+    if (hinted != null) {
+      return hinted;
+    }
+    List<String> candidates;
+    try {
+      candidates = settings.masters().candidates().stream().filter(a -> a != null && !a.isBlank()).toList();
+    } catch (RuntimeException e) {
+      log.debug("cannot find the master's address", e);
       return null;
     }
+    if (candidates.isEmpty()) {
+      return null;
+    }
+    int at = candidates.indexOf(last);
+    if (at < 0) {
+      return candidates.get(0);
+    }
+    return advance ? candidates.get((at + 1) % candidates.size()) : last;
+  }
+
+  /**
+   * The channel to {@code address}, replacing one to another address. Its connection backoff is
+   * reset: grpc-java's grows to two minutes while the master is down, and a call on a channel in
+   * that backoff fails at once without dialling, which is what made reconnecting take 12-16 s.
+   */
+  private ManagedChannel channelTo(String address) {
     if (channel != null && address.equals(target)) {
+      channel.resetConnectBackoff();
       return channel;
     }
     if (channel != null) {
-      log.info("master moved from {} to {}; dialling the new address", target, address);
+      log.info("dialling master at {} (was {})", address, target);
       channel.shutdownNow();
     }
     target = address;
@@ -344,15 +401,29 @@ public final class CoordinationClient implements AutoCloseable {
   private void streamEnded(Stream stream, Throwable error) {
     Duration delay;
     int failure;
+    boolean freeHint = false;
+    String leader = error == null ? null : LeaderHint.from(error).orElse(null);
     synchronized (this) {
       if (closed || current != stream) {
         return;
       }
       current = null;
       failure = failures++;
-      delay = backoff.delay(failure);
+      rotate = !stream.registered;
+      if (leader != null && !leader.equals(target)) {
+        hint = leader;
+        freeHint = hintsInARow++ < MAX_FREE_HINTS;
+        delay = freeHint ? Duration.ZERO : backoff.delay(failure);
+      } else {
+        delay = backoff.delay(failure);
+      }
     }
     outbox.detach(stream);
+    if (freeHint) {
+      log.info("master at {} is a standby; dialling the leader it names at {}", describeMaster(), leader);
+    } else if (leader != null) {
+      log.debug("master at {} is a standby naming {} again; dialling it after the backoff", describeMaster(), leader);
+    }
     // Only the first failure of a run is worth a person's attention; the redials after it are noise.
     String reason = error == null ? "completed by the master" : error.getMessage();
     if (failure == 0) {
@@ -379,6 +450,8 @@ public final class CoordinationClient implements AutoCloseable {
       registered = answer;
       registrations++;
       failures = 0;
+      hintsInARow = 0;
+      rotate = false;
       boolean resumed = answer.getResumed() && answer.getSessionId().equals(sessionId);
       if (resumed) {
         resumptions++;

@@ -16,6 +16,7 @@ import dev.baton.v1.DroidEvent;
 import dev.baton.v1.ExecutionMetrics;
 import dev.baton.v1.ExecutionState;
 import dev.baton.v1.ExecutionUpdate;
+import dev.baton.v1.HeldExecution;
 import dev.baton.v1.ListDroidEventsResponse;
 import dev.baton.v1.LoadMetrics;
 import dev.baton.v1.Usage;
@@ -294,6 +295,57 @@ public final class ExecutionManager implements AutoCloseable {
 
   public int maxConcurrentTasks() {
     return settings.maxConcurrentTasks();
+  }
+
+  /**
+   * What this instance holds, as reported to a master on (re-)registration so a new leader can
+   * reconcile: at most {@code limit} entries, the queued and running executions first (in
+   * acceptance order), then the finished ones still retained, most recently finished first.
+   * Finished executions stay for {@link Settings#retention} (default 1 h) and at most
+   * {@link Settings#maxRetained} (default 2,000), whether or not a master is connected: a
+   * take-over of seconds to minutes finds every result of the outage here.
+   */
+  public synchronized Held held(int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit: " + limit + " (expected: >= 1)");
+    }
+    prune();
+    List<HeldExecution> out = new ArrayList<>();
+    byId.values().stream()
+        .filter(e -> !e.terminal())
+        .sorted(java.util.Comparator.comparingLong((Execution e) -> e.seq))
+        .limit(limit)
+        .forEach(e -> out.add(held(e)));
+    for (Iterator<Execution> it = finished.descendingIterator(); it.hasNext() && out.size() < limit; ) {
+      out.add(held(it.next()));
+    }
+    long all = byId.values().stream().filter(e -> !e.terminal()).count() + finished.size();
+    return new Held(List.copyOf(out), all > out.size());
+  }
+
+  /**
+   * The executions {@link #held} reports.
+   *
+   * @param truncated true when the limit left some out
+   */
+  public record Held(List<HeldExecution> executions, boolean truncated) {}
+
+  private HeldExecution held(Execution e) {
+    HeldExecution.Builder b = HeldExecution.newBuilder()
+        .setExecutionId(e.id)
+        .setPlanId(e.delegation.getPlanId())
+        .setTaskId(e.delegation.getTaskId())
+        .setAttempt(e.delegation.getAttempt())
+        .setState(e.state)
+        .setDroid(e.droid)
+        .setAcceptedAt(timestamp(e.acceptedAt));
+    if (e.startedAt != null) {
+      b.setStartedAt(timestamp(e.startedAt));
+    }
+    if (e.finishedAt != null) {
+      b.setFinishedAt(timestamp(e.finishedAt));
+    }
+    return b.build();
   }
 
   /** Refuses new work and cancels everything queued or running. */

@@ -4,7 +4,10 @@ import dev.baton.runtime.registry.ConsulSettings;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,8 +16,10 @@ import java.util.Objects;
  *
  * @param host interface to listen on (default {@value #DEFAULT_HOST})
  * @param port port to listen on, 0 for an ephemeral one (default 0)
- * @param masterAddress {@code host:port} of the master's Coordination service; required without
- *     Consul, and must be null with it (the master is then the passing {@code baton-master})
+ * @param masterAddresses {@code host:port} of each master's Coordination service (one, or several
+ *     masters of which one leads: tried in turn, and a standby's answer names the leader), at most
+ *     {@value #MAX_MASTERS}; required without Consul, and must be empty with it (the master is then
+ *     the holder of the leader key, else a passing {@code baton-master})
  * @param instanceId unique per instance; null means {@code <domain>-orchestrator-<6 hex>}, see
  *     {@link #instanceIdFor(String)}
  * @param workspaceRoot directory under which command droids get their workspaces
@@ -30,7 +35,7 @@ import java.util.Objects;
 public record OrchestratorConfig(
     String host,
     int port,
-    String masterAddress,
+    List<String> masterAddresses,
     String instanceId,
     Path workspaceRoot,
     Duration heartbeatInterval,
@@ -45,6 +50,8 @@ public record OrchestratorConfig(
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMinutes(30);
   public static final int DEFAULT_MAX_CONCURRENT_TASKS = 0;
+  /** Most master addresses in {@link #masterAddresses}. */
+  public static final int MAX_MASTERS = 16;
 
   /** {@code ${java.io.tmpdir}/baton-workspaces}. */
   public static Path defaultWorkspaceRoot() {
@@ -58,10 +65,22 @@ public record OrchestratorConfig(
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port: " + port + " (expected: 0..65535, 0 for any free port)");
     }
+    masterAddresses = masterAddresses == null ? List.of() : List.copyOf(masterAddresses);
     if (consul == null) {
-      checkAddress(masterAddress);
-    } else if (masterAddress != null) {
-      throw new IllegalArgumentException("masterAddress: '" + masterAddress
+      if (masterAddresses.isEmpty()) {
+        checkAddress(null);
+      }
+      if (masterAddresses.size() > MAX_MASTERS) {
+        throw new IllegalArgumentException("masterAddress: " + masterAddresses.size()
+            + " addresses (expected: 1.." + MAX_MASTERS + ")");
+      }
+      masterAddresses.forEach(OrchestratorConfig::checkAddress);
+      if (new HashSet<>(masterAddresses).size() < masterAddresses.size()) {
+        throw new IllegalArgumentException("masterAddress: '" + String.join(",", masterAddresses)
+            + "' names an address twice (expected: each master once)");
+      }
+    } else if (!masterAddresses.isEmpty()) {
+      throw new IllegalArgumentException("masterAddress: '" + String.join(",", masterAddresses)
           + "' (expected: none with consul, which finds the master as service baton-master)");
     }
     if (instanceId != null && !instanceId.matches("[A-Za-z0-9._-]+")) {
@@ -83,11 +102,31 @@ public record OrchestratorConfig(
     return new Builder();
   }
 
+  /** The master addresses as given on the command line ({@code a:1,b:2}), null with Consul. */
+  public String masterAddress() {
+    return masterAddresses.isEmpty() ? null : String.join(",", masterAddresses);
+  }
+
+  /**
+   * Splits {@code host:port[,host:port...]} (blanks around commas ignored); null or blank is no
+   * address. Each address is checked when the config is built.
+   */
+  public static List<String> parseMasters(String text) {
+    if (text == null || text.isBlank()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String part : text.split(",", -1)) {
+      out.add(part.trim());
+    }
+    return out;
+  }
+
   public Builder toBuilder() {
     return new Builder()
         .host(host)
         .port(port)
-        .masterAddress(masterAddress)
+        .masterAddresses(masterAddresses)
         .instanceId(instanceId)
         .workspaceRoot(workspaceRoot)
         .heartbeatInterval(heartbeatInterval)
@@ -133,11 +172,11 @@ public record OrchestratorConfig(
     }
   }
 
-  /** Builder with the named defaults; {@link #masterAddress} (or {@link #consul}) is the only required field. */
+  /** Builder with the named defaults; {@link #masterAddresses} (or {@link #consul}) is the only required field. */
   public static final class Builder {
     private String host = DEFAULT_HOST;
     private int port = DEFAULT_PORT;
-    private String masterAddress;
+    private List<String> masterAddresses = List.of();
     private String instanceId;
     private Path workspaceRoot = defaultWorkspaceRoot();
     private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
@@ -159,8 +198,15 @@ public record OrchestratorConfig(
       return this;
     }
 
+    /** One master, or several separated by commas ({@code a:7400,b:7400}); null for none. */
     public Builder masterAddress(String masterAddress) {
-      this.masterAddress = masterAddress;
+      this.masterAddresses = parseMasters(masterAddress);
+      return this;
+    }
+
+    /** The masters in the order they are tried; null or empty for none. */
+    public Builder masterAddresses(List<String> masterAddresses) {
+      this.masterAddresses = masterAddresses == null ? List.of() : List.copyOf(masterAddresses);
       return this;
     }
 
@@ -209,7 +255,7 @@ public record OrchestratorConfig(
     }
 
     public OrchestratorConfig build() {
-      return new OrchestratorConfig(host, port, masterAddress, instanceId, workspaceRoot,
+      return new OrchestratorConfig(host, port, masterAddresses, instanceId, workspaceRoot,
           heartbeatInterval, defaultCommandTimeout, maxConcurrentTasks, consul, droidsDir, agents);
     }
   }

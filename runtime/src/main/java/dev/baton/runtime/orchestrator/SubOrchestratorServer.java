@@ -1,6 +1,7 @@
 package dev.baton.runtime.orchestrator;
 
 import dev.baton.runtime.coordination.CoordinationClient;
+import dev.baton.runtime.coordination.MasterLocator;
 import dev.baton.runtime.coordination.Messenger;
 import dev.baton.runtime.coordination.PeerService;
 import dev.baton.runtime.droid.CommandDroidExecutor;
@@ -25,11 +26,13 @@ import dev.baton.runtime.prompt.PromptRenderer;
 import java.util.Optional;
 import dev.baton.runtime.registry.ConsulMembership;
 import dev.baton.runtime.registry.DescriptorMeta;
+import dev.baton.runtime.registry.LeaderKey;
 import dev.baton.runtime.registry.ServiceInstance;
 import dev.baton.runtime.registry.ServiceNames;
 import dev.baton.runtime.server.GrpcServer;
 import dev.baton.v1.CrossOrchestratorMessage;
 import dev.baton.v1.LoadMetrics;
+import dev.baton.v1.Register;
 import dev.baton.v1.Registered;
 import dev.baton.v1.SharedState;
 import dev.baton.v1.SubOrchestratorDescriptor;
@@ -55,13 +58,24 @@ import org.slf4j.LoggerFactory;
  * reflection) and keeps its Coordinate stream to the master open.
  *
  * <p>The server starts serving before the master is reachable: the coordination client keeps
- * redialling, so orchestrators and master may start in any order. With Consul configured the
- * instance also registers there as {@code baton-<domain>}, finds the master as the first passing
- * {@code baton-master} (asked again before each redial) and its peers as the passing instances of
- * every domain.
+ * redialling, so orchestrators and master may start in any order. Given several master addresses
+ * it tries them in turn and follows a standby's leader hint. With Consul configured the instance
+ * also registers there as {@code baton-<domain>}, finds the master as the holder of the leader key
+ * ({@link LeaderKey#DEFAULT}), else the first passing {@code baton-master} (asked again before each
+ * redial), and its peers as the passing instances of every domain.
+ *
+ * <p>While no master is reachable the instance keeps running its tasks and keeps their results
+ * (the {@link ExecutionManager}'s retention); each Register reports every execution it holds, so a
+ * master that takes over reconciles instead of delegating again. Calls from a master older than
+ * one already heard from are refused ({@link EpochFence}).
  */
 public final class SubOrchestratorServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SubOrchestratorServer.class);
+  /**
+   * Most executions one Register reports (about 150 bytes each: 4,096 make some 600 KB, well under
+   * the master's 20 MiB inbound limit): every retained one at the default retention of 2,000.
+   */
+  public static final int MAX_HELD_REPORTED = 4_096;
   /** How often kept worktrees are swept. */
   static final Duration SWEEP_EVERY = Duration.ofMinutes(10);
 
@@ -79,6 +93,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
   private final ExecutorService blocking;
   private final ExecutionManager manager;
   private final Messenger messenger;
+  private final EpochFence fence;
   private volatile GrpcServer grpc;
   private volatile CoordinationClient coordination;
   private volatile ConsulMembership consul;
@@ -139,6 +154,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
       }
     }, 0, SWEEP_EVERY.toMinutes(), TimeUnit.MINUTES);
     this.messenger = new Messenger(instanceId, Clock.systemUTC(), scheduler, callbacks, Messenger.DEFAULT_DIRECT_DEADLINE);
+    this.fence = new EpochFence(instanceId);
   }
 
   /**
@@ -151,7 +167,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
     SubOrchestratorServer server = new SubOrchestratorServer(config, specialisation);
     try {
       server.grpc = GrpcServer.start(config.host(), config.port(), List.of(
-          new SubOrchestratorService(server.manager, server::descriptor, server::load, server.instanceId),
+          new SubOrchestratorService(server.manager, server::descriptor, server::load, server.instanceId, server.fence),
           new PeerService(server.messenger)));
       CoordinationClient.Settings coordinationSettings;
       if (config.consul() != null) {
@@ -161,11 +177,12 @@ public final class SubOrchestratorServer implements AutoCloseable {
           server.consul.watch(ServiceNames.forDomain(domain), passing -> { });
         }
         coordinationSettings = CoordinationClient.Settings.of(
-            server::masterFromConsul, server.instanceId, config.heartbeatInterval());
+            MasterLocator.firstOf(List.of(server::leaderFromConsul, server::mastersFromConsul)),
+            server.instanceId, config.heartbeatInterval());
         server.messenger.resolver(server::peerFromConsul);
       } else {
-        coordinationSettings =
-            CoordinationClient.Settings.of(config.masterAddress(), server.instanceId, config.heartbeatInterval());
+        coordinationSettings = CoordinationClient.Settings.of(
+            MasterLocator.fixed(config.masterAddresses()), server.instanceId, config.heartbeatInterval());
       }
       server.coordination = new CoordinationClient(
           coordinationSettings,
@@ -289,11 +306,22 @@ public final class SubOrchestratorServer implements AutoCloseable {
     return null;
   }
 
-  /** The first passing baton-master in Consul (by id), null while there is none. */
-  private String masterFromConsul() {
+  /** The leader named by the leader key, when a session holds it. */
+  private List<String> leaderFromConsul() {
+    ConsulMembership m = consul;
+    return m == null ? List.of() : m.leader(LeaderKey.DEFAULT).map(List::of).orElse(List.of());
+  }
+
+  /** Every passing baton-master in Consul (by id): a standby among them names the leader. */
+  private List<String> mastersFromConsul() {
     ConsulMembership m = consul;
     List<ServiceInstance> masters = m == null ? List.of() : m.passing(ServiceNames.MASTER);
-    return masters.isEmpty() ? null : masters.get(0).address();
+    return masters.stream().map(ServiceInstance::address).toList();
+  }
+
+  /** The highest master epoch this instance has accepted a call from (0: none carried one). */
+  public long masterEpoch() {
+    return fence.newest();
   }
 
   private boolean isClosed() {
@@ -403,6 +431,12 @@ public final class SubOrchestratorServer implements AutoCloseable {
     @Override
     public void onPeers(Map<String, String> peerAddresses) {
       messenger.updatePeers(peerAddresses);
+    }
+
+    @Override
+    public void addHeldExecutions(Register.Builder register) {
+      ExecutionManager.Held held = manager.held(MAX_HELD_REPORTED);
+      register.addAllHeldExecutions(held.executions()).setHeldTruncated(held.truncated());
     }
   }
 }

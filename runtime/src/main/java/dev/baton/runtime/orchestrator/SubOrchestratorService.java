@@ -18,18 +18,21 @@ import dev.baton.v1.ListDroidEventsResponse;
 import dev.baton.v1.SubOrchestratorDescriptor;
 import dev.baton.v1.SubOrchestratorGrpc;
 import dev.baton.v1.WatchExecutionRequest;
+import io.grpc.ServerInterceptor;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
  * The thin gRPC face of the execution manager. Errors are thrown as {@link BatonException} and
- * become a status in the server's {@code StatusMapping}.
+ * become a status in the server's {@code StatusMapping}. Every method sits behind the
+ * {@link EpochFence}, which refuses a master older than one already heard from.
  */
 final class SubOrchestratorService extends SubOrchestratorGrpc.SubOrchestratorImplBase
-    implements GrpcServer.NonBlocking {
+    implements GrpcServer.NonBlocking, GrpcServer.Intercepted {
 
   /**
    * Execute's handler admits and answers without waiting: it runs on the transport's thread. (A
@@ -44,13 +47,21 @@ final class SubOrchestratorService extends SubOrchestratorGrpc.SubOrchestratorIm
   private final Supplier<SubOrchestratorDescriptor> descriptor;
   private final Supplier<dev.baton.v1.LoadMetrics> load;
   private final String instanceId;
+  private final EpochFence fence;
 
   SubOrchestratorService(ExecutionManager manager, Supplier<SubOrchestratorDescriptor> descriptor,
-      Supplier<dev.baton.v1.LoadMetrics> load, String instanceId) {
+      Supplier<dev.baton.v1.LoadMetrics> load, String instanceId, EpochFence fence) {
     this.manager = manager;
     this.descriptor = descriptor;
     this.load = load;
     this.instanceId = instanceId;
+    this.fence = fence;
+  }
+
+  /** Every call passes the epoch fence first (inside the server's StatusMapping). */
+  @Override
+  public List<ServerInterceptor> interceptors() {
+    return List.of(fence);
   }
 
   @Override
@@ -78,7 +89,12 @@ final class SubOrchestratorService extends SubOrchestratorGrpc.SubOrchestratorIm
 
   @Override
   public StreamObserver<ExecuteRequest> execute(StreamObserver<ExecuteResponse> response) {
-    return ExecuteStream.open(manager, this::admit, (ServerCallStreamObserver<ExecuteResponse>) response);
+    // The stream outlives its start: a newer master may speak meanwhile, so each delegate is judged again.
+    long epoch = EpochFence.CALL_EPOCH.get();
+    return ExecuteStream.open(manager, request -> {
+      fence.checkStillCurrent(epoch);
+      return admit(request);
+    }, (ServerCallStreamObserver<ExecuteResponse>) response);
   }
 
   @Override

@@ -72,6 +72,18 @@ public final class ConsulMembership implements AutoCloseable {
     return w == null ? List.of() : w.passing();
   }
 
+  /**
+   * The leading master's address from the leader key ({@link LeaderKey}), empty when no session
+   * holds it or the agent does not answer (within the call timeout).
+   */
+  public Optional<String> leader(String key) {
+    try {
+      return LeaderKey.read(consul, key);
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   /** Registers this role; its upkeep runs until {@link #close}. */
   public synchronized ConsulRegistrar register(ServiceRegistration registration, BooleanSupplier alive) {
     if (registrar != null) {

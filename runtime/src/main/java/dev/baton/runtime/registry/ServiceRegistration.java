@@ -54,6 +54,21 @@ public record ServiceRegistration(
     return host + ":" + port;
   }
 
+  /**
+   * The ids of the health checks this registration carries in {@code mode}, as Consul names them
+   * (a session tied to them is invalidated when one turns critical).
+   */
+  public List<String> checkIds(CheckMode mode) {
+    List<String> ids = new java.util.ArrayList<>();
+    if (mode.grpc()) {
+      ids.add(grpcCheckId());
+    }
+    if (mode.ttl()) {
+      ids.add(ttlCheckId());
+    }
+    return List.copyOf(ids);
+  }
+
   String grpcCheckId() {
     return "service:" + id + ":grpc";
   }

@@ -11,8 +11,6 @@ import io.grpc.Status;
  */
 public class BatonException extends RuntimeException {
   private final Status.Code code;
-  /** Sent with the status (a standby's {@link LeaderHint}); empty for most. */
-  private final io.grpc.Metadata trailers = new io.grpc.Metadata();
 
   public BatonException(Status.Code code, String message) {
     super(message);
@@ -38,23 +36,6 @@ public class BatonException extends RuntimeException {
 
   public static BatonException unavailable(String message) {
     return new BatonException(Status.Code.UNAVAILABLE, message);
-  }
-
-  /**
-   * A standby master's answer to a write: UNAVAILABLE, naming the leader in the message and in
-   * the {@link LeaderHint#KEY} trailer so that clients can go there (empty when none leads now).
-   */
-  public static BatonException notLeader(String message, String leaderAddress) {
-    BatonException e = new BatonException(Status.Code.UNAVAILABLE, message);
-    if (leaderAddress != null && !leaderAddress.isEmpty()) {
-      e.trailers.put(LeaderHint.KEY, leaderAddress);
-    }
-    return e;
-  }
-
-  /** Trailers to send with the status. */
-  public io.grpc.Metadata trailers() {
-    return trailers;
   }
 
   public Status.Code code() {

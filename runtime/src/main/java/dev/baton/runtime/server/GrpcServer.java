@@ -51,6 +51,15 @@ public final class GrpcServer implements AutoCloseable {
    *
    */
   public static GrpcServer start(String host, int port, List<BindableService> services) {
+    return start(host, port, services, List.of());
+  }
+
+  /**
+   * Like {@link #start(String, int, List)}, with {@code interceptors} around every service given
+   * (inside the {@link StatusMapping}, the first listed first): a master's standby gate.
+   */
+  public static GrpcServer start(String host, int port, List<BindableService> services,
+      List<io.grpc.ServerInterceptor> interceptors) {
     HealthStatusManager health = new HealthStatusManager();
     NettyServerBuilder builder =
         Keepalive.server(NettyServerBuilder.forAddress(new InetSocketAddress(host, port)))
@@ -59,6 +68,12 @@ public final class GrpcServer implements AutoCloseable {
     for (BindableService service : services) {
       var definition = service.bindService();
       names.add(definition.getServiceDescriptor().getName());
+      if (service instanceof Intercepted own) {
+        definition = ServerInterceptors.interceptForward(definition, own.interceptors());
+      }
+      if (!interceptors.isEmpty()) {
+        definition = ServerInterceptors.interceptForward(definition, interceptors);
+      }
       builder.addService(ServerInterceptors.intercept(definition, new StatusMapping()));
     }
     builder.addService(health.getHealthService());
@@ -102,6 +117,14 @@ public final class GrpcServer implements AutoCloseable {
   public interface NonBlocking {
     /** Full method names, e.g. {@code baton.v1.SubOrchestrator/Execute}. */
     Set<String> nonBlockingMethods();
+  }
+
+  /**
+   * A service with interceptors of its own (such as a sub-orchestrator's epoch fence): they run
+   * inside the {@link StatusMapping}, the first listed first.
+   */
+  public interface Intercepted {
+    List<io.grpc.ServerInterceptor> interceptors();
   }
 
   public int port() {

@@ -66,11 +66,9 @@ public final class StatusMapping implements ServerInterceptor {
         } catch (RuntimeException e) {
           Status status = toStatus(e);
           try {
-            Metadata trailers = new Metadata();
-            if (e instanceof BatonException be) {
-              trailers.merge(be.trailers());
-            }
-            call.close(status, trailers);
+            // A thrown StatusRuntimeException keeps its trailers (a standby's LeaderHint).
+            Metadata trailers = Status.trailersFromThrowable(e);
+            call.close(status, trailers == null ? new Metadata() : trailers);
           } catch (IllegalStateException alreadyClosed) {
             log.debug("call already closed when mapping {}", status, e);
           }

@@ -17,12 +17,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real Netty gRPC server playing the master's Coordination side: records every frame, answers
  * Register with Registered, and lets a test push frames down every open stream. Restartable on the
- * same port, to test reconnection.
+ * same port, to test reconnection. A standby ({@link #standby}) refuses every Register as a standby
+ * master does: UNAVAILABLE with the leader's address in the {@code baton-leader} trailer.
  */
 public final class FakeMaster implements AutoCloseable {
   public final List<CoordinateRequest> frames = new CopyOnWriteArrayList<>();
   private final List<StreamObserver<CoordinateResponse>> streams = new CopyOnWriteArrayList<>();
   private final List<String> peers;
+  /** Non-null: a standby naming this leader (blank: no leader known). */
+  private volatile String standbyFor;
   private int port;
   private Server server;
 
@@ -43,6 +46,14 @@ public final class FakeMaster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A standby master that names {@code leaderAddress} (null: no leader known) in its refusals. */
+  public static FakeMaster standby(String leaderAddress) {
+    FakeMaster master = new FakeMaster(List.of());
+    master.standbyFor = leaderAddress == null ? "" : leaderAddress;
+    master.listen(0);
+    return master;
   }
 
   public static FakeMaster startOn(int port, List<String> peers) {
@@ -114,6 +125,13 @@ public final class FakeMaster implements AutoCloseable {
         @Override
         public void onNext(CoordinateRequest frame) {
           frames.add(frame);
+          if (frame.hasRegister() && standbyFor != null) {
+            streams.remove(responses);
+            synchronized (responses) {
+              responses.onError(dev.baton.runtime.server.LeaderHint.standby("fake-standby", standbyFor));
+            }
+            return;
+          }
           if (frame.hasRegister()) {
             synchronized (responses) {
               responses.onNext(CoordinateResponse.newBuilder()

@@ -63,6 +63,22 @@ class OrchestratorConfigTest {
   }
 
   @Test
+  void takesSeveralMastersInTheOrderGivenAndRefusesRepeatsAndConsulWithAList() {
+    OrchestratorConfig config = OrchestratorLauncher.parse(List.of("--master", "10.0.0.1:7400, 10.0.0.2:7400,10.0.0.3:7401"));
+
+    assertThat(config.masterAddresses()).containsExactly("10.0.0.1:7400", "10.0.0.2:7400", "10.0.0.3:7401");
+    assertThat(config.masterAddress()).isEqualTo("10.0.0.1:7400,10.0.0.2:7400,10.0.0.3:7401");
+    assertThat(config.toBuilder().build().masterAddresses()).isEqualTo(config.masterAddresses());
+    assertThatThrownBy(() -> OrchestratorConfig.builder().masterAddress("a:1,b:2,a:1").build())
+        .hasMessage("masterAddress: 'a:1,b:2,a:1' names an address twice (expected: each master once)");
+    assertThatThrownBy(() -> OrchestratorConfig.builder().masterAddress("a:1,b").build())
+        .hasMessageStartingWith("masterAddress: 'b' (expected: host:port of the master");
+    assertThatThrownBy(() -> OrchestratorConfig.builder().masterAddress("a:1,b:2")
+        .consul(dev.baton.runtime.registry.ConsulSettings.builder().build()).build())
+        .hasMessageStartingWith("masterAddress: 'a:1,b:2' (expected: none with consul");
+  }
+
+  @Test
   void findsSpecialisationsByDomainOrNamesTheKnownOnes() {
     assertThat(Specialisations.find("sample").profile().name()).isEqualTo("Sample Orchestrator");
     assertThatThrownBy(() -> Specialisations.find("data"))

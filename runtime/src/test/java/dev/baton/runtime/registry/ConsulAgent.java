@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * A real {@code consul agent -dev} for a test class: register it as a static
  * {@code @RegisterExtension} field. Starts before the class's first test on free loopback ports
- * (HTTP, gRPC, serf LAN/WAN, server RPC; DNS and gRPC-TLS off) with its data dir in a fresh temp
+ * (HTTP, gRPC, serf LAN/WAN, server RPC; DNS and gRPC-TLS off; session TTLs from 1 s rather than
+ * Consul's default minimum of 10 s) with its data dir in a fresh temp
  * directory, waits until it has elected itself leader, and stops it after the class (SIGTERM,
  * then SIGKILL), also when a test failed. One agent per class keeps the suite fast; tests use
  * distinct service ids so they do not see each other's services.
@@ -107,6 +108,8 @@ public final class ConsulAgent implements BeforeAllCallback, AfterAllCallback {
         "-serf-lan-port", Integer.toString(ports[2]), "-serf-wan-port", Integer.toString(ports[3]),
         "-server-port", Integer.toString(ports[4]), "-dns-port", "-1",
         "-hcl", "ports { grpc_tls = -1 }",
+        // Sessions as short as 1 s, so a leader whose renewals stop loses its lock within seconds.
+        "-hcl", "session_ttl_min = \"1s\"",
         "-data-dir", dataDir.resolve("data-" + starts).toString(), "-log-level", "info"));
     try {
       process = new ProcessBuilder(command)

@@ -1,0 +1,39 @@
+package dev.baton.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class OrchestratorCommandTest {
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run baton(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Baton.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void refusesAMasterListNamingAnAddressTwiceBeforeServing() {
+    Run run = baton("orchestrator", "--domain", "frontend", "--master", "127.0.0.1:7233,127.0.0.1:7234,127.0.0.1:7233");
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).isEqualTo("baton: masterAddress: '127.0.0.1:7233,127.0.0.1:7234,127.0.0.1:7233' names an"
+        + " address twice (expected: each master once)\n");
+  }
+
+  @Test
+  void documentsThatTheMasterMayBeAList() {
+    Run run = baton("orchestrator", "--help");
+
+    assertThat(run.out()).contains("--master=HOST:PORT[,HOST:PORT...]").contains("a standby names the leader");
+  }
+}
