@@ -70,7 +70,7 @@ public final class FakeSubOrchestrator implements AutoCloseable {
   private final int maxConcurrent;
   private final Map<String, String> syncDocuments;
   private final Server server;
-  private final ManagedChannel masterChannel;
+  private volatile ManagedChannel masterChannel;
   private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
   private final Map<String, Exec> byKey = new ConcurrentHashMap<>();
   private final Map<String, Exec> byId = new ConcurrentHashMap<>();
@@ -224,6 +224,14 @@ public final class FakeSubOrchestrator implements AutoCloseable {
 
   /** Opens a new Coordinate stream and registers again, after {@link #disconnect}. */
   public void reconnect() {
+    connect();
+  }
+
+  /** Registers with another master (a new leader) on a new Coordinate stream. */
+  public void reconnect(String masterAddress) {
+    ManagedChannel old = masterChannel;
+    masterChannel = NettyChannelBuilder.forTarget(masterAddress).usePlaintext().build();
+    old.shutdownNow();
     connect();
   }
 
