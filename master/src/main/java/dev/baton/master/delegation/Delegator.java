@@ -12,6 +12,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -102,6 +103,19 @@ public final class Delegator {
       }
       return s;
     }
+  }
+
+  /**
+   * Ends every Execute stream: a master standing down must not keep streams whose calls carry the
+   * epoch it led under (a later term opens new ones, with the new epoch). The work goes on.
+   */
+  public void closeStreams(String why) {
+    List<InstanceStream> all;
+    synchronized (streams) {
+      all = List.copyOf(streams.values());
+      streams.clear();
+    }
+    all.forEach(s -> s.close(why));
   }
 
   /** A broken stream leaves the map, so the next delegation opens a new one. */

@@ -87,6 +87,17 @@ final class InstanceStream implements ClientResponseObserver<ExecuteRequest, Exe
     requestStream.setOnReadyHandler(this::drain);
   }
 
+  /** Ends the call (the master stands down): its attempts' watches are lost, their work goes on. */
+  void close(String why) {
+    ClientCallStreamObserver<ExecuteRequest> c;
+    synchronized (lock) {
+      c = call;
+    }
+    if (c != null) {
+      c.cancel(why, null);
+    }
+  }
+
   boolean isBroken() {
     synchronized (lock) {
       return broken;

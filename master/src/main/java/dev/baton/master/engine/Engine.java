@@ -489,6 +489,7 @@ public final class Engine implements AutoCloseable {
         }
         active.values().forEach(PlanRun::detach);
         active.clear();
+        delegator.closeStreams("master standing down: " + why);
         byRequestId.clear();
         outstanding.clear();
         outstandingView.clear();
