@@ -41,7 +41,7 @@ final class MasterCommand implements Callable<Integer> {
   @Option(names = "--journal", paramLabel = "PATH|postgres://...",
       description = "Journal plans durably: a file (the embedded journal, one master) or postgres://user:pass@host:port/db "
           + "(several masters, one leading). A master restarted on its journal resumes its plans. "
-          + "Default: in memory only. See docs/journal.md.")
+          + "Default (or 'memory'): in memory only. See docs/journal.md.")
   String journal;
 
   @Mixin RegistryOptions registry = new RegistryOptions();
@@ -53,7 +53,8 @@ final class MasterCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     MasterServer server = MasterServer.start(
         MasterConfig.builder().host(host).port(port).id(id).consul(registry.settings())
-            .gitDir(gitDir).gitPort(gitPort).importLocalRepos(importLocalRepos).journal(journal).build());
+            .gitDir(gitDir).gitPort(gitPort).importLocalRepos(importLocalRepos)
+            .journal(journal == null || journal.equals("memory") ? null : journal).build());
     return ServerProcess.serve(
         new ServerProcess.Server() {
           @Override

@@ -53,8 +53,11 @@ public final class MeshLauncher implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of("master", "--host", options.host(), "--port", Integer.toString(port)));
     args.addAll(options.registryArgs());
     // A mesh started here may work on local directories: the master imports and serves them.
-    args.addAll(List.of("--git-dir", options.runDir().resolve("git").toString(), "--import-local-repos",
-        "--journal", options.runDir().resolve("journal.db").toString()));
+    args.addAll(List.of("--git-dir", options.runDir().resolve("git").toString(), "--import-local-repos"));
+    if (!options.masterArgs().contains("--journal")) {
+      // Plans outlive the master's process: journaled in the run directory unless the caller chose.
+      args.addAll(List.of("--journal", options.runDir().resolve("journal.db").toString()));
+    }
     args.addAll(options.masterArgs());
     LaunchedProcess master = launch("master", args);
     master.awaitReady(options.readyTimeout());
