@@ -53,6 +53,7 @@ public final class PostgresLeadership implements Leadership {
   private long leaseDeadline;
   /** After resigning, no campaign before this nanoTime, so another master gets the lease first. */
   private long quietUntil;
+  private volatile Thread worker;
 
   /**
    * Campaigns on an existing pool (the caller keeps it). {@code holder} must be unique per master
@@ -77,8 +78,11 @@ public final class PostgresLeadership implements Leadership {
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "postgres-leadership");
       t.setDaemon(true);
+      worker = t;
       return t;
     });
+    // nanoTime has an arbitrary origin (it may be negative): compare against a time it returned.
+    this.quietUntil = System.nanoTime();
   }
 
   /** Campaigns on the database of a {@code postgres://} journal spec, with a pool of its own (two connections). */
@@ -125,6 +129,14 @@ public final class PostgresLeadership implements Leadership {
     if (state == State.CLOSED) {
       return;
     }
+    if (Thread.currentThread() == worker) {
+      // Called from a listener on our own thread: waiting for that thread would deadlock.
+      release("closing");
+      state = State.CLOSED;
+      thread.shutdown();
+      closePool();
+      return;
+    }
     try {
       thread.submit(() -> {
         release("closing");
@@ -135,6 +147,10 @@ public final class PostgresLeadership implements Leadership {
       state = State.CLOSED;
     }
     thread.shutdownNow();
+    closePool();
+  }
+
+  private void closePool() {
     if (ownedPool != null) {
       try {
         ownedPool.close();
