@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code baton} command: server roles ({@code master}, {@code orchestrator}), a local mesh
  * ({@code up}, {@code demo}) and clients of the master's API ({@code submit}, {@code status},
- * {@code cancel}, {@code dashboard}), plus {@code validate} and {@code droids}, which need no master.
+ * {@code watch}, {@code list}, {@code cancel}, {@code dashboard}), plus {@code validate} and {@code droids}, which need no master.
  *
  * <p>Exit status: 0 the plan succeeded (or the command did its job), 1 the plan failed or was
  * cancelled, 2 invalid input or usage, 3 the master cannot be reached; {@link ExitCodes} is the one
@@ -28,6 +28,8 @@ import picocli.CommandLine.Spec;
       OrchestratorCommand.class,
       SubmitCommand.class,
       StatusCommand.class,
+      WatchCommand.class,
+      ListCommand.class,
       CancelCommand.class,
       DashboardCommand.class,
       ValidateCommand.class,
