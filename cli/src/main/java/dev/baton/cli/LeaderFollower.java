@@ -191,7 +191,13 @@ final class LeaderFollower implements AutoCloseable {
      * retry time left (streams pass false: a plan is watched as long as it runs).
      */
     MasterGrpc.MasterBlockingStub stub(boolean deadline) {
-      MasterGrpc.MasterBlockingStub stub = MasterGrpc.newBlockingStub(channelFor(target));
+      ManagedChannel channel = channelFor(target);
+      if (failingSince != null) {
+        // gRPC waits out its own reconnect backoff (up to 2 minutes) before dialling a failed
+        // address again; this class has already waited its own: dial now.
+        channel.resetConnectBackoff();
+      }
+      MasterGrpc.MasterBlockingStub stub = MasterGrpc.newBlockingStub(channel);
       if (!deadline) {
         return stub;
       }
