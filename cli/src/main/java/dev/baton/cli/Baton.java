@@ -73,11 +73,21 @@ public final class Baton implements java.util.concurrent.Callable<Integer> {
     return cl;
   }
 
+  /**
+   * gRPC logs through java.util.logging; a client command's failure to reach a master (an unknown
+   * host, say) is reported on one line by {@link ExitCodes}, not as gRPC's warning with a stack
+   * trace. Held here: java.util.logging keeps loggers weakly, and would forget the level.
+   */
+  private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
+
   private static void configureLogging(String[] args) {
+    boolean server = args.length > 0 && SERVER_COMMANDS.contains(args[0]);
     String key = "org.slf4j.simpleLogger.defaultLogLevel";
     if (System.getProperty(key) == null) {
-      boolean server = args.length > 0 && SERVER_COMMANDS.contains(args[0]);
       System.setProperty(key, server ? "info" : "warn");
+    }
+    if (!server && System.getenv("BATON_DEBUG") == null) {
+      GRPC_LOG.setLevel(java.util.logging.Level.SEVERE);
     }
   }
 
