@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code baton} command: server roles ({@code master}, {@code orchestrator}), a local mesh
  * ({@code up}, {@code demo}) and clients of the master's API ({@code submit}, {@code status},
- * {@code cancel}, {@code dashboard}), plus {@code validate} and {@code droids}, which need no master.
+ * {@code watch}, {@code list}, {@code cancel}, {@code dashboard}), plus {@code validate} and {@code droids}, which need no master.
  *
  * <p>Exit status: 0 the plan succeeded (or the command did its job), 1 the plan failed or was
  * cancelled, 2 invalid input or usage, 3 the master cannot be reached; {@link ExitCodes} is the one
@@ -28,6 +28,8 @@ import picocli.CommandLine.Spec;
       OrchestratorCommand.class,
       SubmitCommand.class,
       StatusCommand.class,
+      WatchCommand.class,
+      ListCommand.class,
       CancelCommand.class,
       DashboardCommand.class,
       ValidateCommand.class,
@@ -72,11 +74,21 @@ public final class Baton implements java.util.concurrent.Callable<Integer> {
     return cl;
   }
 
+  /**
+   * gRPC logs through java.util.logging; a client command's failure to reach a master (an unknown
+   * host, say) is reported on one line by {@link ExitCodes}, not as gRPC's warning with a stack
+   * trace. Held here: java.util.logging keeps loggers weakly, and would forget the level.
+   */
+  private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
+
   private static void configureLogging(String[] args) {
+    boolean server = args.length > 0 && SERVER_COMMANDS.contains(args[0]);
     String key = "org.slf4j.simpleLogger.defaultLogLevel";
     if (System.getProperty(key) == null) {
-      boolean server = args.length > 0 && SERVER_COMMANDS.contains(args[0]);
       System.setProperty(key, server ? "info" : "warn");
+    }
+    if (!server && System.getenv("BATON_DEBUG") == null) {
+      GRPC_LOG.setLevel(java.util.logging.Level.SEVERE);
     }
   }
 

@@ -9,178 +9,109 @@ import dev.baton.v1.ListOrchestratorsRequest;
 import dev.baton.v1.ListOrchestratorsResponse;
 import dev.baton.v1.ListPlansRequest;
 import dev.baton.v1.ListPlansResponse;
-import dev.baton.v1.MasterGrpc;
-import dev.baton.v1.PlanEvent;
+import dev.baton.v1.PlanState;
 import dev.baton.v1.PlanStatus;
 import dev.baton.v1.SubmitPlanRequest;
 import dev.baton.v1.SubmitPlanResponse;
-import dev.baton.v1.WatchPlanRequest;
-import io.grpc.Context;
-import io.grpc.ManagedChannel;
+import dev.baton.v1.ValidatePlanRequest;
+import dev.baton.v1.ValidatePlanResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
-import java.time.Duration;
-import java.util.Iterator;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.List;
 
 /**
- * The CLI's connection to a master: every unary call with a deadline, and transport failures
- * turned into {@link MasterUnreachableException} so that they end with exit code 3.
+ * The CLI's calls to the masters: each RPC is a read (any master) or a write (the leader), and
+ * {@link LeaderFollower} takes it there, with deadlines and bounded retries.
  */
 final class MasterClient implements AutoCloseable {
-  /** Default deadline of each unary call. */
-  static final Duration DEFAULT_CALL_DEADLINE = Duration.ofSeconds(10);
+  private final LeaderFollower follower;
 
-  private final String address;
-  private final ManagedChannel channel;
-  private final MasterGrpc.MasterBlockingStub stub;
-  private final Duration deadline;
-
-  private MasterClient(String address, ManagedChannel channel, Duration deadline) {
-    this.address = address;
-    this.channel = channel;
-    this.stub = MasterGrpc.newBlockingStub(channel);
-    this.deadline = deadline;
+  MasterClient(LeaderFollower follower) {
+    this.follower = follower;
   }
 
-  /** A client of the master at {@code address} ("host:port"); connects lazily. */
+  /** A client of the masters at {@code addresses}, retrying under {@code policy}; connects lazily. */
+  static MasterClient connect(List<HostPort> addresses, RetryPolicy policy) {
+    return new MasterClient(LeaderFollower.create(addresses, policy));
+  }
+
+  /** A client of the one master at {@code address} ("host:port"), with the default retries. */
   static MasterClient connect(String address) {
-    HostPort hostPort = HostPort.parse("--master", address);
-    ManagedChannel channel =
-        NettyChannelBuilder.forAddress(hostPort.host(), hostPort.port())
-            .usePlaintext()
-            .maxInboundMessageSize(64 * 1024 * 1024) // GetPlan of a 100,000-task plan
-            .build();
-    return new MasterClient(address, channel, DEFAULT_CALL_DEADLINE);
+    return connect(List.of(HostPort.parse("--master", address)), RetryPolicy.DEFAULT);
   }
 
+  LeaderFollower follower() {
+    return follower;
+  }
+
+  /** The master that answered last (for a write, the leader). */
   String address() {
-    return address;
-  }
-
-  SubmitPlanResponse submit(SubmitPlanRequest request) {
-    return call(() -> unary().submitPlan(request));
-  }
-
-  dev.baton.v1.ValidatePlanResponse validate(dev.baton.v1.ValidatePlanRequest request) {
-    return call(() -> unary().validatePlan(request));
-  }
-
-  PlanStatus getPlan(String planId) {
-    return call(() -> unary().getPlan(GetPlanRequest.newBuilder().setPlanId(planId).build()).getStatus());
-  }
-
-  ListPlansResponse listPlans() {
-    return call(() -> unary().listPlans(ListPlansRequest.getDefaultInstance()));
-  }
-
-  CancelPlanResponse cancel(String planId, String reason) {
-    return call(
-        () ->
-            unary()
-                .cancelPlan(CancelPlanRequest.newBuilder().setPlanId(planId).setReason(reason).build()));
-  }
-
-  GetDashboardResponse dashboard() {
-    return call(() -> unary().getDashboard(GetDashboardRequest.getDefaultInstance()));
-  }
-
-  ListOrchestratorsResponse listOrchestrators() {
-    return call(() -> unary().listOrchestrators(ListOrchestratorsRequest.getDefaultInstance()));
+    return follower.lastAnswered().toString();
   }
 
   /**
-   * Streams the plan's events after {@code afterSequence} to {@code sink} until the master ends the
-   * stream. No deadline: a plan runs as long as it runs; a broken stream surfaces as the exception
-   * and the caller resumes from the last sequence it saw.
+   * Submits to the leader. Safe to retry because the request carries a request id: a master that
+   * already started that submission answers with its plan (created false).
    */
-  void watch(String planId, long afterSequence, Consumer<PlanEvent> sink) {
-    Context.CancellableContext context = Context.current().withCancellation();
-    try {
-      context.run(
-          () -> {
-            Iterator<PlanEvent> events =
-                stub.watchPlan(
-                    WatchPlanRequest.newBuilder().setPlanId(planId).setAfterSequence(afterSequence).build());
-            while (events.hasNext()) {
-              sink.accept(events.next());
-            }
-          });
-    } catch (StatusRuntimeException e) {
-      throw translate(e);
-    } finally {
-      context.cancel(null);
+  SubmitPlanResponse submit(SubmitPlanRequest request) {
+    if (request.getRequestId().isEmpty()) {
+      throw new IllegalArgumentException("request_id: empty (expected: one id per submission, kept across retries)");
+    }
+    return follower.call(LeaderFollower.Kind.WRITE, "SubmitPlan", stub -> stub.submitPlan(request));
+  }
+
+  ValidatePlanResponse validate(ValidatePlanRequest request) {
+    return follower.call(LeaderFollower.Kind.READ, "ValidatePlan", stub -> stub.validatePlan(request));
+  }
+
+  PlanStatus getPlan(String planId) {
+    return follower.call(LeaderFollower.Kind.READ, "GetPlan",
+        stub -> stub.getPlan(GetPlanRequest.newBuilder().setPlanId(planId).build()).getStatus());
+  }
+
+  ListPlansResponse listPlans() {
+    return follower.call(LeaderFollower.Kind.READ, "ListPlans", stub -> stub.listPlans(ListPlansRequest.getDefaultInstance()));
+  }
+
+  /**
+   * Cancels on the leader. A retried cancel whose first try went through (its answer lost) is
+   * refused as "already finished": then the plan's state says whether it was this cancel.
+   */
+  CancelPlanResponse cancel(String planId, String reason) {
+    CancelPlanRequest request = CancelPlanRequest.newBuilder().setPlanId(planId).setReason(reason).build();
+    LeaderFollower.Attempts attempts = follower.begin(LeaderFollower.Kind.WRITE, "CancelPlan");
+    while (true) {
+      try {
+        CancelPlanResponse response = attempts.stub(true).cancelPlan(request);
+        attempts.answered();
+        return response;
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION && attempts.tries() > 1) {
+          PlanStatus status = getPlan(planId);
+          if (status.getState() == PlanState.PLAN_STATE_CANCELLED) {
+            return CancelPlanResponse.newBuilder().setStatus(status).build();
+          }
+        }
+        if (!LeaderFollower.retryable(e)) {
+          throw e;
+        }
+        attempts.failed(e);
+      }
     }
   }
 
-  private MasterGrpc.MasterBlockingStub unary() {
-    return stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  GetDashboardResponse dashboard() {
+    return follower.call(LeaderFollower.Kind.READ, "GetDashboard",
+        stub -> stub.getDashboard(GetDashboardRequest.getDefaultInstance()));
   }
 
-  private <T> T call(Supplier<T> rpc) {
-    try {
-      return rpc.get();
-    } catch (StatusRuntimeException e) {
-      throw translate(e);
-    }
-  }
-
-  /** Transport failures mean "unreachable"; statuses the master itself sent pass through. */
-  private RuntimeException translate(StatusRuntimeException e) {
-    Status.Code code = e.getStatus().getCode();
-    boolean transport = code == Status.Code.UNAVAILABLE && e.getCause() != null;
-    if (transport || code == Status.Code.DEADLINE_EXCEEDED) {
-      return new MasterUnreachableException(address, e);
-    }
-    return e;
-  }
-
-  /** True when {@code e} means the stream or connection broke and resuming may work. */
-  static boolean isResumable(RuntimeException e) {
-    if (e instanceof MasterUnreachableException) {
-      return true;
-    }
-    if (e instanceof StatusRuntimeException sre) {
-      Status.Code code = sre.getStatus().getCode();
-      return code == Status.Code.UNAVAILABLE || code == Status.Code.INTERNAL && sre.getCause() != null
-          || code == Status.Code.CANCELLED;
-    }
-    return false;
+  ListOrchestratorsResponse listOrchestrators() {
+    return follower.call(LeaderFollower.Kind.READ, "ListOrchestrators",
+        stub -> stub.listOrchestrators(ListOrchestratorsRequest.getDefaultInstance()));
   }
 
   @Override
   public void close() {
-    channel.shutdownNow();
-    try {
-      channel.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** A validated "host:port". */
-  record HostPort(String host, int port) {
-    static HostPort parse(String option, String value) {
-      int colon = value == null ? -1 : value.lastIndexOf(':');
-      if (colon <= 0 || colon == value.length() - 1) {
-        throw CliException.invalidInput(option + ": '" + value + "' (expected: host:port, e.g. 127.0.0.1:7233)");
-      }
-      String host = value.substring(0, colon);
-      if (host.startsWith("[") && host.endsWith("]")) {
-        host = host.substring(1, host.length() - 1);
-      }
-      try {
-        int port = Integer.parseInt(value.substring(colon + 1));
-        if (port < 1 || port > 65535) {
-          throw CliException.invalidInput(option + ": port " + port + " (expected: 1..65535)");
-        }
-        return new HostPort(host, port);
-      } catch (NumberFormatException e) {
-        throw CliException.invalidInput(option + ": '" + value + "' (expected: host:port, e.g. 127.0.0.1:7233)");
-      }
-    }
+    follower.close();
   }
 }

@@ -1,11 +1,11 @@
 package dev.baton.cli;
 
-/** The master at an address could not be reached (connection refused, or no answer in time). */
+/**
+ * No master could be reached, or none would take a write, within the retry time: exit code 3 and
+ * one line saying what each address answered and what to do.
+ */
 final class MasterUnreachableException extends RuntimeException {
-  MasterUnreachableException(String address, Throwable cause) {
-    super(
-        "cannot reach the master at " + address
-            + " (start one with `baton up` or pass --master)",
-        cause);
+  MasterUnreachableException(String message, Throwable cause) {
+    super(message, cause);
   }
 }

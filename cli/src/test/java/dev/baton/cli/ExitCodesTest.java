@@ -18,12 +18,12 @@ class ExitCodesTest {
 
   @Test
   void unreachableMasterIsThreeAndSaysHowToStartOne() {
-    ExitCodes.Outcome outcome =
-        ExitCodes.of(new MasterUnreachableException("127.0.0.1:7233", new ConnectException("refused")));
+    String message = "cannot reach the master at 127.0.0.1:7233 within 1m (127.0.0.1:7233: UNAVAILABLE refused);"
+        + " start one with `baton up`, pass --master, or raise --retry-for";
+    ExitCodes.Outcome outcome = ExitCodes.of(new MasterUnreachableException(message, new ConnectException("refused")));
 
     assertThat(outcome.exitCode()).isEqualTo(3);
-    assertThat(outcome.message())
-        .isEqualTo("cannot reach the master at 127.0.0.1:7233 (start one with `baton up` or pass --master)");
+    assertThat(outcome.message()).isEqualTo(message);
   }
 
   @Test

@@ -104,9 +104,14 @@ final class PlanGen {
 
   /** The same tasks without dependencies: one level of the level-synchronous baseline. */
   static Plan level(PlanModel.Plan plan, List<String> taskIds, String name) {
+    return level(plan, taskIds, name, "parallel");
+  }
+
+  /** As {@link #level(PlanModel.Plan, List, String)}, run under {@code strategy}. */
+  static Plan level(PlanModel.Plan plan, List<String> taskIds, String name, String strategy) {
     Map<String, PlanModel.Task> byId = new HashMap<>();
     plan.tasks().forEach(t -> byId.put(t.id(), t));
-    PlanSpec.Builder spec = spec("parallel");
+    PlanSpec.Builder spec = spec(strategy);
     for (String id : taskIds) {
       PlanModel.Task t = byId.get(id);
       spec.addTasks(task(id, t.domain(), Math.max(1, t.estimate().toSeconds()) + "s"));

@@ -37,11 +37,12 @@ class CliEndToEndTest {
   void submitToAnUnreachableMasterExitsThreeAndSaysHowToStartOne() throws IOException {
     String address = "127.0.0.1:" + closedPort();
 
-    ProcessRun run = ProcessRun.baton("submit", TestPaths.example("hello.yaml").toString(), "--master", address);
+    ProcessRun run = ProcessRun.baton("submit", TestPaths.example("hello.yaml").toString(), "--master", address,
+        "--retry-for", "0");
 
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
     assertThat(run.stderrLines()).hasSize(1);
-    assertThat(run.stderr()).contains("cannot reach the master at " + address, "baton up", "--master");
+    assertThat(run.stderr()).contains("cannot reach the master at " + address, "baton up", "--master", "--retry-for");
   }
 
   @Test

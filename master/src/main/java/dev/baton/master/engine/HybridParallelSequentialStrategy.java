@@ -4,23 +4,30 @@ import dev.baton.master.plan.PlanModel;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Domains run in parallel; within a domain one task at a time, the earliest ready one in plan
- * order, each behind a checkpoint of that domain's tasks (a rollback leaves other domains' work
- * alone).
+ * Domains run in parallel; within a domain one task at a time, each behind a checkpoint of that
+ * domain's tasks (a rollback leaves other domains' work alone). When a domain is free it starts,
+ * of its ready tasks, the one with the most remaining work (its estimate plus the longest chain of
+ * estimates waiting for it, {@link TaskIndex#rank}), the earliest in plan order on a tie: the same
+ * priority the dispatch queues give under {@code parallel}, so a domain's short side task never
+ * delays the chain the whole plan waits for.
  *
- * <p>"Plan order" is followed among ready tasks only: a domain does not idle waiting for an earlier
- * task of its own that waits on another domain, which could deadlock when the plan lists a task
- * before its dependency.
+ * <p>Only ready tasks are considered: a domain does not idle waiting for a task of its own that
+ * waits on another domain, which could deadlock when the plan lists a task before its dependency.
+ * Pure, and called on the scheduler thread only.
  */
 public final class HybridParallelSequentialStrategy implements ExecutionStrategy {
   private final PlanModel.Plan plan;
+  private final TaskIndex index;
 
   public HybridParallelSequentialStrategy(PlanModel.Plan plan) {
     this.plan = plan;
+    this.index = new TaskIndex(plan);
   }
 
   @Override
@@ -29,13 +36,14 @@ public final class HybridParallelSequentialStrategy implements ExecutionStrategy
     for (PlanModel.Task t : inFlight) {
       busy.add(t.domain());
     }
-    List<PlanModel.Task> admitted = new ArrayList<>();
-    for (PlanModel.Task t : ready) { // plan order: the first ready task of a free domain wins
-      if (busy.add(t.domain())) {
-        admitted.add(t);
+    Map<String, PlanModel.Task> best = new LinkedHashMap<>();
+    for (PlanModel.Task t : ready) { // plan order: a later task must have strictly more remaining work
+      if (!busy.contains(t.domain())) {
+        best.merge(t.domain(), t, (held, candidate) -> index.rank(candidate.id()) > index.rank(held.id())
+            ? candidate : held);
       }
     }
-    return admitted;
+    return new ArrayList<>(best.values());
   }
 
   @Override

@@ -1,9 +1,13 @@
 package dev.baton.master.plan;
 
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.function.ToIntFunction;
+import java.util.stream.IntStream;
 
 /**
  * Estimates how long a plan takes under its strategy, from the estimates alone (no failures, one
@@ -13,8 +17,9 @@ import java.util.function.ToIntFunction;
  *   <li>{@code parallel}: list scheduling, every ready task starts as soon as its domain has a free
  *       slot ({@link #MAX_CONCURRENT_TASKS}), ready tasks in plan order;
  *   <li>{@code hybrid_parallel_sequential}: one task at a time per domain; when a domain is free it
- *       starts its first ready task in plan order (a task waiting for a dependency or a gate does not
- *       hold back a later ready one of the same domain).
+ *       starts the ready task with the most remaining work (its estimate plus the longest chain of
+ *       estimates waiting for it), the earliest in plan order on a tie, as the engine's strategy
+ *       does (a task waiting for a dependency or a gate does not hold back a ready one).
  * </ul>
  */
 final class MakespanEstimator {
@@ -31,8 +36,8 @@ final class MakespanEstimator {
   static double estimateMinutes(TaskGraph graph, PlanModel.Strategy strategy) {
     return switch (strategy) {
       case SEQUENTIAL_CHECKPOINTED -> sequentialMinutes(graph);
-      case PARALLEL -> simulate(graph, d -> MAX_CONCURRENT_TASKS.getOrDefault(d, 1));
-      case HYBRID_PARALLEL_SEQUENTIAL -> simulate(graph, d -> 1);
+      case PARALLEL -> simulate(graph, d -> MAX_CONCURRENT_TASKS.getOrDefault(d, 1), planOrder(graph));
+      case HYBRID_PARALLEL_SEQUENTIAL -> simulate(graph, d -> 1, byRemainingWork(graph));
     };
   }
 
@@ -44,8 +49,34 @@ final class MakespanEstimator {
     return millis / 60_000.0;
   }
 
-  /** Event simulation: start what may start, advance to the next finish, repeat. */
-  private static double simulate(TaskGraph graph, ToIntFunction<String> capacity) {
+  private static int[] planOrder(TaskGraph graph) {
+    int[] order = new int[graph.size()];
+    Arrays.setAll(order, i -> i);
+    return order;
+  }
+
+  /** Tasks by remaining work (estimate plus the longest chain waiting for them), descending; ties in plan order. */
+  static int[] byRemainingWork(TaskGraph graph) {
+    long[] remaining = new long[graph.size()];
+    List<Integer> order = graph.order();
+    for (int k = order.size() - 1; k >= 0; k--) {
+      int i = order.get(k);
+      long longest = 0;
+      for (int d : graph.dependents(i)) {
+        longest = Math.max(longest, remaining[d]);
+      }
+      remaining[i] = graph.task(i).estimate().toMillis() + longest;
+    }
+    return IntStream.range(0, graph.size()).boxed()
+        .sorted(Comparator.comparingLong((Integer i) -> -remaining[i]).thenComparingInt(i -> i))
+        .mapToInt(Integer::intValue).toArray();
+  }
+
+  /**
+   * Event simulation: start what may start, advance to the next finish, repeat. {@code priority}
+   * lists the tasks in the order a free slot is offered to them.
+   */
+  private static double simulate(TaskGraph graph, ToIntFunction<String> capacity, int[] priority) {
     int n = graph.size();
     int[] waiting = new int[n];
     boolean[] started = new boolean[n];
@@ -58,7 +89,7 @@ final class MakespanEstimator {
     long now = 0;
     int done = 0;
     while (done < n) {
-      for (int i = 0; i < n; i++) {
+      for (int i : priority) {
         String domain = graph.task(i).domain();
         if (!started[i] && waiting[i] == 0 && running.getOrDefault(domain, 0) < capacity.applyAsInt(domain)) {
           started[i] = true;
