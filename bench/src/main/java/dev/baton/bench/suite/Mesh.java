@@ -41,6 +41,11 @@ final class Mesh implements AutoCloseable {
    * @param maxConcurrent each instance's max_concurrent_tasks (0 keeps the specialisation's)
    */
   static Mesh start(int replicas, int maxConcurrent) {
+    return start(replicas, maxConcurrent, null);
+  }
+
+  /** @param journal the master's journal (a file, or postgres://...), or null to keep plans in memory */
+  static Mesh start(int replicas, int maxConcurrent, String journal) {
     Path workspaces;
     try {
       workspaces = Files.createTempDirectory("baton-bench");
@@ -50,6 +55,7 @@ final class Mesh implements AutoCloseable {
     MasterServer master = MasterServer.start(MasterConfig.builder()
         .conflictDetector(ConflictDetector.none())
         .heartbeatInterval(Duration.ofMillis(200))
+        .journal(journal)
         .build());
     Mesh mesh = new Mesh(master, workspaces);
     try {
