@@ -72,6 +72,8 @@ final class SyncGates {
     /** The arrivals of the current round: set on GATHERING, kept for the result and the notifications. */
     SyncBarrier barrier;
     Instant timeoutAt;
+    /** Rebuilt by a take-over and not notified again yet. */
+    boolean resumed;
     /** The detection round under way, 1-based. */
     int round = 1;
     /** Remediation tasks of the current round; empty when waiting for arrivals. */
@@ -121,6 +123,7 @@ final class SyncGates {
       // Arrivals were the old master's: a point mid-barrier notifies again; one mid-mediation waits for its round.
       g.phase = facts.released ? Phase.RELEASED : facts.remediating.isEmpty() ? Phase.NOTIFYING : Phase.REMEDIATING;
       g.round = facts.round;
+      g.resumed = true;
       g.remediating.addAll(facts.remediating);
       g.detected.putAll(facts.detected);
       g.notified.addAll(facts.notified);
@@ -340,6 +343,14 @@ final class SyncGates {
       wall = engine.settings.syncTimeoutFloor();
     }
     g.timeoutAt = now.plus(wall);
+    if (g.resumed && g.round == 1) {
+      // Taken over mid-barrier: the wait counts from when the point was reached (journaled), with
+      // at least the floor left for the participants to arrive again at the new master.
+      Instant fromReached = g.reachedAt.plus(wall);
+      Instant floor = now.plus(engine.settings.syncTimeoutFloor());
+      g.timeoutAt = fromReached.isAfter(floor) ? fromReached : floor;
+      g.resumed = false;
+    }
     CoordinateResponse notify = CoordinateResponse.newBuilder().setSyncNotify(SyncNotify.newBuilder()
         .setPlanId(run.planId)
         .setSyncPoint(g.point.name())
