@@ -114,8 +114,8 @@ final class Dispatcher {
     for (Instance i : allowed) {
       free.add(new Candidate(i, engine.outstanding(i.id())));
     }
-    Set<String> failed = run.failedOn.get(task.id());
-    if (failed != null) {
+    Set<String> failed = run.history.failedOn(task.id());
+    if (!failed.isEmpty()) {
       List<Candidate> fresh = free.stream().filter(c -> !failed.contains(c.id())).toList();
       if (!fresh.isEmpty()) {
         free = fresh; // a retry goes to another instance when there is one
@@ -127,7 +127,7 @@ final class Dispatcher {
         engine.breakers.release(i.id());
       }
     }
-    int number = run.attempts.merge(task.id(), 1, Integer::sum);
+    int number = run.history.nextAttempt(task.id());
     a.sendTo(choice.candidate().instance(), number);
     a.score = choice.score();
     a.scores = choice.scores();
@@ -374,7 +374,7 @@ final class Dispatcher {
     }
     a.started = true;
     Integer level = run.levelOf.get(a.task.id());
-    if (level != null && run.levelsStarted.add(level)) {
+    if (level != null && run.history.levelStarts(level)) {
       PlanModel.Level l = run.plan.analysis().levels().stream().filter(x -> x.level() == level).findFirst().orElseThrow();
       run.append(e -> e.setLevelStarted(LevelStarted.newBuilder().setLevel(level)
           .addAllOrchestrators(l.domains()).setTasks(l.taskIds().size())));

@@ -195,7 +195,7 @@ final class PlanRecovery {
   /** Moves the attempt off its instance: the next dispatch is a new attempt number (idempotency must not collapse it). */
   private void transfer(Attempt a, String preferred, String domain, String via) {
     abandon(a, "task " + a.task.id() + " was moved off " + a.instance.id() + " (" + via + ")");
-    run.failedOn.computeIfAbsent(a.task.id(), k -> new HashSet<>()).add(a.instance.id());
+    run.history.failedOn(a.task.id(), a.instance.id());
     if (a.checkpointId != null) {
       run.rollBack(a.checkpointId, a.task.id(), via);
     }

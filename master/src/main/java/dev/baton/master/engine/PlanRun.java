@@ -57,10 +57,9 @@ final class PlanRun {
   final Dispatcher dispatcher;
   final PlanRecovery recovery;
   final Map<String, Attempt> inFlight = new InFlight();
-  final Map<String, Integer> attempts = new HashMap<>();
-  final Map<String, Set<String>> failedOn = new HashMap<>();
   final Map<String, Integer> levelOf = new HashMap<>();
-  final Set<Integer> levelsStarted = new HashSet<>();
+  /** Attempt numbers, failed-on instances, levels started. */
+  final TaskHistory history = new TaskHistory();
   private String failure;
   private boolean finished;
   private boolean stepping;
@@ -173,10 +172,8 @@ final class PlanRun {
   void resume(Resumption r) {
     PlanStatus st = status();
     Map<String, TaskStatus> tasks = byId(st);
-    attempts.putAll(r.attempts);
+    history.restore(r);
     resumedTransfers = r.transfers;
-    r.failedOn.forEach((k, v) -> failedOn.put(k, new HashSet<>(v)));
-    levelsStarted.addAll(r.levelsStarted);
     dispatcher.checkpointsTaken(r.checkpoints);
     List<String> known = new ArrayList<>(plan.tasks().stream().map(PlanModel.Task::id).toList());
     Map<String, String> preferred = new HashMap<>();
@@ -210,7 +207,7 @@ final class PlanRun {
           }
         }
         case TASK_STATE_RETRY_WAIT -> {
-          Attempt a = Attempt.backingOff(t, attempts.getOrDefault(t.id(), 0));
+          Attempt a = Attempt.backingOff(t, history.lastAttempt(t.id()));
           a.transfers = r.transfers.getOrDefault(t.id(), 0);
           inFlight.put(t.id(), a);
           Instant due = r.retryDue.getOrDefault(t.id(), now);
@@ -641,7 +638,7 @@ final class PlanRun {
     if (a.handle != null) {
       a.handle.stopWatching();
     }
-    failedOn.computeIfAbsent(a.task.id(), k -> new HashSet<>()).add(instanceId);
+    history.failedOn(a.task.id(), instanceId);
     // Moves off a failed instance (recovery) are not the task's failures: they do not spend its retries.
     int maxAttempts = 1 + plan.retry().maxRetries() + a.transfers;
     boolean willRetry = a.number < maxAttempts;
