@@ -274,6 +274,92 @@ class TimingTest {
     assertThat(mesh.runToEnd(id, Duration.ofMinutes(10)).getState()).isEqualTo(PlanState.PLAN_STATE_SUCCEEDED);
   }
 
+  @Test
+  void anEventualSyncPointHoldsNothingBackAndReleasesAtItsTimeoutWithWhoArrived() {
+    mesh(MasterConfig.builder());
+    mesh.fake("backend-1", "backend", 4);
+    mesh.fake("frontend-1", "frontend", 4).ignoreSync();
+    String id = mesh.master.submit(Plans.plan("eventual")
+        .task("a", "backend", 1).task("b", "frontend", 1)
+        .sync("contract", PlanModel.SyncMode.EVENTUAL, List.of("frontend", "backend"), List.of("a"), List.of("b"))
+        .build(), SCALE);
+    mesh.clock.advanceUntil(() -> !mesh.events(id, PlanEvent.KindCase.SYNC_POINT_REACHED).isEmpty(),
+        Duration.ofMinutes(5));
+    assertThat(kindsOf(mesh.events(id), "b")).as("the gate opens as the point is reached, before any arrival counts")
+        .contains("TASK_DELEGATED");
+    Instant timeout = time(mesh.events(id, PlanEvent.KindCase.SYNC_POINT_REACHED).get(0)).plus(Duration.ofMinutes(2));
+    mesh.clock.advance(Duration.between(mesh.clock.instant(), timeout).minusMillis(1));
+    assertThat(mesh.events(id, PlanEvent.KindCase.SYNC_POINT_RELEASED)).isEmpty();
+    mesh.clock.advance(TICK);
+    List<PlanEvent> released = mesh.events(id, PlanEvent.KindCase.SYNC_POINT_RELEASED);
+    assertThat(released).hasSize(1);
+    assertThat(released.get(0).getSyncPointReleased().getResult().getMode()).isEqualTo("eventual");
+    assertThat(released.get(0).getSyncPointReleased().getResult().getMissingList()).containsExactly("frontend-1");
+
+    assertThat(mesh.runToEnd(id, Duration.ofMinutes(5)).getState()).isEqualTo(PlanState.PLAN_STATE_SUCCEEDED);
+  }
+
+  @Test
+  void aSyncPointWithoutAnyInstanceOfAParticipantFailsThePlanOnceTheInstanceWaitIsOver() {
+    mesh(MasterConfig.builder().instanceWait(Duration.ofSeconds(30)));
+    mesh.fake("backend-1", "backend", 4);
+    String id = mesh.master.submit(Plans.plan("nobody").task("a", "backend", 1).task("b", "backend", 1)
+        .sync("handover", PlanModel.SyncMode.TIGHT, List.of("backend", "testing"), List.of("a"), List.of("b"))
+        .build(), SCALE);
+    mesh.clock.advanceUntil(() -> !mesh.events(id, PlanEvent.KindCase.SYNC_POINT_REACHED).isEmpty(),
+        Duration.ofMinutes(5));
+    Instant reached = time(mesh.events(id, PlanEvent.KindCase.SYNC_POINT_REACHED).get(0));
+
+    mesh.clock.advance(Duration.between(mesh.clock.instant(), reached.plusSeconds(30)).minusMillis(1));
+    assertThat(mesh.status(id).getState()).as("waiting for a testing instance").isEqualTo(PlanState.PLAN_STATE_RUNNING);
+    mesh.clock.advance(TICK);
+    PlanStatus s = mesh.status(id);
+    assertThat(s.getState()).isEqualTo(PlanState.PLAN_STATE_FAILED);
+    assertThat(s.getReason()).isEqualTo("sync point 'handover': No orchestrator found for specialization: testing");
+    assertThat(task(s, "b").getState()).isEqualTo(TaskState.TASK_STATE_CANCELLED);
+  }
+
+  @Test
+  void aHungInstanceIsCaughtWithinTheHeartbeatTimeoutAndItsLateResultIsIgnored() {
+    Duration heartbeatTimeout = Duration.ofSeconds(5);
+    mesh(MasterConfig.builder().heartbeatInterval(Duration.ofSeconds(1)).heartbeatTimeout(heartbeatTimeout)
+        .resilience(ResilienceConfig.builder().callDeadline(Duration.ofSeconds(1))
+            .watchIdleTimeout(Duration.ofSeconds(2)).build()));
+    FakeSubOrchestrator b1 = mesh.fake("backend-1", "backend", 4);
+    FakeSubOrchestrator b2 = mesh.fake("backend-2", "backend", 4);
+    // The longer task is dispatched first (most remaining work), so round robin puts a on backend-1.
+    String id = mesh.master.submit(Plans.plan("hung").policy(PlanModel.DelegationPolicy.ROUND_ROBIN)
+        .task("a", "backend", 10).task("b", "backend", 5).build(), SCALE);
+    mesh.clock.settle();
+    assertThat(b1.started()).containsExactly("a#1");
+    Instant hungAt = mesh.clock.instant();
+    b1.hang();
+
+    mesh.clock.advanceUntil(() -> mesh.status(id).getRecoveriesCount() == 1, heartbeatTimeout.plusSeconds(1));
+    RecoveryResult r = mesh.status(id).getRecoveries(0);
+    assertThat(Duration.between(hungAt, Events.instant(r.getDetectedAt())))
+        .as("caught by deadlines and heartbeats (%s), not the task's ten minutes", r.getDetection())
+        .isLessThanOrEqualTo(heartbeatTimeout.plus(TICK));
+    assertThat(r.getRecoveryType()).isEqualTo("failover");
+    assertThat(r.getTaskIdsList()).containsExactly("a");
+    assertThat(b2.started()).contains("a#2");
+
+    b1.resume(); // a's first attempt now finishes on backend-1: too late
+    PlanStatus s = mesh.runToEnd(id, Duration.ofMinutes(30));
+    assertThat(s.getState()).isEqualTo(PlanState.PLAN_STATE_SUCCEEDED);
+    assertThat(mesh.events(id, PlanEvent.KindCase.TASK_SUCCEEDED)).extracting(e -> e.getTaskSucceeded().getTaskId())
+        .containsExactlyInAnyOrder("a", "b");
+    List<PlanEvent> ignored = mesh.events(id, PlanEvent.KindCase.TASK_RESULT_IGNORED);
+    assertThat(ignored).singleElement().satisfies(e -> {
+      assertThat(e.getTaskResultIgnored().getTaskId()).isEqualTo("a");
+      assertThat(e.getTaskResultIgnored().getAttempt()).isEqualTo(1);
+      assertThat(e.getTaskResultIgnored().getInstanceId()).isEqualTo("backend-1");
+      assertThat(e.getTaskResultIgnored().getOutcome()).isEqualTo("succeeded");
+    });
+    assertThat(task(s, "a").getInstanceId()).isEqualTo("backend-2");
+    assertThat(task(s, "a").getAttempt()).isEqualTo(2);
+  }
+
   static Instant time(PlanEvent e) {
     return Events.instant(e.getTime());
   }

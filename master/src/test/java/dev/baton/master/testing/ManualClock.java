@@ -9,6 +9,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -41,8 +44,10 @@ public final class ManualClock extends Clock implements AutoCloseable {
   /** Where a clock starts unless told otherwise: a fixed instant, so that runs repeat. */
   public static final Instant DEFAULT_START = Instant.parse("2026-01-01T00:00:00Z");
 
-  /** Guards everything below; lanes wait on it for work, {@link #settle} for idleness. */
-  final Object lock = new Object();
+  /** Guards everything below and the lanes' state; each lane waits on its own condition for work. */
+  final ReentrantLock lock = new ReentrantLock();
+  /** Signalled when no lane is busy, and when a lane terminates. */
+  final Condition quiet = lock.newCondition();
   private volatile Instant now;
   private final PriorityQueue<ManualExecutor.Timer<?>> timers = new PriorityQueue<>();
   private final List<ManualExecutor> lanes = new ArrayList<>();
@@ -98,8 +103,11 @@ public final class ManualClock extends Clock implements AutoCloseable {
   /** A new lane: a single-threaded scheduled executor on this clock whose thread is named {@code name}. */
   public ManualExecutor newExecutor(String name) {
     ManualExecutor lane = new ManualExecutor(this, name);
-    synchronized (lock) {
+    lock.lock();
+    try {
       lanes.add(lane);
+    } finally {
+      lock.unlock();
     }
     lane.start();
     return lane;
@@ -148,7 +156,8 @@ public final class ManualClock extends Clock implements AutoCloseable {
       if (condition.getAsBoolean()) {
         return true;
       }
-      synchronized (lock) {
+      lock.lock();
+      try {
         ManualExecutor.Timer<?> next = timers.peek();
         if (next == null || next.due.isAfter(target)) {
           now = target;
@@ -159,6 +168,8 @@ public final class ManualClock extends Clock implements AutoCloseable {
           now = next.due;
         }
         next.lane.enqueue(next);
+      } finally {
+        lock.unlock();
       }
     }
     settle();
@@ -175,27 +186,31 @@ public final class ManualClock extends Clock implements AutoCloseable {
   public void settle() {
     refuseOnLane("settle");
     long deadline = System.nanoTime() + SETTLE_LIMIT.toNanos();
-    synchronized (lock) {
+    lock.lock();
+    try {
       while (busy > 0) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new IllegalStateException("lanes still busy after " + SETTLE_LIMIT + " of real time: "
               + describeBusy());
         }
-        try {
-          lock.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while settling", e);
-        }
+        quiet.awaitNanos(left);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while settling", e);
+    } finally {
+      lock.unlock();
     }
   }
 
   /** Timers not yet due (cancelled ones have left). */
   public int pendingTimers() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       return timers.size();
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -203,8 +218,11 @@ public final class ManualClock extends Clock implements AutoCloseable {
   @Override
   public void close() {
     List<ManualExecutor> all;
-    synchronized (lock) {
+    lock.lock();
+    try {
       all = List.copyOf(lanes);
+    } finally {
+      lock.unlock();
     }
     all.forEach(ManualExecutor::shutdownNow);
   }
@@ -235,7 +253,7 @@ public final class ManualClock extends Clock implements AutoCloseable {
   void busier(int delta) {
     busy += delta;
     if (busy == 0) {
-      lock.notifyAll();
+      quiet.signalAll();
     }
   }
 

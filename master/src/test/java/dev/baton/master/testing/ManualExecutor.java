@@ -29,6 +29,8 @@ public final class ManualExecutor extends AbstractExecutorService implements Sch
   private final String name;
   private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
   private final LaneThread thread;
+  /** Signalled when a task is queued here or the lane shuts down. */
+  private final java.util.concurrent.locks.Condition work;
   private boolean shutdown;
   private boolean terminated;
   /** The task running now, for a deadlock's report. */
@@ -46,6 +48,7 @@ public final class ManualExecutor extends AbstractExecutorService implements Sch
     this.clock = clock;
     this.name = name;
     this.thread = new LaneThread(this::work, name);
+    this.work = clock.lock.newCondition();
   }
 
   void start() {
@@ -59,21 +62,24 @@ public final class ManualExecutor extends AbstractExecutorService implements Sch
   private void work() {
     while (true) {
       Runnable task;
-      synchronized (clock.lock) {
+      clock.lock.lock();
+      try {
         while (queue.isEmpty() && !shutdown) {
           try {
-            clock.lock.wait();
+            work.await();
           } catch (InterruptedException e) {
             // shutdownNow interrupts: the loop sees shutdown
           }
         }
         if (queue.isEmpty()) {
           terminated = true;
-          clock.lock.notifyAll();
+          clock.quiet.signalAll();
           return;
         }
         task = queue.poll();
         running = task;
+      } finally {
+        clock.lock.unlock();
       }
       try {
         task.run();
@@ -82,9 +88,12 @@ public final class ManualExecutor extends AbstractExecutorService implements Sch
         log.error("task on lane {} threw", name, t);
       } finally {
         Thread.interrupted(); // an interrupt meant for this task stays with it
-        synchronized (clock.lock) {
+        clock.lock.lock();
+        try {
           running = null;
           clock.busier(-1);
+        } finally {
+          clock.lock.unlock();
         }
       }
     }
@@ -101,13 +110,16 @@ public final class ManualExecutor extends AbstractExecutorService implements Sch
     }
     queue.add(task);
     clock.busier(1);
-    clock.lock.notifyAll();
+    work.signal();
   }
 
   @Override
   public void execute(Runnable command) {
-    synchronized (clock.lock) {
+    clock.lock.lock();
+    try {
       enqueue(command);
+    } finally {
+      clock.lock.unlock();
     }
   }
 
@@ -145,7 +157,8 @@ public final class ManualExecutor extends AbstractExecutorService implements Sch
 
   /** A timer due now runs at once, as a real executor's would; a later one waits for the clock. */
   private <V> Timer<V> arm(Timer<V> t) {
-    synchronized (clock.lock) {
+    clock.lock.lock();
+    try {
       if (shutdown) {
         throw new RejectedExecutionException("lane " + name + " is shut down");
       }
@@ -156,6 +169,8 @@ public final class ManualExecutor extends AbstractExecutorService implements Sch
       } else {
         enqueue(t);
       }
+    } finally {
+      clock.lock.unlock();
     }
     return t;
   }
@@ -187,12 +202,15 @@ public final class ManualExecutor extends AbstractExecutorService implements Sch
         return;
       }
       if (runAndReset()) {
-        synchronized (clock.lock) {
+        clock.lock.lock();
+        try {
           if (!shutdown && !isCancelled()) {
             due = due.plus(period);
             seq = clock.nextSeq();
             clock.addTimer(this);
           }
+        } finally {
+          clock.lock.unlock();
         }
       }
     }
@@ -200,8 +218,11 @@ public final class ManualExecutor extends AbstractExecutorService implements Sch
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
       boolean cancelled = super.cancel(mayInterruptIfRunning);
-      synchronized (clock.lock) {
+      clock.lock.lock();
+      try {
         clock.removeTimer(this);
+      } finally {
+        clock.lock.unlock();
       }
       return cancelled;
     }
@@ -223,23 +244,29 @@ public final class ManualExecutor extends AbstractExecutorService implements Sch
 
   @Override
   public void shutdown() {
-    synchronized (clock.lock) {
+    clock.lock.lock();
+    try {
       shutdown = true;
       clock.removeTimersOf(this);
-      clock.lock.notifyAll();
+      work.signalAll();
+    } finally {
+      clock.lock.unlock();
     }
   }
 
   @Override
   public List<Runnable> shutdownNow() {
     List<Runnable> dropped;
-    synchronized (clock.lock) {
+    clock.lock.lock();
+    try {
       shutdown = true;
       clock.removeTimersOf(this);
       dropped = List.copyOf(queue);
       clock.busier(-queue.size());
       queue.clear();
-      clock.lock.notifyAll();
+      work.signalAll();
+    } finally {
+      clock.lock.unlock();
     }
     thread.interrupt();
     return dropped;
@@ -247,30 +274,39 @@ public final class ManualExecutor extends AbstractExecutorService implements Sch
 
   @Override
   public boolean isShutdown() {
-    synchronized (clock.lock) {
+    clock.lock.lock();
+    try {
       return shutdown;
+    } finally {
+      clock.lock.unlock();
     }
   }
 
   @Override
   public boolean isTerminated() {
-    synchronized (clock.lock) {
+    clock.lock.lock();
+    try {
       return terminated;
+    } finally {
+      clock.lock.unlock();
     }
   }
 
   @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
-    synchronized (clock.lock) {
+    clock.lock.lock();
+    try {
       while (!terminated) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
         }
-        clock.lock.wait(Math.max(1, left / 1_000_000));
+        clock.quiet.awaitNanos(left);
       }
       return true;
+    } finally {
+      clock.lock.unlock();
     }
   }
 
