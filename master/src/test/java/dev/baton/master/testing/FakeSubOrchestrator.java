@@ -122,6 +122,11 @@ public final class FakeSubOrchestrator implements AutoCloseable {
   private final List<Runnable> unanswered = new CopyOnWriteArrayList<>();
   private volatile Status delegateFailure;
   public final java.util.concurrent.atomic.AtomicInteger delegateCalls = new java.util.concurrent.atomic.AtomicInteger();
+  /**
+   * Every update written to an Execute stream, as {@code task#attempt STATE}, in the order written:
+   * a test that sees one here knows that anything it sends on the same stream later arrives after it.
+   */
+  public final List<String> streamed = new CopyOnWriteArrayList<>();
   /** Execute streams opened to this fake. */
   public final java.util.concurrent.atomic.AtomicInteger executeStreams = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -504,6 +509,7 @@ public final class FakeSubOrchestrator implements AutoCloseable {
       Watcher toStream = (u, last) -> {
         synchronized (response) {
           response.onNext(ExecuteResponse.newBuilder().setUpdate(u).build());
+          streamed.add(u.getTaskId() + "#" + u.getAttempt() + " " + u.getState());
         }
       };
       return new StreamObserver<>() {
