@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.baton.master.MasterConfig;
 import dev.baton.master.MasterServer;
 import dev.baton.master.testing.FakeSubOrchestrator;
+import dev.baton.master.testing.ManualClock;
 import dev.baton.master.testing.ManualMesh;
 import dev.baton.master.testing.Plans;
 import dev.baton.v1.PlanEvent;
@@ -358,6 +359,39 @@ class TimingTest {
     });
     assertThat(task(s, "a").getInstanceId()).isEqualTo("backend-2");
     assertThat(task(s, "a").getAttempt()).isEqualTo(2);
+  }
+
+  /** One run of a plan with a retry and a sync point, as (kind, task, time) lines, and the plan's id. */
+  private List<String> oneRun() {
+    mesh(MasterConfig.builder());
+    mesh.fake("backend-1", "backend", 2, Map.of("openapi.yaml", "openapi: 3.0.0"));
+    mesh.fake("backend-2", "backend", 2);
+    mesh.fake("frontend-1", "frontend", 2, Map.of("api-client.ts", "fetch('/products')"));
+    String id = mesh.master.submit(Plans.plan("repeat").retries(2)
+        .task("api", "backend", 3, Plans.failFirst(1)).task("db", "backend", 2).task("ui", "frontend", 2)
+        .task("wire", "frontend", 1, "ui")
+        .sync("contract", PlanModel.SyncMode.TIGHT, List.of("frontend", "backend"), List.of("api"), List.of("wire"))
+        .build(), SCALE);
+    assertThat(mesh.runToEnd(id, Duration.ofMinutes(30)).getState()).isEqualTo(PlanState.PLAN_STATE_SUCCEEDED);
+    List<String> lines = new java.util.ArrayList<>();
+    lines.add("plan " + id);
+    for (PlanEvent e : mesh.events(id)) {
+      String instance = e.hasTaskDelegated() ? " on " + e.getTaskDelegated().getInstanceId() : "";
+      lines.add(Duration.between(ManualClock.DEFAULT_START, time(e)) + " " + e.getKindCase() + " " + taskOf(e) + instance);
+    }
+    mesh.close();
+    mesh = null;
+    return lines;
+  }
+
+  @Test
+  void aSeededMasterOnManualTimeRepeatsARunExactly() {
+    List<String> first = oneRun();
+    List<String> second = oneRun();
+    assertThat(first).as("sanity: the run retried and passed a sync point")
+        .anyMatch(l -> l.contains("TASK_RETRIED api")).anyMatch(l -> l.contains("SYNC_POINT_RELEASED"));
+    assertThat(second).as("same plan id, same events at the same instants on the same instances")
+        .containsExactlyElementsOf(first);
   }
 
   static Instant time(PlanEvent e) {
