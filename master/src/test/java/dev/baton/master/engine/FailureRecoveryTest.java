@@ -32,9 +32,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Failures of sub-orchestrator instances against fakes on real Netty: breakers, failover,
- * redistribute, graceful degradation. A hung instance's detection and the restart grace, which are
- * about time, are in {@link TimingTest} on a manual clock.
+ * Failures of sub-orchestrator instances against fakes on real Netty: failover, redistribute,
+ * graceful degradation. A hung instance's detection, the restart grace and a breaker's wait in the
+ * open state, which are about time, are in {@link TimingTest} on a manual clock.
  */
 class FailureRecoveryTest {
   static final double SCALE = 0.001; // one plan minute = 60 ms
@@ -232,39 +232,5 @@ class FailureRecoveryTest {
     assertThat(of(id, PlanEvent.KindCase.TASK_SKIPPED)).first()
         .satisfies(e -> assertThat(e.getTaskSkipped().getDegraded()).isTrue());
     assertThat(f1.started()).containsExactly("docs#1");
-  }
-
-  @Test
-  void anOpenBreakerKeepsWorkAwayAndAHalfOpenProbeClosesIt() {
-    master(Duration.ofSeconds(2)); // open longer than the first plan runs
-    FakeSubOrchestrator b1 = fake("backend-1", "backend", 8);
-    FakeSubOrchestrator b2 = fake("backend-2", "backend", 8);
-    awaitHealthy("backend-1", "backend-2");
-    b1.failDelegates(Status.INTERNAL.withDescription("broken"));
-    // A chain, so that the calls come one at a time: round robin sends t0, t1, t2 to backend-1 first.
-    Plans p = Plans.plan("breaker").policy(PlanModel.DelegationPolicy.ROUND_ROBIN);
-    for (int i = 0; i < 6; i++) {
-      p.task("t" + i, "backend", 2, i == 0 ? new String[0] : new String[] {"t" + (i - 1)});
-    }
-    String id = master.submit(p.build(), SCALE);
-    await().atMost(Duration.ofSeconds(3)).until(() -> health().get("backend-1") == InstanceHealth.INSTANCE_HEALTH_OFFLINE);
-    int callsWhenOpened = b1.delegateCalls.get();
-    assertThat(callsWhenOpened).as("3 failed calls open the breaker (INTERNAL is not retried)").isEqualTo(3);
-    PlanStatus s = awaitFinished(id);
-    assertThat(s.getState()).isEqualTo(PlanState.PLAN_STATE_SUCCEEDED);
-    assertThat(b1.delegateCalls.get()).as("no work while open").isEqualTo(callsWhenOpened);
-    assertThat(b2.started()).hasSize(6);
-
-    b1.failDelegates(null);
-    await().atMost(Duration.ofSeconds(4)).until(() -> health().get("backend-1") == InstanceHealth.INSTANCE_HEALTH_SUSPECT);
-    Plans q = Plans.plan("probe").policy(PlanModel.DelegationPolicy.ROUND_ROBIN);
-    for (int i = 0; i < 4; i++) {
-      q.task("u" + i, "backend", 2, i == 0 ? new String[0] : new String[] {"u" + (i - 1)});
-    }
-    String id2 = master.submit(q.build(), SCALE);
-    assertThat(awaitFinished(id2).getState()).isEqualTo(PlanState.PLAN_STATE_SUCCEEDED);
-    assertThat(b1.started()).as("the probe went through and closed the breaker, then round robin resumed")
-        .hasSize(2);
-    assertThat(health().get("backend-1")).isEqualTo(InstanceHealth.INSTANCE_HEALTH_HEALTHY);
   }
 }

@@ -361,6 +361,45 @@ class TimingTest {
     assertThat(task(s, "a").getAttempt()).isEqualTo(2);
   }
 
+  @Test
+  void anOpenBreakerKeepsWorkAwayForItsWholeWaitThenAHalfOpenProbeClosesIt() {
+    Duration wait = Duration.ofMinutes(10); // longer than the first plan runs
+    mesh(MasterConfig.builder().resilience(ResilienceConfig.builder().waitInOpenState(wait).build()));
+    FakeSubOrchestrator b1 = mesh.fake("backend-1", "backend", 8);
+    FakeSubOrchestrator b2 = mesh.fake("backend-2", "backend", 8);
+    b1.failDelegates(io.grpc.Status.INTERNAL.withDescription("broken"));
+    String id = mesh.master.submit(chain("breaker", "t", 6), SCALE);
+    mesh.clock.advanceUntil(() -> mesh.health().get("backend-1") == InstanceHealth.INSTANCE_HEALTH_OFFLINE,
+        Duration.ofMinutes(30));
+    Instant opened = mesh.clock.instant();
+    int callsWhenOpened = b1.delegateCalls.get();
+    assertThat(callsWhenOpened).as("3 failed calls open the breaker (INTERNAL is not retried)").isEqualTo(3);
+    assertThat(mesh.runToEnd(id, Duration.ofMinutes(30)).getState()).isEqualTo(PlanState.PLAN_STATE_SUCCEEDED);
+    assertThat(b1.delegateCalls.get()).as("no work while open").isEqualTo(callsWhenOpened);
+    assertThat(b2.started()).hasSize(6);
+
+    b1.failDelegates(null);
+    mesh.clock.advance(Duration.between(mesh.clock.instant(), opened.plus(wait)).minusMillis(1));
+    String id2 = mesh.master.submit(chain("probe", "u", 4), SCALE);
+    mesh.clock.settle();
+    assertThat(b1.delegateCalls.get()).as("still open a millisecond before its wait ends").isEqualTo(callsWhenOpened);
+    assertThat(mesh.health().get("backend-1")).isEqualTo(InstanceHealth.INSTANCE_HEALTH_OFFLINE);
+
+    assertThat(mesh.runToEnd(id2, Duration.ofMinutes(30)).getState()).isEqualTo(PlanState.PLAN_STATE_SUCCEEDED);
+    assertThat(b1.started()).as("the probe went through and closed the breaker, then round robin resumed")
+        .hasSize(2);
+    assertThat(mesh.health().get("backend-1")).isEqualTo(InstanceHealth.INSTANCE_HEALTH_HEALTHY);
+  }
+
+  /** A chain of one-minute tasks under round robin, so that calls go one at a time. */
+  static dev.baton.master.plan.PlanModel.Plan chain(String name, String prefix, int n) {
+    Plans p = Plans.plan(name).policy(PlanModel.DelegationPolicy.ROUND_ROBIN);
+    for (int i = 0; i < n; i++) {
+      p.task(prefix + i, "backend", 1, i == 0 ? new String[0] : new String[] {prefix + (i - 1)});
+    }
+    return p.build();
+  }
+
   /** One run of a plan with a retry and a sync point, as (kind, task, time) lines, and the plan's id. */
   private List<String> oneRun() {
     mesh(MasterConfig.builder());
