@@ -19,7 +19,6 @@ import dev.baton.v1.RecoveryResult;
 import dev.baton.v1.TaskState;
 import dev.baton.v1.TaskStatus;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
 import java.time.Instant;
