@@ -4,8 +4,12 @@ import dev.baton.master.resilience.ResilienceConfig;
 import dev.baton.master.sync.ConflictDetector;
 import dev.baton.runtime.registry.ConsulSettings;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * How a master runs. Immutable; build with {@link #builder()}, whose defaults suit a local mesh.
@@ -31,6 +35,18 @@ import java.util.Objects;
  *     share, one leading (docs/journal.md)
  * @param store a store to use as it is instead of one the master opens (embedding code and tests:
  *     a master started again on the same store resumes its plans); null (default) for none
+ * @param clock every time the master reads (events, heartbeat ages, breakers, timers' bookkeeping),
+ *     default {@link Clock#systemUTC()}; tests pass a manual clock (docs/testing.md)
+ * @param seed seeds the one {@link Random} the master's scheduling draws on (plan ids, retry and
+ *     probe jitter); null (default) for an unseeded one. With a manual clock and in-process
+ *     transport a seed makes a run repeat exactly
+ * @param threads makes the master's threads: the scheduler's ({@value #SCHEDULER_THREAD}), the
+ *     timers' ({@value #TIMERS_THREAD}) and, in process, the gRPC callbacks'
+ *     ({@value #GRPC_THREAD}); default {@link Threads#DAEMON}. The master shuts down what it was given
+ * @param inProcessName null (default) to serve on Netty at {@code host:port}; otherwise the master
+ *     serves on grpc-inprocess under this name (its address is {@code inprocess:NAME}) and dials
+ *     instances whose address is {@code inprocess:NAME} in process (tests, embedding). Not with
+ *     {@code consul}: an in-process master cannot be registered
  */
 public record MasterConfig(
     String host,
@@ -48,7 +64,11 @@ public record MasterConfig(
     int gitPort,
     boolean importLocalRepos,
     String journal,
-    dev.baton.master.events.PlanStore store) {
+    dev.baton.master.events.PlanStore store,
+    Clock clock,
+    Long seed,
+    Threads threads,
+    String inProcessName) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 0;
@@ -62,6 +82,35 @@ public record MasterConfig(
   public static final int DEFAULT_GIT_PORT = 0;
   /** No git server. */
   public static final int NO_GIT_SERVER = -1;
+
+  /** Name of the scheduler's thread, which owns every decision about every plan. */
+  public static final String SCHEDULER_THREAD = "baton-scheduler";
+  /** Name of the thread of the delegation's and the Coordinate streams' timers. */
+  public static final String TIMERS_THREAD = "baton-master-timers";
+  /** Name of the thread of an in-process master's gRPC callbacks (server and channels). */
+  public static final String GRPC_THREAD = "baton-master-grpc";
+
+  /**
+   * Makes one of the master's threads. Tests give executors driven by a manual clock, so that
+   * timers fire when the test advances time and nothing runs on a thread the test cannot see.
+   */
+  @FunctionalInterface
+  public interface Threads {
+    /**
+     * A new single-threaded scheduled executor for the thread named {@code name} (one of
+     * {@link #SCHEDULER_THREAD}, {@link #TIMERS_THREAD}, {@link #GRPC_THREAD}); the master shuts
+     * it down when it closes. It must run tasks one at a time in the order given, as the
+     * scheduler's code relies on one thread owning its state.
+     */
+    ScheduledExecutorService newThread(String name);
+
+    /** Daemon single-threaded executors: what a master runs on by default. */
+    Threads DAEMON = name -> Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
+  }
 
   /** {@code ${java.io.tmpdir}/baton-git/<id>}. */
   public static Path defaultGitDir(String id) {
@@ -94,6 +143,16 @@ public record MasterConfig(
       throw new IllegalArgumentException("gitPort: " + gitPort
           + " (expected: 0..65535, 0 for an ephemeral port, -1 to serve no repositories)");
     }
+    Objects.requireNonNull(clock, "clock (expected: a Clock, e.g. Clock.systemUTC())");
+    Objects.requireNonNull(threads, "threads (expected: e.g. MasterConfig.Threads.DAEMON)");
+    if (inProcessName != null && !inProcessName.matches("[A-Za-z0-9._-]{1,200}")) {
+      throw new IllegalArgumentException("inProcessName: '" + inProcessName
+          + "' (expected: null for Netty, or 1 to 200 characters of A-Z, a-z, 0-9, '.', '_', '-')");
+    }
+    if (inProcessName != null && consul != null) {
+      throw new IllegalArgumentException("inProcessName: '" + inProcessName + "' with consul set"
+          + " (expected: one of them; an in-process master has no address to register in Consul)");
+    }
   }
 
   public static Builder builder() {
@@ -125,8 +184,36 @@ public record MasterConfig(
     private boolean importLocalRepos;
     private String journal;
     private dev.baton.master.events.PlanStore store;
+    private Clock clock = Clock.systemUTC();
+    private Long seed;
+    private Threads threads = Threads.DAEMON;
+    private String inProcessName;
 
     private Builder() {}
+
+    /** The master's clock (default the system's, UTC); tests pass a manual one. */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** Seeds the master's Random (plan ids, jitter); null (default) for an unseeded one. */
+    public Builder seed(Long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Makes the master's threads (default {@link Threads#DAEMON}). */
+    public Builder threads(Threads threads) {
+      this.threads = threads;
+      return this;
+    }
+
+    /** Serves in process under {@code name} instead of on Netty (null, the default: Netty). */
+    public Builder inProcess(String name) {
+      this.inProcessName = name;
+      return this;
+    }
 
     /** Where plans are journaled: a file path (embedded) or postgres://...; null keeps them in memory. */
     public Builder journal(String spec) {
@@ -216,7 +303,8 @@ public record MasterConfig(
 
     public MasterConfig build() {
       return new MasterConfig(host, port, id, heartbeatInterval, heartbeatTimeout, delegationDeadline,
-          instanceWait, syncTimeoutFloor, conflictDetector, resilience, consul, gitDir, gitPort, importLocalRepos, journal, store);
+          instanceWait, syncTimeoutFloor, conflictDetector, resilience, consul, gitDir, gitPort, importLocalRepos, journal, store,
+          clock, seed, threads, inProcessName);
     }
   }
 }

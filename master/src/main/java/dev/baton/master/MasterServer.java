@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -52,6 +51,8 @@ public final class MasterServer implements AutoCloseable {
   private volatile CoordinationService coordination;
   private volatile GitHttpServer gitServer;
   private volatile ScheduledExecutorService timers;
+  /** The gRPC callbacks' thread of an in-process master; null on Netty. */
+  private volatile ScheduledExecutorService grpc;
   private volatile MasterRole role;
 
   private MasterServer(MasterConfig config, GrpcServer server, Engine engine, ChannelPool channels,
@@ -66,19 +67,16 @@ public final class MasterServer implements AutoCloseable {
 
   /** Binds, starts serving and returns; {@link #close} stops it. */
   public static MasterServer start(MasterConfig config) {
-    Clock clock = Clock.systemUTC();
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "baton-scheduler");
-      t.setDaemon(true);
-      return t;
-    });
+    // Time, randomness and threads are the caller's (MasterConfig): a test runs the master on a
+    // manual clock, seeded, with in-process transport (docs/testing.md).
+    Clock clock = config.clock();
+    ScheduledExecutorService scheduler = config.threads().newThread(MasterConfig.SCHEDULER_THREAD);
     // The delegation's and the Coordinate streams' timers run on their own thread, so that a burst
     // of them never delays a scheduling decision (and a slow decision never delays a deadline).
-    ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "baton-master-timers");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService timers = config.threads().newThread(MasterConfig.TIMERS_THREAD);
+    // In process, the gRPC callbacks (server and channels) run on a thread of the caller's too.
+    ScheduledExecutorService grpc = config.inProcessName() == null ? null
+        : config.threads().newThread(MasterConfig.GRPC_THREAD);
     // A journal: this master follows it until elected (MasterRole); else the given store or memory.
     CurrentStore journaled = config.journal() == null ? null
         : MasterRole.follow(config.journal(), clock, dev.baton.master.journal.JournalSettings.defaults());
@@ -93,9 +91,12 @@ public final class MasterServer implements AutoCloseable {
             config.heartbeatTimeout());
     // Every call to a sub-orchestrator carries the epoch this master leads under; one refused as
     // stale (a newer master used a higher epoch) makes this master step down.
-    ChannelPool channels = ChannelPool.netty(() -> role.get() == null ? 0 : role.get().epoch(),
-        newer -> { MasterRole r = role.get(); if (r != null) { r.stale("a sub-orchestrator saw epoch " + newer); } });
-    Random random = new Random();
+    java.util.function.LongSupplier epoch = () -> role.get() == null ? 0 : role.get().epoch();
+    java.util.function.LongConsumer onStale =
+        newer -> { MasterRole r = role.get(); if (r != null) { r.stale("a sub-orchestrator saw epoch " + newer); } };
+    ChannelPool channels = grpc == null ? ChannelPool.netty(epoch, onStale)
+        : ChannelPool.inProcess(grpc, timers, epoch, onStale);
+    Random random = config.seed() == null ? new Random() : new Random(config.seed());
     Breakers breakers = new Breakers(config.resilience(), clock);
     Delegator delegator = new Delegator(channels, config.resilience(), breakers, timers, clock, random);
     EngineSettings settings = new EngineSettings(config.instanceWait(), config.syncTimeoutFloor(), TICK);
@@ -118,11 +119,14 @@ public final class MasterServer implements AutoCloseable {
         (instanceId, held, truncated) -> engine.onExecutionsReported(instanceId, held), config.id(),
         config.heartbeatInterval(), CoordinationService.Settings.DEFAULTS, timers, clock);
     try {
-      server = GrpcServer.start(config.host(), config.port(), List.of(
+      List<io.grpc.BindableService> services = List.of(
           new MasterService(engine, store, view, dashboard, config.id(), address::get, locals::resolve),
-          coordination), List.of(new dev.baton.master.grpc.StandbyGate(config.id(),
+          coordination);
+      List<io.grpc.ServerInterceptor> gates = List.of(new dev.baton.master.grpc.StandbyGate(config.id(),
               () -> role.get() == null || role.get().leading(),
-              () -> role.get() == null ? Optional.of(address.get()) : role.get().leaderAddress())));
+              () -> role.get() == null ? Optional.of(address.get()) : role.get().leaderAddress()));
+      server = grpc == null ? GrpcServer.start(config.host(), config.port(), services, gates)
+          : GrpcServer.startInProcess(config.inProcessName(), services, gates, grpc, timers);
     } catch (RuntimeException e) {
       engine.close();
       if (gitServer != null) {
@@ -131,6 +135,9 @@ public final class MasterServer implements AutoCloseable {
       channels.close();
       scheduler.shutdownNow();
       timers.shutdownNow();
+      if (grpc != null) {
+        grpc.shutdownNow();
+      }
       if (journaled != null) {
         journaled.get().close();
       }
@@ -142,9 +149,11 @@ public final class MasterServer implements AutoCloseable {
     address.set(server.address());
     MasterServer master = new MasterServer(config, server, engine, channels, scheduler, store);
     master.timers = timers;
+    master.grpc = grpc;
     master.gitServer = gitServer;
     master.coordination = coordination;
-    var registration = DescriptorMeta.masterRegistration(config.id(),
+    // (an in-process master has no host and port to register: MasterConfig refuses it with Consul)
+    var registration = consul == null ? null : DescriptorMeta.masterRegistration(config.id(),
         server.address().substring(0, server.address().lastIndexOf(':')), server.port());
     if (consul != null) {
       consul.register(registration, () -> true);
@@ -266,6 +275,9 @@ public final class MasterServer implements AutoCloseable {
     channels.close();
     scheduler.shutdownNow();
     timers.shutdownNow();
+    if (grpc != null) {
+      grpc.shutdownNow();
+    }
     try {
       scheduler.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

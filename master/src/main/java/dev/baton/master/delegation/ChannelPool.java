@@ -4,6 +4,8 @@ import io.grpc.Channel;
 import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
+import dev.baton.runtime.server.GrpcServer;
+import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.netty.NettyChannelBuilder;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,21 @@ public final class ChannelPool implements AutoCloseable {
    */
   public static ChannelPool netty(LongSupplier epoch, LongConsumer onStale) {
     return new ChannelPool(ChannelPool::nettyChannel, List.of(new EpochInterceptor(epoch, onStale)));
+  }
+
+  /**
+   * Like {@link #netty(LongSupplier, LongConsumer)}, but an address {@code inprocess:NAME} (what
+   * {@code GrpcServer.startInProcess} reports) is dialled in process, with the channel's callbacks
+   * on {@code executor} and its timers (call deadlines, idleness) on {@code timers}: tests run the
+   * master and its instances in one JVM without sockets, on executors driven by a manual clock.
+   * Any other address is dialled over Netty as usual.
+   */
+  public static ChannelPool inProcess(java.util.concurrent.Executor executor,
+      java.util.concurrent.ScheduledExecutorService timers, LongSupplier epoch, LongConsumer onStale) {
+    return new ChannelPool(address -> address.startsWith(GrpcServer.IN_PROCESS_SCHEME)
+        ? InProcessChannelBuilder.forName(address.substring(GrpcServer.IN_PROCESS_SCHEME.length()))
+            .executor(executor).scheduledExecutorService(timers).build()
+        : nettyChannel(address), List.of(new EpochInterceptor(epoch, onStale)));
   }
 
   private static ManagedChannel nettyChannel(String address) {

@@ -23,7 +23,11 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The scheduler against fake sub-orchestrators on localhost: strategies, dependencies, gates, retries. */
+/**
+ * The scheduler against fake sub-orchestrators on localhost (real Netty): strategies, dependencies,
+ * gates, retries. What is about time (backoff, deadlines, sync timeouts, instance waits, the
+ * delegate window) is in {@link TimingTest}, on a manual clock.
+ */
 class SchedulingTest {
   static final double SCALE = 0.001; // one plan minute = 60 ms
 
@@ -209,30 +213,6 @@ class SchedulingTest {
   }
 
   @Test
-  void anInstanceNeverHasMoreThanTheWindowOfDelegatesUnanswered() {
-    master();
-    FakeSubOrchestrator b1 = fake("backend-1", "backend", 200);
-    awaitRegistered(1);
-    b1.withholdAnswers();
-    Plans p = Plans.plan("window");
-    for (int i = 0; i < 100; i++) {
-      p.task("t" + i, "backend", 1);
-    }
-    String id = master.submit(p.build(), SCALE);
-
-    await().atMost(Duration.ofSeconds(2)).until(() -> b1.delegateCalls.get() >= Engine.DELEGATE_WINDOW);
-    // Within the call deadline (1 s) nothing is retried: what arrives is what the window let through.
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofMillis(600))
-        .until(() -> b1.delegateCalls.get() == Engine.DELEGATE_WINDOW);
-    b1.answer();
-
-    await().atMost(Duration.ofSeconds(20)).until(() -> finished(master.store().status(id).orElseThrow()));
-    PlanStatus s = master.store().status(id).orElseThrow();
-    assertThat(s.getState()).isEqualTo(PlanState.PLAN_STATE_SUCCEEDED);
-    assertThat(s.getTasksList()).allSatisfy(t -> assertThat(t.getAttempt()).isEqualTo(1));
-  }
-
-  @Test
   void eventTimesNeverGoBackwardsAndStartsCarryTheInstancesClock() {
     master();
     fake("backend-1", "backend", 2);
@@ -358,22 +338,6 @@ class SchedulingTest {
   }
 
   @Test
-  void looseSyncPointGoesOnWithoutTheParticipantThatNeverArrives() {
-    master();
-    fake("backend-1", "backend", 4);
-    fake("frontend-1", "frontend", 4).ignoreSync();
-    awaitRegistered(2);
-    PlanStatus s = run(Plans.plan("loose")
-        .task("a", "backend", 1).task("b", "frontend", 1)
-        .sync("contract", PlanModel.SyncMode.LOOSE, List.of("frontend", "backend"), List.of("a"), List.of("b"))
-        .build());
-    assertThat(s.getState()).isEqualTo(PlanState.PLAN_STATE_SUCCEEDED);
-    assertThat(s.getSyncPoints(0).getResult().getMissingList()).containsExactly("frontend-1");
-    assertThat(s.getSyncPoints(0).getResult().getSharedStateList()).extracting(st -> st.getInstanceId())
-        .containsExactly("backend-1");
-  }
-
-  @Test
   void failedAttemptsWithinTheBudgetAreRetriedUntilTheTaskSucceeds() {
     master();
     fake("backend-1", "backend", 4);
@@ -442,73 +406,6 @@ class SchedulingTest {
     assertThat(rolledBack.getTaskStatesMap()).containsEntry("a", TaskState.TASK_STATE_SUCCEEDED)
         .containsEntry("b", TaskState.TASK_STATE_READY);
     assertThat(rolledBack.getArtifactsList()).extracting(a -> a.getName()).containsExactly("a.md");
-  }
-
-  @Test
-  void taskWithoutAnyInstanceOfItsDomainFailsWithTheSeedsMessage() {
-    master();
-    fake("frontend-1", "frontend", 4);
-    awaitRegistered(1);
-    PlanStatus s = run(Plans.plan("lonely").task("ui", "frontend", 1).task("api", "backend", 1).build());
-    assertThat(s.getState()).isEqualTo(PlanState.PLAN_STATE_FAILED);
-    assertThat(task(s, "api").getLastError()).isEqualTo("No orchestrator found for specialization: backend");
-    assertThat(s.getReason()).contains("api").contains("No orchestrator found for specialization: backend");
-    assertThat(task(s, "ui").getState()).isEqualTo(TaskState.TASK_STATE_SUCCEEDED);
-  }
-
-  @Test
-  void readyTaskWaitsForAnInstanceThatRegistersLate() {
-    master();
-    String id = master.submit(Plans.plan("late").task("api", "backend", 1).build(), SCALE);
-    await().atMost(Duration.ofSeconds(2)).until(() ->
-        task(master.store().status(id).orElseThrow(), "api").getState() == TaskState.TASK_STATE_READY);
-    fake("backend-1", "backend", 1);
-    await().atMost(Duration.ofSeconds(5)).until(() -> finished(master.store().status(id).orElseThrow()));
-    assertThat(master.store().status(id).orElseThrow().getState()).isEqualTo(PlanState.PLAN_STATE_SUCCEEDED);
-  }
-
-  @Test
-  void deadlineCancelsOutstandingWorkAndFailsThePlan() {
-    master();
-    FakeSubOrchestrator b = fake("backend-1", "backend", 4);
-    awaitRegistered(1);
-    PlanStatus s = run(Plans.plan("slow").deadline(Duration.ofMinutes(3))
-        .task("stuck", "backend", 1, Plans.hang()).build());
-    assertThat(s.getState()).isEqualTo(PlanState.PLAN_STATE_FAILED);
-    assertThat(s.getReason()).contains("deadline");
-    assertThat(task(s, "stuck").getState()).isEqualTo(TaskState.TASK_STATE_CANCELLED);
-    await().atMost(Duration.ofSeconds(2)).until(() -> b.cancelled.contains("stuck"));
-  }
-
-  @Test
-  void eventualSyncPointDoesNotHoldBackItsBeforeTasksAndReleasesWithWhoArrived() {
-    master();
-    fake("backend-1", "backend", 4);
-    fake("frontend-1", "frontend", 4).ignoreSync();
-    awaitRegistered(2);
-    PlanStatus s = run(Plans.plan("eventual")
-        .task("a", "backend", 1).task("b", "frontend", 1)
-        .sync("contract", PlanModel.SyncMode.EVENTUAL, List.of("frontend", "backend"), List.of("a"), List.of("b"))
-        .build());
-    assertThat(s.getState()).isEqualTo(PlanState.PLAN_STATE_SUCCEEDED);
-    List<PlanEvent> ev = events(s);
-    assertThat(seqOf(ev, PlanEvent.KindCase.TASK_DELEGATED, "b"))
-        .isLessThan(seqOf(ev, PlanEvent.KindCase.SYNC_POINT_RELEASED, "contract"));
-    assertThat(s.getSyncPoints(0).getResult().getMode()).isEqualTo("eventual");
-    assertThat(s.getSyncPoints(0).getResult().getMissingList()).containsExactly("frontend-1");
-  }
-
-  @Test
-  void syncPointWithoutAnyInstanceOfAParticipantFailsThePlanClearly() {
-    master();
-    fake("backend-1", "backend", 4);
-    awaitRegistered(1);
-    PlanStatus s = run(Plans.plan("nobody").task("a", "backend", 1).task("b", "backend", 1)
-        .sync("handover", PlanModel.SyncMode.TIGHT, List.of("backend", "testing"), List.of("a"), List.of("b"))
-        .build());
-    assertThat(s.getState()).isEqualTo(PlanState.PLAN_STATE_FAILED);
-    assertThat(s.getReason()).isEqualTo("sync point 'handover': No orchestrator found for specialization: testing");
-    assertThat(task(s, "b").getState()).isEqualTo(TaskState.TASK_STATE_CANCELLED);
   }
 
   static Set<String> ids(List<TaskStatus> tasks) {

@@ -38,12 +38,16 @@ import dev.baton.v1.WatchExecutionRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
+import dev.baton.runtime.server.GrpcServer;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,11 +59,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real, small sub-orchestrator for the master's tests: a localhost Netty server implementing
+ * A real, small sub-orchestrator for the master's tests: a gRPC server implementing
  * {@code SubOrchestrator} and a Coordinate client loop (Register, heartbeats, SyncArrival on
  * SyncNotify). Executions honour the SimulationSpec (duration, fail first N attempts, hang) and
  * never queue: the fake records how many were outstanding at once so tests can check that the
  * master never sent more than max_concurrent_tasks.
+ *
+ * <p>Two wirings: a localhost Netty server ({@link #start}, the constructors), or, with
+ * {@link #inProcess}, a grpc-inprocess server whose callbacks, heartbeats and simulated task
+ * durations run on lanes of a {@link ManualClock} (a master served in process, {@code inprocess:NAME}).
  */
 public final class FakeSubOrchestrator implements AutoCloseable {
   /** What happened, in order, for assertions. */
@@ -71,7 +79,17 @@ public final class FakeSubOrchestrator implements AutoCloseable {
   private final Map<String, String> syncDocuments;
   private final Server server;
   private volatile ManagedChannel masterChannel;
-  private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
+  /** Heartbeats and simulated durations: real threads, or a lane of the manual clock. */
+  private final ScheduledExecutorService timer;
+  /** In process: the lane of the server's and the master channel's callbacks; null on Netty. */
+  private final ScheduledExecutorService grpcLane;
+  /** Stamps heartbeats and updates: the system's, or the manual clock. */
+  private final java.time.Clock clock;
+  private final String address;
+  /** Numbers in-process server names, unique in the JVM. */
+  private static final java.util.concurrent.atomic.AtomicInteger serial = new java.util.concurrent.atomic.AtomicInteger();
+  /** Heartbeat period on a manual clock: long enough to keep advancing cheap, well within the master's timeouts. */
+  static final Duration MANUAL_HEARTBEAT = Duration.ofMillis(200);
   private final Map<String, Exec> byKey = new ConcurrentHashMap<>();
   private final Map<String, Exec> byId = new ConcurrentHashMap<>();
   public final List<Record> records = new CopyOnWriteArrayList<>();
@@ -104,6 +122,11 @@ public final class FakeSubOrchestrator implements AutoCloseable {
   private final List<Runnable> unanswered = new CopyOnWriteArrayList<>();
   private volatile Status delegateFailure;
   public final java.util.concurrent.atomic.AtomicInteger delegateCalls = new java.util.concurrent.atomic.AtomicInteger();
+  /**
+   * Every update written to an Execute stream, as {@code task#attempt STATE}, in the order written:
+   * a test that sees one here knows that anything it sends on the same stream later arrives after it.
+   */
+  public final List<String> streamed = new CopyOnWriteArrayList<>();
   /** Execute streams opened to this fake. */
   public final java.util.concurrent.atomic.AtomicInteger executeStreams = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -148,20 +171,63 @@ public final class FakeSubOrchestrator implements AutoCloseable {
    */
   public FakeSubOrchestrator(String id, String domain, int maxConcurrent, String masterAddress,
       Map<String, String> syncDocuments, List<String> expertise) {
+    this(id, domain, maxConcurrent, masterAddress, syncDocuments, expertise, null);
+  }
+
+  private FakeSubOrchestrator(String id, String domain, int maxConcurrent, String masterAddress,
+      Map<String, String> syncDocuments, List<String> expertise, ManualClock manual) {
     this.expertise = List.copyOf(expertise);
     this.id = id;
     this.domain = domain;
     this.maxConcurrent = maxConcurrent;
     this.syncDocuments = syncDocuments;
     try {
-      server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-          .addService(new Service()).build().start();
+      if (manual == null) {
+        clock = java.time.Clock.systemUTC();
+        timer = Executors.newScheduledThreadPool(2);
+        grpcLane = null;
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(new Service()).build().start();
+        address = "127.0.0.1:" + server.getPort();
+        masterChannel = NettyChannelBuilder.forTarget(masterAddress).usePlaintext().build();
+      } else {
+        if (!masterAddress.startsWith(GrpcServer.IN_PROCESS_SCHEME)) {
+          throw new IllegalArgumentException("masterAddress: '" + masterAddress
+              + "' (expected: inprocess:NAME, a master started with MasterConfig.Builder.inProcess)");
+        }
+        clock = manual;
+        timer = manual.newExecutor("fake-" + id);
+        grpcLane = manual.newExecutor("fake-" + id + "-grpc");
+        String name = "fake-" + id + "-" + serial.incrementAndGet();
+        server = InProcessServerBuilder.forName(name).executor(grpcLane).scheduledExecutorService(timer)
+            .addService(new Service()).build().start();
+        address = GrpcServer.IN_PROCESS_SCHEME + name;
+        masterChannel = InProcessChannelBuilder.forName(masterAddress.substring(GrpcServer.IN_PROCESS_SCHEME.length()))
+            .executor(grpcLane).scheduledExecutorService(timer).build();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    masterChannel = NettyChannelBuilder.forTarget(masterAddress).usePlaintext().build();
     connect();
-    timer.scheduleWithFixedDelay(this::heartbeat, 50, 50, TimeUnit.MILLISECONDS);
+    long every = manual == null ? 50 : MANUAL_HEARTBEAT.toMillis();
+    timer.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * A fake served in process on lanes of {@code clock}, registering with the in-process master at
+   * {@code masterAddress} ({@code inprocess:NAME}); its heartbeats (every {@link #MANUAL_HEARTBEAT})
+   * and simulated task durations run on manual time. Call {@code clock.settle()} before relying
+   * on its registration.
+   */
+  public static FakeSubOrchestrator inProcess(ManualClock clock, String id, String domain, int maxConcurrent,
+      String masterAddress, Map<String, String> syncDocuments, String... expertise) {
+    return new FakeSubOrchestrator(id, domain, maxConcurrent, masterAddress, syncDocuments, List.of(expertise), clock);
+  }
+
+  /** {@link #inProcess(ManualClock, String, String, int, String, Map, String...)} without documents or expertise. */
+  public static FakeSubOrchestrator inProcess(ManualClock clock, String id, String domain, int maxConcurrent,
+      String masterAddress) {
+    return inProcess(clock, id, domain, maxConcurrent, masterAddress, Map.of());
   }
 
   public static FakeSubOrchestrator start(String id, String domain, int maxConcurrent, String masterAddress) {
@@ -240,8 +306,9 @@ public final class FakeSubOrchestrator implements AutoCloseable {
     return records.stream().filter(r -> r.kind().equals("started")).map(r -> r.taskId() + "#" + r.attempt()).toList();
   }
 
+  /** {@code 127.0.0.1:PORT}, or {@code inprocess:NAME} in process. */
   public String address() {
-    return "127.0.0.1:" + server.getPort();
+    return address;
   }
 
   /** Stops answering SyncNotify (a participant that never arrives). */
@@ -377,8 +444,8 @@ public final class FakeSubOrchestrator implements AutoCloseable {
     }
   }
 
-  private static Timestamp now() {
-    Instant i = Instant.now();
+  private Timestamp now() {
+    Instant i = clock.instant();
     return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
   }
 
@@ -392,6 +459,9 @@ public final class FakeSubOrchestrator implements AutoCloseable {
     }
     masterChannel.shutdownNow();
     server.shutdownNow();
+    if (grpcLane != null) {
+      grpcLane.shutdownNow();
+    }
   }
 
   private final class Service extends SubOrchestratorGrpc.SubOrchestratorImplBase {
@@ -447,6 +517,7 @@ public final class FakeSubOrchestrator implements AutoCloseable {
       Watcher toStream = (u, last) -> {
         synchronized (response) {
           response.onNext(ExecuteResponse.newBuilder().setUpdate(u).build());
+          streamed.add(u.getTaskId() + "#" + u.getAttempt() + " " + u.getState());
         }
       };
       return new StreamObserver<>() {

@@ -38,12 +38,16 @@ public final class GrpcServer implements AutoCloseable {
 
   private final Server server;
   private final HealthStatusManager health;
+  /** Null for an in-process server. */
   private final String host;
+  /** Null for a Netty server. */
+  private final String inProcessName;
 
-  private GrpcServer(Server server, HealthStatusManager health, String host) {
+  private GrpcServer(Server server, HealthStatusManager health, String host, String inProcessName) {
     this.server = server;
     this.health = health;
     this.host = host;
+    this.inProcessName = inProcessName;
   }
 
   /**
@@ -60,10 +64,41 @@ public final class GrpcServer implements AutoCloseable {
    */
   public static GrpcServer start(String host, int port, List<BindableService> services,
       List<io.grpc.ServerInterceptor> interceptors) {
-    HealthStatusManager health = new HealthStatusManager();
     NettyServerBuilder builder =
         Keepalive.server(NettyServerBuilder.forAddress(new InetSocketAddress(host, port)))
             .maxInboundMessageSize(MAX_INBOUND_BYTES);
+    return start(builder, host, null, host + ":" + port, services, interceptors);
+  }
+
+  /** The scheme of an in-process server's {@link #address}: {@code inprocess:NAME}. */
+  public static final String IN_PROCESS_SCHEME = "inprocess:";
+
+  /**
+   * Serves the same services as {@link #start(String, int, List, List)} on grpc-inprocess under
+   * {@code name} instead of a port: for tests (deterministic, no sockets) and embedding code. Its
+   * {@link #address} is {@code inprocess:NAME}, which the master's channel pool dials in process.
+   * The server's callbacks run on {@code executor} and its timers on {@code timers} (both the
+   * caller's: a test passes executors driven by a manual clock, so that nothing runs on a thread it
+   * cannot see); the methods of a {@link NonBlocking} service still run on the sender's thread.
+   *
+   * @param name unique in this JVM while the server runs; 1 to 200 characters of
+   *     {@code A-Z a-z 0-9 . _ -}
+   */
+  public static GrpcServer startInProcess(String name, List<BindableService> services,
+      List<io.grpc.ServerInterceptor> interceptors, Executor executor,
+      java.util.concurrent.ScheduledExecutorService timers) {
+    if (name == null || !name.matches("[A-Za-z0-9._-]{1,200}")) {
+      throw new IllegalArgumentException("in-process server name: '" + name
+          + "' (expected: 1 to 200 characters of A-Z, a-z, 0-9, '.', '_', '-', e.g. master-1)");
+    }
+    var builder = io.grpc.inprocess.InProcessServerBuilder.forName(name)
+        .executor(executor).scheduledExecutorService(timers).maxInboundMessageSize(MAX_INBOUND_BYTES);
+    return start(builder, null, name, IN_PROCESS_SCHEME + name, services, interceptors);
+  }
+
+  private static GrpcServer start(io.grpc.ServerBuilder<?> builder, String host, String inProcessName,
+      String where, List<BindableService> services, List<io.grpc.ServerInterceptor> interceptors) {
+    HealthStatusManager health = new HealthStatusManager();
     List<String> names = new ArrayList<>();
     for (BindableService service : services) {
       var definition = service.bindService();
@@ -97,15 +132,17 @@ public final class GrpcServer implements AutoCloseable {
     try {
       server = builder.build().start();
     } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot listen on " + host + ":" + port + " (is the port in use? pass another --port)", e);
+      throw new UncheckedIOException(inProcessName != null
+          ? "cannot serve in process as '" + inProcessName + "' (is the name in use? pick another)"
+          : "cannot listen on " + where + " (is the port in use? pass another --port)", e);
     }
     health.setStatus("", ServingStatus.SERVING);
     for (String name : names) {
       health.setStatus(name, ServingStatus.SERVING);
     }
-    log.info("gRPC server listening on {}:{} with {}", host, server.getPort(), names);
-    return new GrpcServer(server, health, host);
+    log.info("gRPC server {} with {}", inProcessName != null ? "in process as " + inProcessName
+        : "listening on " + host + ":" + server.getPort(), names);
+    return new GrpcServer(server, health, host, inProcessName);
   }
 
   /**
@@ -127,12 +164,16 @@ public final class GrpcServer implements AutoCloseable {
     List<io.grpc.ServerInterceptor> interceptors();
   }
 
+  /** The port bound; -1 for an in-process server. */
   public int port() {
     return server.getPort();
   }
 
-  /** {@code host:port} that clients on this machine can dial. */
+  /** {@code host:port} that clients on this machine can dial; {@code inprocess:NAME} in process. */
   public String address() {
+    if (inProcessName != null) {
+      return IN_PROCESS_SCHEME + inProcessName;
+    }
     String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
     return h + ":" + port();
   }
