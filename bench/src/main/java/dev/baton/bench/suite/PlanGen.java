@@ -45,6 +45,19 @@ final class PlanGen {
     return plan(name, spec);
   }
 
+  /** {@code tasks} no-op tasks in one chain (each depends on the one before), round robin over the domains. */
+  static Plan chain(String name, int tasks) {
+    PlanSpec.Builder spec = spec("parallel");
+    for (int i = 0; i < tasks; i++) {
+      TaskSpec.Builder t = task("t" + i, Mesh.DOMAINS.get(i % 4), "1s");
+      if (i > 0) {
+        t.addDependsOn("t" + (i - 1));
+      }
+      spec.addTasks(t);
+    }
+    return plan(name, spec);
+  }
+
   /**
    * A seeded random layered plan: every task of level k &gt; 0 depends on 1 to 3 tasks of level k-1,
    * domains uniform, estimates 1 to 10 minutes.
