@@ -17,13 +17,17 @@ import java.util.Locale;
  * @param chainTasks tasks of the chain, at most {@link NoOpPlan#MAX_TASKS}
  * @param temporalBinary the Temporal CLI
  * @param temporalStores the dev server's stores to measure, in order
+ * @param temporalServerArgs extra arguments of {@code temporal server start-dev} (e.g. a
+ *     {@code --dynamic-config-value}), each given by one {@code --temporal-server-arg}
  * @param batonJournal whether Baton runs a second time with its journal
  */
 record PeerOptions(int oneTaskRuns, int warmupRuns, int repetitions, int parallelTasks, int chainTasks,
-    Path temporalBinary, List<TemporalDevServer.Store> temporalStores, Journal batonJournal) {
+    Path temporalBinary, List<TemporalDevServer.Store> temporalStores, List<String> temporalServerArgs,
+    Journal batonJournal) {
   /** The options this record reads, for the suite's error message. */
   static final String USAGE = "--peer-runs N, --peer-warmup N, --peer-reps N, --peer-parallel N, --peer-chain N,"
-      + " --temporal-bin PATH, --temporal-stores file,memory, --baton-journal auto|on|off";
+      + " --temporal-bin PATH, --temporal-stores file,memory, --temporal-server-arg ARG (repeatable),"
+      + " --baton-journal auto|on|off";
 
   /** When Baton runs a second time, with {@code --journal}. */
   enum Journal {
@@ -42,6 +46,7 @@ record PeerOptions(int oneTaskRuns, int warmupRuns, int repetitions, int paralle
     bound("--peer-parallel", parallelTasks, 1, NoOpPlan.MAX_TASKS);
     bound("--peer-chain", chainTasks, 1, NoOpPlan.MAX_TASKS);
     temporalStores = List.copyOf(temporalStores);
+    temporalServerArgs = List.copyOf(temporalServerArgs);
     if (temporalStores.isEmpty()) {
       throw new IllegalArgumentException("--temporal-stores: empty (expected: file, memory or file,memory)");
     }
@@ -69,6 +74,7 @@ record PeerOptions(int oneTaskRuns, int warmupRuns, int repetitions, int paralle
     int chain = quick ? 5 : 100;
     Path binary = TemporalDevServer.defaultBinary();
     List<TemporalDevServer.Store> stores = List.of(TemporalDevServer.Store.FILE, TemporalDevServer.Store.MEMORY);
+    List<String> serverArgs = new ArrayList<>();
     Journal journal = Journal.AUTO;
     for (int i = 0; i < args.size(); i += 2) {
       String option = args.get(i);
@@ -84,11 +90,12 @@ record PeerOptions(int oneTaskRuns, int warmupRuns, int repetitions, int paralle
         case "--peer-chain" -> chain = integer(option, value);
         case "--temporal-bin" -> binary = Path.of(value).toAbsolutePath();
         case "--temporal-stores" -> stores = stores(value);
+        case "--temporal-server-arg" -> serverArgs.add(value);
         case "--baton-journal" -> journal = journal(value);
         default -> throw new IllegalArgumentException("unknown option '" + option + "' (expected: " + USAGE + ")");
       }
     }
-    return new PeerOptions(runs, warmup, reps, parallel, chain, binary, stores, journal);
+    return new PeerOptions(runs, warmup, reps, parallel, chain, binary, stores, serverArgs, journal);
   }
 
   private static int integer(String option, String value) {

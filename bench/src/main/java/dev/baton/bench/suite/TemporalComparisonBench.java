@@ -42,7 +42,8 @@ final class TemporalComparisonBench {
     NoOpPlan parallel = NoOpPlan.parallel(o.parallelTasks());
     NoOpPlan chain = NoOpPlan.chain(o.chainTasks());
     report.section("9. Baton beside Temporal", "The same no-op plans through `" + temporalVersion
-        + "` (`server start-dev --headless`, its own process; store per column) with a Java SDK "
+        + "` (`server start-dev --headless" + (o.temporalServerArgs().isEmpty() ? "" : " "
+        + String.join(" ", o.temporalServerArgs())) + "`, its own process; store per column) with a Java SDK "
         + io.temporal.serviceclient.Version.LIBRARY_VERSION + " worker and client in the bench's JVM (one task"
         + " queue, default worker options: " + TemporalPeer.workerDefaults() + "; one workflow per plan, one"
         + " activity per task, no retries), and through Baton: master and four sub-orchestrators as five JVMs"
@@ -56,7 +57,7 @@ final class TemporalComparisonBench {
         + " tasks done exactly once (worker's activity count and the workflow's result; Baton's final status).");
     List<Measured> columns = new ArrayList<>();
     for (TemporalDevServer.Store store : o.temporalStores()) {
-      try (TemporalPeer temporal = TemporalPeer.start(o.temporalBinary(), store)) {
+      try (TemporalPeer temporal = TemporalPeer.start(o.temporalBinary(), store, o.temporalServerArgs())) {
         columns.add(measure(temporal, o, one, parallel, chain));
       }
     }

@@ -98,10 +98,11 @@ final class TemporalDevServer implements AutoCloseable {
   }
 
   /**
-   * Starts the dev server; returns once the process runs (the caller checks that it serves, with a
-   * health check). Its log (stderr, level warn) goes to a temporary directory removed on close.
+   * Starts the dev server with {@code extraArgs} appended; returns once the process runs (the caller
+   * checks that it serves, with a health check). Its log (stderr, level warn) goes to a temporary
+   * directory removed on close.
    */
-  static TemporalDevServer start(Path binary, Store store) {
+  static TemporalDevServer start(Path binary, Store store, List<String> extraArgs) {
     version(binary);
     try {
       Path dir = Files.createTempDirectory("baton-bench-temporal");
@@ -111,6 +112,7 @@ final class TemporalDevServer implements AutoCloseable {
       if (store == Store.FILE) {
         server.addAll(List.of("--db-filename", dir.resolve("temporal.db").toString()));
       }
+      server.addAll(extraArgs);
       List<String> command = new ArrayList<>(List.of("bash", "-c",
           WRAPPER, "bash"));
       command.addAll(server);

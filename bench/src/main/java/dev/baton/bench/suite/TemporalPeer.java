@@ -9,6 +9,7 @@ import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,9 +43,12 @@ final class TemporalPeer implements PeerSystem {
     workers.start();
   }
 
-  /** Starts the dev server with {@code store}, waits until it answers a health check, starts the worker. */
-  static TemporalPeer start(Path binary, TemporalDevServer.Store store) {
-    TemporalDevServer server = TemporalDevServer.start(binary, store);
+  /**
+   * Starts the dev server with {@code store} (and {@code serverArgs} on its command line), waits
+   * until it answers a health check, starts the worker.
+   */
+  static TemporalPeer start(Path binary, TemporalDevServer.Store store, List<String> serverArgs) {
+    TemporalDevServer server = TemporalDevServer.start(binary, store, serverArgs);
     try {
       return new TemporalPeer(server, connect(server));
     } catch (RuntimeException e) {

@@ -32,7 +32,7 @@ class TemporalComparisonTest {
   void temporalRunsEachNoOpPlanOnItsDevServerAndTheWorkerExecutesEveryActivityOnce() {
     Path binary = TemporalDevServer.defaultBinary();
     assumeTrue(Files.isExecutable(binary), "no Temporal CLI at " + binary + " (scripts/install-tools.sh --temporal)");
-    try (TemporalPeer temporal = TemporalPeer.start(binary, TemporalDevServer.Store.FILE)) {
+    try (TemporalPeer temporal = TemporalPeer.start(binary, TemporalDevServer.Store.FILE, List.of())) {
       for (NoOpPlan plan : PLANS) {
         PeerSystem.Run run = temporal.run(plan);
         assertThat(run.tasksDone()).as(plan.label()).isEqualTo(plan.tasks());
@@ -89,12 +89,14 @@ class TemporalComparisonTest {
   @Test
   void parsesThePeerOptionsOverTheQuickDefaults() {
     PeerOptions o = BenchSuite.Options.parse("--quick", "--peer-runs", "7", "--peer-parallel", "2000",
-        "--temporal-stores", "memory", "--baton-journal", "off").peer();
+        "--temporal-stores", "memory", "--baton-journal", "off", "--temporal-server-arg", "--log-level",
+        "--temporal-server-arg", "error").peer();
 
     assertThat(o.oneTaskRuns()).isEqualTo(7);
     assertThat(o.parallelTasks()).isEqualTo(2000);
     assertThat(o.chainTasks()).isEqualTo(5);
     assertThat(o.temporalStores()).containsExactly(TemporalDevServer.Store.MEMORY);
     assertThat(o.batonJournal()).isEqualTo(PeerOptions.Journal.OFF);
+    assertThat(o.temporalServerArgs()).containsExactly("--log-level", "error");
   }
 }
