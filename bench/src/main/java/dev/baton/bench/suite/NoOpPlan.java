@@ -36,9 +36,11 @@ record NoOpPlan(String label, int tasks, boolean chain) {
     return new NoOpPlan("chain of " + tasks, tasks, true);
   }
 
-  /** The plan as Baton runs it: no-op tasks (sim droid at {@link PlanGen#NO_OP_SCALE}) round robin over the four domains. */
-  dev.baton.v1.Plan toBatonPlan() {
-    String name = chain ? "noop-chain" : "noop-parallel";
-    return chain ? PlanGen.chain(name, tasks) : PlanGen.noOps(name, tasks, 1);
+  /**
+   * The plan as Baton runs it: no-op tasks (sim droid at {@link PlanGen#NO_OP_SCALE}) all on
+   * {@code domain}, so that one sub-orchestrator does the work, as one worker does on the peer's side.
+   */
+  dev.baton.v1.Plan toBatonPlan(String domain) {
+    return PlanGen.noOpsOn(chain ? "noop-chain" : "noop-parallel", tasks, domain, chain);
   }
 }

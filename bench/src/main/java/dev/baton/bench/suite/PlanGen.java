@@ -45,12 +45,15 @@ final class PlanGen {
     return plan(name, spec);
   }
 
-  /** {@code tasks} no-op tasks in one chain (each depends on the one before), round robin over the domains. */
-  static Plan chain(String name, int tasks) {
+  /**
+   * {@code tasks} no-op tasks all on {@code domain}: independent, or one chain (each depends on the
+   * one before).
+   */
+  static Plan noOpsOn(String name, int tasks, String domain, boolean chain) {
     PlanSpec.Builder spec = spec("parallel");
     for (int i = 0; i < tasks; i++) {
-      TaskSpec.Builder t = task("t" + i, Mesh.DOMAINS.get(i % 4), "1s");
-      if (i > 0) {
+      TaskSpec.Builder t = task("t" + i, domain, "1s");
+      if (chain && i > 0) {
         t.addDependsOn("t" + (i - 1));
       }
       spec.addTasks(t);

@@ -47,9 +47,10 @@ final class TemporalComparisonBench {
         + io.temporal.serviceclient.Version.LIBRARY_VERSION + " worker and client in the bench's JVM (one task"
         + " queue, default worker options: " + TemporalPeer.workerDefaults() + "; one workflow per plan, one"
         + " activity per task, no retries), and through Baton: master and four sub-orchestrators as five JVMs"
-        + " (MeshLauncher, `" + String.join(" ", BatonPeer.JVM_OPTIONS) + "`, `"
-        + String.join(" ", BatonPeer.ORCHESTRATOR_ARGS) + "`), sim droids at time scale " + PlanGen.NO_OP_SCALE
-        + " on a 1 s estimate, tasks round robin over the four domains, strategy parallel, no retries"
+        + " (MeshLauncher as `baton up`: `" + String.join(" ", dev.baton.cli.mesh.JavaCommand.DEFAULT_JVM_OPTIONS)
+        + "`; `" + String.join(" ", BatonPeer.ORCHESTRATOR_ARGS) + "`), sim droids at time scale " + PlanGen.NO_OP_SCALE
+        + " on a 1 s estimate, every task on the " + BatonPeer.DOMAIN + " sub-orchestrator (one process does the"
+        + " work, as the one worker does for Temporal), strategy parallel, no retries"
         + describe(batons) + ". Client time from the start call to the result: Temporal `WorkflowClient.start`"
         + " to `getResult`; Baton `SubmitPlan` to `PlanFinished` on `WatchPlan`. One system at a time, each"
         + " after " + o.warmupRuns() + " one-task runs and one run of each bigger plan; one task: "
