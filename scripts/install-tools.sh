@@ -7,7 +7,17 @@
 # two when only its build cache is warm; BATON_SKIP_CONSUL=1 skips it (its tests are then skipped).
 # PostgreSQL's server binaries (the journal's tests start a private server from them) come from
 # Debian's `postgresql` package when no initdb is found; BATON_SKIP_POSTGRES=1 skips that.
+# Opt-in: `--temporal` (or BATON_TEMPORAL=1) also builds the Temporal CLI, the peer of the bench's
+# figure 9 (about 4 minutes and 200 MB on a cold cache); the test command never asks for it.
 set -euo pipefail
+
+with_temporal="${BATON_TEMPORAL:-0}"
+for arg in "$@"; do
+  case "$arg" in
+    --temporal) with_temporal=1 ;;
+    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, or none)" >&2; exit 2 ;;
+  esac
+done
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="${BATON_TOOLS_DIR:-$root/.tools/bin}"
@@ -151,4 +161,35 @@ else
   mv -f "$tmp_bin" "$bin/consul"
   printf '%s' "$consul_want" >"$consul_stamp"
   echo "install-tools: consul v$consul_version installed in $((SECONDS - started)) s"
+fi
+
+# The Temporal CLI (MIT), only when asked: its `server start-dev` is the peer the bench's figure 9 runs
+# beside Baton. `go install` builds it from the module proxy; -X stamps the version that a release build
+# would print (a plain `go install` reports 0.0.0-DEV), so the bench can check what it runs.
+temporal_version="1.5.1"
+temporal_module="github.com/temporalio/cli/cmd/temporal@v$temporal_version"
+temporal_stamp="$bin/.temporal.version"
+if [[ "$with_temporal" == 1 ]]; then
+  if [[ -x "$bin/temporal" && -f "$temporal_stamp" && "$(cat "$temporal_stamp")" == "$temporal_module" ]]; then
+    :
+  else
+    if ! command -v go >/dev/null 2>&1; then
+      echo "install-tools: 'go' is not on the PATH; install Go 1.22+ (e.g. apt-get install golang-go) to get temporal" >&2
+      exit 1
+    fi
+    echo "install-tools: building the Temporal CLI v$temporal_version into $bin (about 4 minutes on a cold cache)"
+    started=$SECONDS
+    if ! CGO_ENABLED=0 go install -trimpath \
+        -ldflags "-s -w -X github.com/temporalio/cli/temporalcli.Version=$temporal_version" "$temporal_module"; then
+      echo "install-tools: building temporal failed (see above); is the Go module proxy reachable?" >&2
+      exit 1
+    fi
+    version_output="$("$bin/temporal" --version)"
+    if [[ "$version_output" != "temporal version $temporal_version "* ]]; then
+      echo "install-tools: the built temporal reports '$version_output' (expected: temporal version $temporal_version ...)" >&2
+      exit 1
+    fi
+    printf '%s' "$temporal_module" >"$temporal_stamp"
+    echo "install-tools: temporal v$temporal_version installed in $((SECONDS - started)) s"
+  fi
 fi

@@ -9,16 +9,19 @@ import java.util.Set;
 
 /**
  * Runs the issue-5 figures (1-5) and the issue-9 git and agent figures (6-8) side by side in one JVM and prints them as markdown:
- * {@code java -cp bench/target/benchmarks.jar dev.baton.bench.suite.BenchSuite [--quick] [--only 1,2,...,8]}.
+ * {@code java -cp bench/target/benchmarks.jar dev.baton.bench.suite.BenchSuite [--quick] [--only 1,2,...,9]}.
  * {@code --quick} runs every figure small (the test command runs it to prove the harness; no
- * thresholds). Full figures take several minutes on 2 cores.
+ * thresholds). Full figures take several minutes on 2 cores. Figure 9 (Baton beside Temporal, issue
+ * 10) runs only when named ({@code --only 9}): it needs the Temporal CLI, which the test command does
+ * not build ({@code scripts/install-tools.sh --temporal}).
  */
 public final class BenchSuite {
   private BenchSuite() {}
 
-  /** The options: quick mode and which figures (1..5) to run. */
+  /** The options: quick mode, which figures (1..9; 9 only when named) and their sizes. */
   public record Options(boolean quick, Set<Integer> only, List<Integer> costSizes, List<Integer> qualitySizes,
-      int throughputTasks, List<Integer> gitSizes, int gitHistory, int chainTasks, int agents, int agentRepoFiles) {
+      int throughputTasks, List<Integer> gitSizes, int gitHistory, int chainTasks, int agents, int agentRepoFiles,
+      PeerOptions peer) {
     static Options parse(String... args) {
       boolean quick = false;
       Set<Integer> only = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8));
@@ -30,7 +33,13 @@ public final class BenchSuite {
       Integer chain = null;
       Integer agents = null;
       Integer agentRepoFiles = null;
+      List<String> peer = new java.util.ArrayList<>();
       for (int i = 0; i < args.length; i++) {
+        if (PeerOptions.owns(args[i])) {
+          peer.add(args[i]);
+          peer.add(value(args, ++i, args[i - 1]));
+          continue;
+        }
         switch (args[i]) {
           case "--quick" -> quick = true;
           case "--only" -> only = new LinkedHashSet<>(ints(value(args, ++i, "--only")));
@@ -44,7 +53,8 @@ public final class BenchSuite {
           case "--agent-repo-files" -> agentRepoFiles = Integer.parseInt(value(args, ++i, "--agent-repo-files"));
           default -> throw new IllegalArgumentException("unknown option '" + args[i]
               + "' (expected: --quick, --only 1,2,..., --cost-sizes N,..., --quality-sizes N,..., --throughput-tasks N,"
-              + " --git-sizes N,..., --git-history N, --chain-tasks N, --agents N, --agent-repo-files N)");
+              + " --git-sizes N,..., --git-history N, --chain-tasks N, --agents N, --agent-repo-files N, "
+              + PeerOptions.USAGE + ")");
         }
       }
       return new Options(quick, only,
@@ -55,7 +65,8 @@ public final class BenchSuite {
           history != null ? history : quick ? 2 : 100,
           chain != null ? chain : quick ? 3 : 51,
           agents != null ? agents : quick ? 3 : 50,
-          agentRepoFiles != null ? agentRepoFiles : quick ? 20 : 1_000);
+          agentRepoFiles != null ? agentRepoFiles : quick ? 20 : 1_000,
+          PeerOptions.parse(quick, peer));
     }
 
     private static String value(String[] args, int i, String option) {
@@ -110,6 +121,9 @@ public final class BenchSuite {
     }
     if (o.only().contains(8)) {
       ConcurrentAgentsBench.run(report, o.agents(), o.agentRepoFiles(), o.quick());
+    }
+    if (o.only().contains(9)) {
+      TemporalComparisonBench.run(report, o.peer());
     }
     return report.toString();
   }

@@ -46,6 +46,22 @@ final class PlanGen {
   }
 
   /**
+   * {@code tasks} no-op tasks all on {@code domain}: independent, or one chain (each depends on the
+   * one before).
+   */
+  static Plan noOpsOn(String name, int tasks, String domain, boolean chain) {
+    PlanSpec.Builder spec = spec("parallel");
+    for (int i = 0; i < tasks; i++) {
+      TaskSpec.Builder t = task("t" + i, domain, "1s");
+      if (chain && i > 0) {
+        t.addDependsOn("t" + (i - 1));
+      }
+      spec.addTasks(t);
+    }
+    return plan(name, spec);
+  }
+
+  /**
    * A seeded random layered plan: every task of level k &gt; 0 depends on 1 to 3 tasks of level k-1,
    * domains uniform, estimates 1 to 10 minutes.
    */
