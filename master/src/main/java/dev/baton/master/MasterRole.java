@@ -70,6 +70,21 @@ final class MasterRole implements Leadership.Listener, AutoCloseable {
     return leading;
   }
 
+  /** Waits until this master leads (its plans taken over), at most {@code timeout}; true if it does. */
+  boolean awaitLeading(java.time.Duration timeout) throws InterruptedException {
+    synchronized (this) {
+      long end = System.nanoTime() + timeout.toNanos();
+      while (!leading) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return true;
+    }
+  }
+
   /** The epoch this master leads (or is taking over) under, 0 when it does not. */
   long epoch() {
     return epoch;
@@ -97,7 +112,10 @@ final class MasterRole implements Leadership.Listener, AutoCloseable {
       // Leading only once the plans are taken over: until then the standby gate keeps
       // sub-orchestrators out, so none reports executions of a plan not resumed yet.
       List<String> resumed = engine.resume();
-      leading = true;
+      synchronized (this) {
+        leading = true;
+        notifyAll();
+      }
       log.info("master {} leads under epoch {} ({}); {} plan(s) resumed{}", id, e, address, resumed.size(),
           resumed.isEmpty() ? "" : ": " + String.join(", ", resumed));
     } catch (RuntimeException ex) {

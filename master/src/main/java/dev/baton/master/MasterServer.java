@@ -178,6 +178,20 @@ public final class MasterServer implements AutoCloseable {
     role.set(r);
     master.role = r;
     r.start(engine);
+    if (!shared) {
+      // The only master of an embedded journal leads at once: return once it does (its plans resumed).
+      try {
+        if (!r.awaitLeading(Duration.ofMinutes(10))) {
+          master.close();
+          throw new IllegalStateException("master " + config.id() + " could not take its journal " + config.journal()
+              + " over within 10 minutes; see its log");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        master.close();
+        throw new IllegalStateException("interrupted while taking the journal over", e);
+      }
+    }
     return master;
   }
 
@@ -216,6 +230,10 @@ public final class MasterServer implements AutoCloseable {
    * @return the plan's id
    */
   public String submit(PlanModel.Plan plan, double timeScale) {
+    if (!leading()) {
+      throw dev.baton.runtime.server.BatonException.unavailable("master " + config.id()
+          + " is a standby; submit to the leader" + role.leaderAddress().map(a -> " at " + a).orElse(""));
+    }
     return engine.submit(plan, PlanProtos.analysisToProto(plan), timeScale);
   }
 
