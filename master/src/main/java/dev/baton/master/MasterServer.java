@@ -103,7 +103,7 @@ public final class MasterServer implements AutoCloseable {
     Git git = new Git();
     GitHttpServer gitServer = gitServer(config);
     Engine engine = new Engine(store, registry, delegator, config.conflictDetector(), scheduler, clock,
-        random, settings, breakers, config.resilience(), new GitIntegrations(config.gitDir(), git, gitServer));
+        random, settings, breakers, config.resilience(), new GitIntegrations(config.gitDir(), git, gitServer, epoch));
     if (journaled == null) {
       // Plans the given store already holds (a master started again on it) resume where they
       // stood; before serving, so that no instance's report of its executions comes first.
@@ -176,6 +176,16 @@ public final class MasterServer implements AutoCloseable {
     MasterRole r = new MasterRole(config.journal(), clock, dev.baton.master.journal.JournalSettings.defaults(),
         journaled, leadership, config.id(), server.address());
     role.set(r);
+    if (gitServer != null) {
+      // A task's push lands only on the leading master, and never on one older than the push's epoch.
+      gitServer.pushGate(pushEpoch -> !r.leading()
+          ? java.util.Optional.of("master " + config.id() + " does not lead; push to the leader's repository"
+              + r.leaderAddress().map(a -> " (leader at " + a + ")").orElse(""))
+          : pushEpoch > r.epoch()
+              ? java.util.Optional.of("the push is for epoch " + pushEpoch + " but master " + config.id()
+                  + " leads under epoch " + r.epoch() + ": it is stale")
+              : java.util.Optional.empty());
+    }
     master.role = r;
     r.start(engine);
     if (!shared) {

@@ -13,6 +13,8 @@ import java.util.List;
 final class TemporalComparisonBench {
   /** What {@code --journal} is given when Baton runs with its journal ({@code {run}}: the mesh's run directory). */
   static final List<String> JOURNAL_ARGS = List.of("--journal", "{run}/journal.db");
+  /** In memory: said explicitly, since the launcher journals into the run directory by default. */
+  static final List<String> MEMORY_ARGS = List.of("--journal", "memory");
 
   private TemporalComparisonBench() {}
 
@@ -23,7 +25,7 @@ final class TemporalComparisonBench {
   record BatonConfig(String label, List<String> masterArgs) {}
 
   static List<BatonConfig> batonConfigs(PeerOptions.Journal journal) {
-    List<BatonConfig> configs = new ArrayList<>(List.of(new BatonConfig("Baton (in memory)", List.of())));
+    List<BatonConfig> configs = new ArrayList<>(List.of(new BatonConfig("Baton (in memory)", MEMORY_ARGS)));
     boolean accepted = journal != PeerOptions.Journal.OFF && BatonPeer.masterAccepts("--journal");
     if (journal == PeerOptions.Journal.ON && !accepted) {
       throw new IllegalStateException("--baton-journal on: this build's `baton master --help` lists no --journal"

@@ -19,7 +19,7 @@ class TemporalComparisonTest {
 
   @Test
   void batonRunsEachNoOpPlanThroughSeparateProcessesAndReportsEveryTaskDoneOnce() {
-    try (BatonPeer baton = BatonPeer.start("Baton (in memory)", List.of())) {
+    try (BatonPeer baton = BatonPeer.start("Baton (in memory)", TemporalComparisonBench.MEMORY_ARGS)) {
       for (NoOpPlan plan : PLANS) {
         PeerSystem.Run run = baton.run(plan);
         assertThat(run.tasksDone()).as(plan.label()).isEqualTo(plan.tasks());

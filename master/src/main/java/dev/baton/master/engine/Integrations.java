@@ -18,6 +18,14 @@ public interface Integrations {
   /** The repository at {@code url}, as the master works on it. */
   Repository open(String url) throws Exception;
 
+  /**
+   * The epoch this master leads under (0: none), which each task's checkout carries so that the
+   * push of its branch is refused by a master that is not the one leading.
+   */
+  default long epoch() {
+    return 0;
+  }
+
   /** One plan's repository. */
   interface Repository {
     /** The URL sub-orchestrators fetch from and push to (the plan's, or the master's served one). */

@@ -236,11 +236,15 @@ final class PlanIntegration {
    * prompt names the conflicts. Other packages are returned as they are.
    */
   DelegationPackage decorate(DelegationPackage pkg) {
-    Fix fix = fixes.get(pkg.getTaskId());
-    if (fix == null || !pkg.hasRepository()) {
+    if (!pkg.hasRepository()) {
       return pkg;
     }
     DelegationPackage.Builder b = pkg.toBuilder();
+    b.getRepositoryBuilder().setMasterEpoch(engine.integrations.epoch());
+    Fix fix = fixes.get(pkg.getTaskId());
+    if (fix == null) {
+      return b.build();
+    }
     b.getRepositoryBuilder().clearMergeCommits().addMergeCommits(fix.mergeCommit());
     b.setRemediation(Remediation.newBuilder()
         .setSyncPoint("merge of " + fix.origin().task.id())

@@ -71,6 +71,19 @@ public final class GitHttpServer implements AutoCloseable {
   private final Path hooks;
   private final Duration requestTimeout;
   private final String baseUrl;
+  /** Decides on pushes by the epoch they carry; accepts every push until set. */
+  private volatile PushGate pushGate = epoch -> java.util.Optional.empty();
+
+  /** Refuses a push (the reason, sent with 403) or lets it through, by the master epoch it carries (0: none). */
+  @FunctionalInterface
+  public interface PushGate {
+    java.util.Optional<String> refusal(long pushEpoch);
+  }
+
+  /** Sets who may push: a journaled master accepts pushes only while it leads, and none for a newer epoch. */
+  public void pushGate(PushGate gate) {
+    this.pushGate = gate;
+  }
 
   private GitHttpServer(Path root, HttpServer server, ExecutorService handlers,
       ExecutorService pumps, Path hooks, Duration requestTimeout, String baseUrl) {
@@ -157,6 +170,24 @@ public final class GitHttpServer implements AutoCloseable {
         plain(exchange, 404, "no repository at " + path + " (this server serves <name>.git under "
             + baseUrl + ")\n");
         return;
+      }
+      String query = exchange.getRequestURI().getRawQuery();
+      boolean push = path.endsWith("/git-receive-pack") || (query != null && query.contains("service=git-receive-pack"));
+      if (push) {
+        long epoch;
+        try {
+          epoch = header(exchange, dev.baton.runtime.server.MasterEpoch.PUSH_HEADER).map(String::strip)
+              .map(Long::parseLong).orElse(0L);
+        } catch (NumberFormatException e) {
+          plain(exchange, 400, dev.baton.runtime.server.MasterEpoch.PUSH_HEADER + ": not a number\n");
+          return;
+        }
+        java.util.Optional<String> refused = pushGate.refusal(epoch);
+        if (refused.isPresent()) {
+          log.warn("push to {} refused: {}", path, refused.get());
+          plain(exchange, 403, "baton: push refused: " + refused.get() + "\n");
+          return;
+        }
       }
       cgi(exchange, path);
     } catch (IOException | RuntimeException e) {

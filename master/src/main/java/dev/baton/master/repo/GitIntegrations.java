@@ -26,12 +26,24 @@ public final class GitIntegrations implements Integrations {
   private final Git git;
   private final GitHttpServer server;
   private final Map<String, Repository> open = new ConcurrentHashMap<>();
+  private final java.util.function.LongSupplier epoch;
+
+  @Override
+  public long epoch() {
+    return epoch.getAsLong();
+  }
 
   /**
    * @param gitDir the master's git directory (caches, served repositories)
    * @param server the server of {@code <gitDir>/served}, or null when this master serves nothing
    */
   public GitIntegrations(Path gitDir, Git git, GitHttpServer server) {
+    this(gitDir, git, server, () -> 0);
+  }
+
+  /** @param epoch the epoch this master leads under, 0 when none */
+  public GitIntegrations(Path gitDir, Git git, GitHttpServer server, java.util.function.LongSupplier epoch) {
+    this.epoch = epoch;
     this.gitDir = gitDir.toAbsolutePath().normalize();
     this.git = git;
     this.server = server;

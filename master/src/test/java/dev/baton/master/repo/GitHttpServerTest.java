@@ -66,6 +66,31 @@ class GitHttpServerTest {
   }
 
   @Test
+  void aPushCarriesItsMastersEpochAndTheGateRefusesANewerOneWithItsReason() throws GitException {
+    // The gate of a master leading under epoch 3: older and equal epochs (and none) pass, newer ones not.
+    server.pushGate(epoch -> epoch > 3 ? java.util.Optional.of("the push is for epoch " + epoch
+        + " but this master leads under epoch 3") : java.util.Optional.empty());
+    git(tmp, "clone", "--quiet", server.url("app"), "clone");
+    Path clone = tmp.resolve("clone");
+    TestRepositories.write(clone, "work.txt", "work\n");
+    String work = TestRepositories.commitAll(clone, "task work");
+
+    Git.Result newer = new Git().exec(clone, List.of("-c", "http.extraHeader=Baton-Master-Epoch: 4", "push", "origin",
+        "HEAD:refs/heads/baton/x/newer"), Map.of(), null);
+    Git.Result older = new Git().exec(clone, List.of("-c", "http.extraHeader=Baton-Master-Epoch: 2", "push", "origin",
+        "HEAD:refs/heads/baton/x/older"), Map.of(), null);
+    Git.Result none = push(clone, "HEAD:refs/heads/baton/x/none");
+
+    assertThat(newer.ok()).isFalse();
+    assertThat(newer.stderr()).contains("403");
+    assertThat(new Git().exec(served, List.of("rev-parse", "--verify", "--quiet", "refs/heads/baton/x/newer"), Map.of(), null)
+        .ok()).isFalse();
+    assertThat(older.ok()).as(older.stderr()).isTrue();
+    assertThat(none.ok()).as(none.stderr()).isTrue();
+    assertThat(git(served, "rev-parse", "refs/heads/baton/x/older")).isEqualTo(work);
+  }
+
+  @Test
   void acceptsAPushLargerThanGitsPostBufferSentInChunks() throws Exception {
     git(tmp, "clone", "--quiet", server.url("app"), "clone");
     Path clone = tmp.resolve("clone");

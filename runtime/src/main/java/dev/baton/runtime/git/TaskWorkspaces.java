@@ -187,7 +187,7 @@ public final class TaskWorkspaces implements WorkspaceProvider {
         "BATON_WORKSPACE", worktree.toString());
     List<String> copied = WorkspaceSetup.run(git, worktree, checkout.getSetup(),
         settings.filesDirectory(), settings.setupTimeout(), env, attempt);
-    return new TaskWorktree(this, git, cacheDir, worktree, branch, base, copied);
+    return new TaskWorktree(this, git, cacheDir, worktree, branch, base, copied, checkout.getMasterEpoch());
   }
 
   /**

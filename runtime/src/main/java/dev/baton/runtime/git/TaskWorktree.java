@@ -30,12 +30,15 @@ final class TaskWorktree implements PreparedWorkspace {
   private final String branch;
   private final String baseCommit;
   private final List<String> excluded;
+  /** The delegating master's epoch, sent with the push (0: none). */
+  private final long masterEpoch;
   // Set by publish; read by readFile from whichever thread asks.
   private volatile String publishedHead;
   private boolean released;
 
   TaskWorktree(TaskWorkspaces owner, Git git, Path cacheDir, Path path, String branch,
-      String baseCommit, List<String> copiedFiles) {
+      String baseCommit, List<String> copiedFiles, long masterEpoch) {
+    this.masterEpoch = masterEpoch;
     this.owner = owner;
     this.git = git;
     this.cacheDir = cacheDir;
@@ -109,8 +112,13 @@ final class TaskWorktree implements PreparedWorkspace {
       deletions += stat.getDeletions();
     }
     // Force: a retry of the task rewrites its branch from the base again.
-    git.run(path, "push", "--quiet", "--force", "--no-verify", "origin",
-        "HEAD:refs/heads/" + branch);
+    // The master's epoch rides along: its git server refuses a push meant for a newer leader.
+    List<String> push = new ArrayList<>();
+    if (masterEpoch > 0) {
+      push.addAll(List.of("-c", "http.extraHeader=" + dev.baton.runtime.server.MasterEpoch.PUSH_HEADER + ": " + masterEpoch));
+    }
+    push.addAll(List.of("push", "--quiet", "--force", "--no-verify", "origin", "HEAD:refs/heads/" + branch));
+    git.run(path, push.toArray(String[]::new));
     publishedHead = head;
     return result.setInsertions(insertions).setDeletions(deletions).setPushed(true).build();
   }

@@ -16,6 +16,12 @@ import java.util.OptionalLong;
  * refusal from any other and step down.
  */
 public final class MasterEpoch {
+  /**
+   * The HTTP header a task branch's push carries the delegating master's epoch in (a
+   * sub-orchestrator's {@code git push} to the master's served repository).
+   */
+  public static final String PUSH_HEADER = "Baton-Master-Epoch";
+
   /** Request header (and refusal trailer): the epoch as a decimal number >= 1. */
   public static final Metadata.Key<String> KEY = Metadata.Key.of("baton-master-epoch", Metadata.ASCII_STRING_MARSHALLER);
 
