@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.baton.master.journal.Journal;
 import dev.baton.runtime.postgres.PostgresServer;
 import dev.baton.runtime.registry.ConsulAgent;
+import dev.baton.runtime.server.LeaderHint;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import dev.baton.v1.PlanEvent;
 import static org.awaitility.Awaitility.await;
 
@@ -38,10 +41,13 @@ class MasterTakeOverEndToEndTest {
   private static final long PLAN_END_SECONDS = 120;
 
   private MasterTrio trio;
+  private String database;
 
   @BeforeAll
   void startTheMasters() {
-    trio = MasterTrio.start("takeover", POSTGRES.createDatabase("takeover"), CONSUL.address());
+    String url = POSTGRES.createDatabase("takeover");
+    database = url.substring(url.lastIndexOf('/') + 1);
+    trio = MasterTrio.start("takeover", url, CONSUL.address());
   }
 
   @AfterAll
@@ -187,6 +193,125 @@ class MasterTakeOverEndToEndTest {
       assertThat(last.hasPlanFinished()).isTrue();
     } finally {
       remote.release();
+    }
+  }
+
+  /**
+   * SIGSTOP of the leader until another leads, then SIGCONT: the paused leader wakes up believing
+   * it leads; whatever it tries to append under its old epoch is refused by the journal, it steps
+   * down and ends up a standby that refuses writes naming the new leader. The journal shows one
+   * writer per epoch: along commit order the epoch never goes back.
+   */
+  @Test
+  void aPausedLeaderIsFencedAndStepsDown() throws Exception {
+    try (TakeOverRun run = TakeOverRun.submit(trio, TakeOverPlans.burst("takeover-pause", 40, 6), 1 / 300.0)) {
+      run.awaitEvent("the 20th delegation", e -> e.hasTaskDelegated()
+          && run.watcher.count(PlanEvent::hasTaskDelegated) >= 20, MOMENT);
+      Journal.Epoch old = trio.epoch();
+      String paused = old.holder();
+      killedAt = java.time.Instant.now();
+      trio.master(paused).suspend();
+      Journal.Epoch next;
+      try {
+        next = trio.awaitLeader(old.epoch());
+        System.out.printf("TAKEOVER %s (epoch %d) paused; %s claimed epoch %d %d ms later%n", paused, old.epoch(),
+            next.holder(), next.epoch(), Duration.between(killedAt, next.claimedAt()).toMillis());
+      } finally {
+        trio.master(paused).resume();
+      }
+      assertThat(next.holder()).isNotEqualTo(paused);
+      // Woken, it learns it was deposed (the journal refuses its epoch, or Consul says its
+      // session is gone) and stands by: a write is refused, naming the new leader.
+      await(paused + " stepping down").atMost(MasterTrio.TAKE_OVER).pollInterval(Duration.ofMillis(50))
+          .until(() -> trio.log(paused).contains("lost the leadership (epoch " + old.epoch() + ")"));
+      // Right after stepping down it may not know the leader yet (it campaigns again first).
+      await(paused + " refusing writes, naming " + next.address()).atMost(MasterTrio.TAKE_OVER)
+          .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            StatusRuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+                () -> submitTo(trio.address(paused)));
+            assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+            assertThat(LeaderHint.from(refused)).contains(next.address());
+          });
+
+      TakeOverRun.Verdict v = run.finish(PLAN_END_SECONDS, 2);
+      assertThat(v.under(old.epoch())).isNotEmpty();
+      assertThat(v.under(next.epoch())).isNotEmpty();
+      // Nothing the paused leader did after its successor's claim reached the journal.
+      long lastOld = v.records().stream().filter(r -> r.epoch() == old.epoch()).mapToLong(r -> r.position()).max().orElseThrow();
+      long firstNew = v.records().stream().filter(r -> r.epoch() == next.epoch()).mapToLong(r -> r.position()).min().orElseThrow();
+      assertThat(lastOld).isLessThan(firstNew);
+      String log = trio.log(paused);
+      assertThat(log).as("%s's log", paused)
+          .contains("fenced: this master appends under epoch " + old.epoch() + " but the journal is at epoch");
+      System.out.println("TAKEOVER " + paused + " after SIGCONT: " + log.lines()
+          .filter(l -> l.contains("fenced") || l.contains("lost the leadership") || l.contains("stale master")
+              || l.contains("leading under") || l.contains("closed (was"))
+          .toList());
+    }
+  }
+
+  /**
+   * SIGSTOP of the leader inside a commit: the test stalls the leader's append on a table lock,
+   * pauses it, then lets the append's statement complete, so the paused leader's transaction holds
+   * the epoch row's share lock with nobody to commit it. The database ends that transaction after
+   * PostgresJournal's bound (5 s): the next leader's claim waits for it, not for the paused
+   * leader. Woken, the paused leader finds its commit failed and steps down.
+   */
+  @Test
+  void aLeaderPausedInsideACommitDoesNotHoldUpTheTakeOver() throws Exception {
+    try (TakeOverRun run = TakeOverRun.submit(trio, TakeOverPlans.burst("takeover-stalled", 40, 6), 1 / 300.0);
+        java.sql.Connection lock = java.sql.DriverManager.getConnection(POSTGRES.jdbcUrl(database), PostgresServer.USER,
+            PostgresServer.PASSWORD);
+        java.sql.Connection look = java.sql.DriverManager.getConnection(POSTGRES.jdbcUrl(database), PostgresServer.USER,
+            PostgresServer.PASSWORD)) {
+      run.awaitEvent("the 10th delegation", e -> e.hasTaskDelegated()
+          && run.watcher.count(PlanEvent::hasTaskDelegated) >= 10, MOMENT);
+      Journal.Epoch old = trio.epoch();
+      String paused = old.holder();
+      lock.setAutoCommit(false);
+      try (var st = lock.createStatement()) {
+        st.execute("LOCK TABLE baton_events IN SHARE MODE"); // readers go on; the leader's next INSERT waits
+      }
+      await("the leader's append waiting inside its transaction").atMost(MOMENT).pollInterval(Duration.ofMillis(20))
+          .until(() -> {
+            try (var st = look.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity"
+                + " WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO baton_events%'")) {
+              return rs.next() && rs.getLong(1) > 0;
+            }
+          });
+      trio.master(paused).suspend();
+      java.time.Instant pausedAt = java.time.Instant.now();
+      Journal.Epoch next;
+      try {
+        lock.rollback(); // the INSERT completes; its transaction now idles, holding the epoch row
+        next = trio.awaitLeader(old.epoch());
+      } finally {
+        trio.master(paused).resume();
+      }
+      long ledAfter = Duration.between(pausedAt, java.time.Instant.now()).toMillis();
+      System.out.printf("TAKEOVER %s (epoch %d) paused inside a commit; %s started its claim of epoch %d %d ms later"
+              + " and led %d ms after the pause%n", paused, old.epoch(), next.holder(), next.epoch(),
+          Duration.between(pausedAt, next.claimedAt()).toMillis(), ledAfter);
+      // The claim had to wait for the database to end the paused transaction (5 s after it idled).
+      assertThat(ledAfter).isGreaterThanOrEqualTo(4_500);
+      await(paused + " stepping down").atMost(MasterTrio.TAKE_OVER).pollInterval(Duration.ofMillis(50))
+          .until(() -> trio.log(paused).contains("lost the leadership (epoch " + old.epoch() + ")"));
+      assertThat(trio.log(paused)).contains("fenced: journal commit of");
+
+      TakeOverRun.Verdict v = run.finish(PLAN_END_SECONDS, 2);
+      long lastOld = v.records().stream().filter(r -> r.epoch() == old.epoch()).mapToLong(r -> r.position()).max().orElseThrow();
+      long firstNew = v.records().stream().filter(r -> r.epoch() == next.epoch()).mapToLong(r -> r.position()).min().orElseThrow();
+      assertThat(lastOld).isLessThan(firstNew);
+    }
+  }
+
+  private void submitTo(String address) {
+    io.grpc.ManagedChannel channel = io.grpc.ManagedChannelBuilder.forTarget(address).usePlaintext().build();
+    try {
+      dev.baton.v1.MasterGrpc.newBlockingStub(channel).withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+          .submitPlan(dev.baton.v1.SubmitPlanRequest.newBuilder().setPlanYaml(TakeOverPlans.BARRIER).build());
+    } finally {
+      channel.shutdownNow();
     }
   }
 

@@ -48,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Test thread only, except the launcher's output pumps.
  */
-final class MasterTrio implements AutoCloseable {
+final class MasterTrio implements TakeOverMesh, AutoCloseable {
   static final Duration READY = Duration.ofSeconds(90);
   /** How long a take-over may take before a test fails: election, claim, resume, with slack for a busy machine. */
   static final Duration TAKE_OVER = Duration.ofSeconds(45);
@@ -120,12 +120,8 @@ final class MasterTrio implements AutoCloseable {
     return launcher.launch(id, args);
   }
 
-  /** {@code host:port,host:port,host:port} of the three masters, for {@code --master}. */
-  String addresses() {
-    return String.join(",", addressList());
-  }
-
-  List<String> addressList() {
+  @Override
+  public List<String> addressList() {
     return IDS.stream().map(id -> "127.0.0.1:" + ports.get(id)).toList();
   }
 
@@ -133,7 +129,8 @@ final class MasterTrio implements AutoCloseable {
     return "127.0.0.1:" + ports.get(id);
   }
 
-  Journal journal() {
+  @Override
+  public Journal journal() {
     return journal;
   }
 
@@ -220,7 +217,8 @@ final class MasterTrio implements AutoCloseable {
    * Submits a plan to whichever master leads (a standby's refusal names the leader), with one
    * request id for every try.
    */
-  String submit(String yaml, double timeScale) {
+  @Override
+  public String submit(String yaml, double timeScale) {
     SubmitPlanRequest request = SubmitPlanRequest.newBuilder().setPlanYaml(yaml).setTimeScale(timeScale)
         .setRequestId("takeover-" + System.nanoTime()).build();
     String target = epoch().address();
@@ -243,7 +241,8 @@ final class MasterTrio implements AutoCloseable {
   }
 
   /** Each sub-orchestrator's load, keyed by domain (its counters of finished executions included). */
-  Map<String, LoadMetrics> loads() {
+  @Override
+  public Map<String, LoadMetrics> loads() {
     Map<String, LoadMetrics> loads = new LinkedHashMap<>();
     for (var e : subs.entrySet()) {
       ManagedChannel channel = ManagedChannelBuilder.forTarget(e.getValue().address()).usePlaintext().build();
@@ -258,7 +257,8 @@ final class MasterTrio implements AutoCloseable {
   }
 
   /** Instance id of each sub-orchestrator, keyed by domain. */
-  Map<String, String> instanceIds() {
+  @Override
+  public Map<String, String> instanceIds() {
     Map<String, String> ids = new LinkedHashMap<>();
     subs.forEach((domain, p) -> ids.put(domain, p.readyLine().id()));
     return ids;

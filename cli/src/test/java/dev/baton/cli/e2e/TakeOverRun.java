@@ -27,31 +27,32 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * One plan run across take-overs on a {@link MasterTrio}: submitted to the leader, followed by a
- * {@link StrictWatcher} and by {@code baton watch --master a,b,c} (a real CLI process), and at the
- * end judged against the journal and the sub-orchestrators' own counters by {@link #finish}.
+ * One plan run across take-overs on a {@link TakeOverMesh} (a {@link MasterTrio}, or {@code baton
+ * up}): submitted to the leader, followed by a {@link StrictWatcher} and by {@code baton watch
+ * --master a,b,c} (a real CLI process), and at the end judged against the journal and the
+ * sub-orchestrators' own counters by {@link #finish}.
  */
 final class TakeOverRun implements AutoCloseable {
   private static final Pattern SEQUENCE = Pattern.compile("^\\S+\\s+#(\\d+)\\s");
 
   final String planId;
   final StrictWatcher watcher;
-  private final MasterTrio trio;
+  private final TakeOverMesh mesh;
   private final Map<String, LoadMetrics> before;
   private final Process cliWatch;
   private final Path cliOut;
   private final Path cliErr;
 
-  private TakeOverRun(MasterTrio trio, String planId, Map<String, LoadMetrics> before) {
-    this.trio = trio;
+  private TakeOverRun(TakeOverMesh mesh, String planId, Map<String, LoadMetrics> before) {
+    this.mesh = mesh;
     this.planId = planId;
     this.before = before;
-    this.watcher = new StrictWatcher(trio.addressList(), planId);
+    this.watcher = new StrictWatcher(mesh.addressList(), planId);
     try {
       cliOut = Files.createTempFile("baton-watch-", ".out");
       cliErr = Files.createTempFile("baton-watch-", ".err");
       cliWatch = new ProcessBuilder(JavaCommand.current().baton(
-          List.of("watch", planId, "--master", trio.addresses(), "--retry-for", "120s")))
+          List.of("watch", planId, "--master", mesh.addresses(), "--retry-for", "120s")))
           .redirectOutput(cliOut.toFile()).redirectError(cliErr.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
     } catch (IOException e) {
@@ -59,9 +60,9 @@ final class TakeOverRun implements AutoCloseable {
     }
   }
 
-  static TakeOverRun submit(MasterTrio trio, String yaml, double timeScale) {
-    Map<String, LoadMetrics> before = trio.loads();
-    return new TakeOverRun(trio, trio.submit(yaml, timeScale), before);
+  static TakeOverRun submit(TakeOverMesh mesh, String yaml, double timeScale) {
+    Map<String, LoadMetrics> before = mesh.loads();
+    return new TakeOverRun(mesh, mesh.submit(yaml, timeScale), before);
   }
 
   /** Waits (on the watcher's events, which are durable ones) for the first event matching {@code p}. */
@@ -77,7 +78,7 @@ final class TakeOverRun implements AutoCloseable {
     List<Journal.JournalRecord> mine = new ArrayList<>();
     long position = 0;
     while (true) {
-      List<Journal.JournalRecord> page = trio.journal().since(position, 5_000);
+      List<Journal.JournalRecord> page = mesh.journal().since(position, 5_000);
       if (page.isEmpty()) {
         return mine;
       }
@@ -142,7 +143,7 @@ final class TakeOverRun implements AutoCloseable {
       assertThat(records.get(i).epoch()).as("epochs along the plan's records: %s", verdict.epochs())
           .isGreaterThanOrEqualTo(records.get(i - 1).epoch());
     }
-    Map<Long, Journal.Epoch> claimed = trio.journal().epochs().stream()
+    Map<Long, Journal.Epoch> claimed = mesh.journal().epochs().stream()
         .collect(Collectors.toMap(Journal.Epoch::epoch, e -> e));
     assertThat(claimed).containsKeys(records.stream().map(Journal.JournalRecord::epoch).distinct().toArray(Long[]::new));
     assertThat(records.stream().map(Journal.JournalRecord::epoch).distinct().count())
@@ -185,12 +186,12 @@ final class TakeOverRun implements AutoCloseable {
    */
   private void assertSubOrchestratorsRanEachTaskOnce(List<PlanEvent> events) {
     Map<String, String> domainOf = new LinkedHashMap<>();
-    trio.instanceIds().forEach((domain, id) -> domainOf.put(id, domain));
+    mesh.instanceIds().forEach((domain, id) -> domainOf.put(id, domain));
     Map<String, Long> expected = new TreeMap<>();
     domainOf.values().forEach(d -> expected.put(d, 0L));
     events.stream().filter(PlanEvent::hasTaskSucceeded)
         .forEach(e -> expected.merge(domainOf.getOrDefault(e.getTaskSucceeded().getInstanceId(), "?"), 1L, Long::sum));
-    Map<String, LoadMetrics> after = trio.loads();
+    Map<String, LoadMetrics> after = mesh.loads();
     Map<String, Long> ran = new TreeMap<>();
     Map<String, Long> failed = new TreeMap<>();
     after.forEach((domain, load) -> {
