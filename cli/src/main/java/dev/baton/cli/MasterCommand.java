@@ -3,6 +3,7 @@ package dev.baton.cli;
 import dev.baton.cli.mesh.ReadyLine;
 import dev.baton.master.MasterConfig;
 import dev.baton.master.MasterServer;
+import dev.baton.master.journal.JournalException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,10 +52,16 @@ final class MasterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    MasterServer server = MasterServer.start(
-        MasterConfig.builder().host(host).port(port).id(id).consul(registry.settings())
-            .gitDir(gitDir).gitPort(gitPort).importLocalRepos(importLocalRepos)
-            .journal(journal == null || journal.equals("memory") ? null : journal).build());
+    MasterServer server;
+    try {
+      server = MasterServer.start(
+          MasterConfig.builder().host(host).port(port).id(id).consul(registry.settings())
+              .gitDir(gitDir).gitPort(gitPort).importLocalRepos(importLocalRepos)
+              .journal(journal == null || journal.equals("memory") ? null : journal).build());
+    } catch (JournalException e) {
+      // In use by another master, unreachable, not a journal: the message names it and the fix.
+      throw CliException.invalidInput(e.getMessage());
+    }
     return ServerProcess.serve(
         new ServerProcess.Server() {
           @Override

@@ -29,12 +29,18 @@ final class MasterRole implements Leadership.Listener, AutoCloseable {
   private final Leadership leadership;
   private final String id;
   private final String address;
+  private final Runnable steppedDown;
   private volatile Engine engine;
   private volatile boolean leading;
   private volatile long epoch;
 
+  /**
+   * @param steppedDown run (on the leadership's thread) once this master stopped leading and its
+   *     store follows the journal again: sends away what only a leader serves (Coordinate streams)
+   */
   MasterRole(String journalSpec, Clock clock, JournalSettings settings, CurrentStore store, Leadership leadership,
-      String id, String address) {
+      String id, String address, Runnable steppedDown) {
+    this.steppedDown = steppedDown;
     this.journalSpec = journalSpec;
     this.clock = clock;
     this.settings = settings;
@@ -134,15 +140,17 @@ final class MasterRole implements Leadership.Listener, AutoCloseable {
     }
     epoch = 0;
     JournalPlanStore current = store.get();
-    if (current.mode() == JournalPlanStore.Mode.FOLLOWING) {
-      return;
+    if (current.mode() != JournalPlanStore.Mode.FOLLOWING) {
+      // A store that led is done: follow the journal again on a fresh one (the old one's lock first).
+      current.close();
+      try {
+        store.swap(following(journalSpec, clock, settings));
+      } catch (RuntimeException e) {
+        log.error("master {} cannot follow its journal again: {}", id, e.getMessage(), e);
+      }
     }
-    // A store that led is done: follow the journal again on a fresh one (the old one's lock first).
-    current.close();
-    try {
-      store.swap(following(journalSpec, clock, settings));
-    } catch (RuntimeException e) {
-      log.error("master {} cannot follow its journal again: {}", id, e.getMessage(), e);
+    if (was) {
+      steppedDown.run();
     }
   }
 

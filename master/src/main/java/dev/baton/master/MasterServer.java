@@ -174,7 +174,11 @@ public final class MasterServer implements AutoCloseable {
             : dev.baton.master.leader.PostgresLeadership.open(config.journal(), config.id(), server.address(),
                 dev.baton.master.leader.PostgresLeadership.DEFAULT_TTL);
     MasterRole r = new MasterRole(config.journal(), clock, dev.baton.master.journal.JournalSettings.defaults(),
-        journaled, leadership, config.id(), server.address());
+        journaled, leadership, config.id(), server.address(),
+        // Sub-orchestrators connected while this master led go to the leader now, not at their
+        // next break (a paused leader's connections survive its pause).
+        () -> coordination.endStreams(dev.baton.runtime.server.LeaderHint.standby(config.id(),
+            leadership.leaderAddress().orElse(null))));
     role.set(r);
     if (gitServer != null) {
       // A task's push lands only on the leading master, and never on one older than the push's epoch.

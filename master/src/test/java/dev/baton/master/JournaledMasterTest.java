@@ -73,6 +73,7 @@ class JournaledMasterTest {
   void aMasterRestartedOnItsEmbeddedJournalResumesThePlan() {
     String journal = dir.resolve("journal.db").toString();
     MasterServer first = master("m1", journal, 0);
+    await().atMost(Duration.ofSeconds(10)).until(first::leading); // elected on the leadership's thread
     FakeSubOrchestrator backend = FakeSubOrchestrator.start("backend-1", "backend", 2, first.address());
     open.add(1, backend);
     String planId = first.submit(PlanCompiler.compileYaml(PLAN), 0.002);
@@ -129,6 +130,66 @@ class JournaledMasterTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> b.store().status(planId)
         .map(s -> s.getState() == PlanState.PLAN_STATE_SUCCEEDED).orElse(false));
     assertOnceEach(b.store().read(planId, 0), List.of("schema", "api", "docs"));
+    assertThat(backend.started()).containsExactlyInAnyOrder("schema#1", "api#1", "docs#1");
+  }
+
+  /**
+   * A leader whose epoch the journal no longer holds (what a paused leader finds when it wakes)
+   * steps down: the WatchPlan streams it serves go on, now from the journal, until the plan
+   * finishes under the new leader, and the sub-orchestrators it served are sent to the new leader
+   * at once, not left on a master that no longer leads (found by cli's MasterTakeOverEndToEndTest:
+   * after SIGCONT a watch on the old leader hung and the instances stayed registered with it).
+   */
+  @Test
+  void aFencedLeaderStepsDownKeepingItsWatchersAndSendingItsInstancesToTheLeader() throws Exception {
+    String journal = postgres.createDatabase("stepdown");
+    MasterServer a = master("m-a", journal, 0);
+    await().atMost(Duration.ofSeconds(10)).until(a::leading);
+    MasterServer b = master("m-b", journal, 0);
+    FakeSubOrchestrator backend = FakeSubOrchestrator.start("backend-1", "backend", 2, a.address());
+    open.add(1, backend);
+    String planId = a.submit(PlanCompiler.compileYaml(PLAN), 0.002);
+    ManagedChannel toA = ManagedChannelBuilder.forTarget(a.address()).usePlaintext().build();
+    open.add(toA::shutdownNow);
+    List<PlanEvent> watched = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.CompletableFuture<Void> watchEnded = new java.util.concurrent.CompletableFuture<>();
+    MasterGrpc.newStub(toA).watchPlan(dev.baton.v1.WatchPlanRequest.newBuilder().setPlanId(planId).build(),
+        new io.grpc.stub.StreamObserver<>() {
+          @Override
+          public void onNext(PlanEvent e) {
+            watched.add(e);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            watchEnded.completeExceptionally(t);
+          }
+
+          @Override
+          public void onCompleted() {
+            watchEnded.complete(null);
+          }
+        });
+    await().atMost(Duration.ofSeconds(20)).until(() -> state(a, planId, "schema") == TaskState.TASK_STATE_RUNNING);
+    long epochA = a.epoch();
+
+    // Another master claims an epoch: a's next append is refused, it resigns and b takes over.
+    try (var intruder = dev.baton.master.journal.Journals.open(journal,
+        dev.baton.master.journal.JournalSettings.defaults(), java.time.Clock.systemUTC(), true)) {
+      intruder.claimEpoch("intruder", "");
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> b.leading() && !a.leading());
+    assertThat(b.epoch()).isGreaterThan(epochA + 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !backend.coordinateEnds.isEmpty());
+    StatusRuntimeException sentAway = (StatusRuntimeException) backend.coordinateEnds.get(0);
+    assertThat(sentAway.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    backend.reconnect(b.address());
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> b.store().status(planId)
+        .map(s -> s.getState() == PlanState.PLAN_STATE_SUCCEEDED).orElse(false));
+    watchEnded.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    assertOnceEach(watched, List.of("schema", "api", "docs"));
+    assertThat(watched).isEqualTo(b.store().read(planId, 0));
     assertThat(backend.started()).containsExactlyInAnyOrder("schema#1", "api#1", "docs#1");
   }
 

@@ -93,6 +93,7 @@ final class PlanIntegration {
           if (alreadyCreated) { // a take-over: the branch and its event exist
             repository = repo;
             state = State.READY;
+            next(); // results of re-attached attempts may have come first
             run.step();
           } else {
             created(repo, head);
@@ -129,7 +130,9 @@ final class PlanIntegration {
   }
 
   private void next() {
-    if (merging || queue.isEmpty() || run.finished()) {
+    // Taking a plan over, an attempt re-attached on its instance may report its success before the
+    // repository is open: its merge waits in the queue until start() finds the branch.
+    if (state != State.READY || merging || queue.isEmpty() || run.finished()) {
       return;
     }
     Pending p = queue.pollFirst();

@@ -19,6 +19,7 @@ import dev.baton.v1.Peers;
 import dev.baton.v1.Register;
 import dev.baton.v1.Registered;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
@@ -262,6 +263,20 @@ public final class CoordinationService extends CoordinationGrpc.CoordinationImpl
     return peers;
   }
 
+  /**
+   * Ends every open Coordinate stream with {@code status} and forgets the sessions. A master that
+   * stops leading calls it: its sub-orchestrators' registrations, heartbeats and sync arrivals are
+   * of use to the leader only, and a stream it keeps open (a paused leader's, whose connections
+   * survived the pause) would hold an instance away from the leader's sync points. The instance
+   * dials again, is refused here (a standby, naming the leader) and registers with the leader.
+   */
+  public void endStreams(StatusRuntimeException status) {
+    sessions.clear();
+    for (Stream st : List.copyOf(open)) {
+      st.fail(status);
+    }
+  }
+
   /** The session's buffer is full: the instance is not reading. Drop it; the instance starts anew. */
   private void overflow(CoordinateSession s) {
     if (!sessions.remove(s.instanceId, s)) {
@@ -458,11 +473,15 @@ public final class CoordinationService extends CoordinationGrpc.CoordinationImpl
      * takes the outbox's, and the outbox's flush takes this one's (isReady, write) the other way round.
      */
     void fail(Status status) {
+      fail(status.asRuntimeException());
+    }
+
+    void fail(StatusRuntimeException status) {
       synchronized (this) {
         if (!closed) {
           closed = true;
           try {
-            out.onError(status.asRuntimeException());
+            out.onError(status);
           } catch (RuntimeException alreadyGone) {
             log.debug("stream of {} already gone", instanceId);
           }

@@ -20,6 +20,16 @@ import java.time.Clock;
  * replaces connections a restarted server broke, which two hand-kept connections would not.
  */
 final class PostgresJournal extends JdbcJournal {
+  /**
+   * How long the database lets a journal connection sit idle inside a transaction before it ends
+   * the session. A leader paused mid-commit (SIGSTOP, a GC pause, a frozen VM) would otherwise hold
+   * the epoch row's share lock until it resumes, and the next leader's claim would wait for it:
+   * the take-over would depend on the old leader. A journal transaction never idles by design
+   * (its statements follow one another), so only a stalled client meets this bound, and its
+   * commit then fails: it is fenced, as its successor's claim would have made it.
+   */
+  static final java.time.Duration STALLED_TRANSACTION_TIMEOUT = java.time.Duration.ofSeconds(5);
+
   private final JournalSpec.Postgres spec;
   private final HikariDataSource pool;
 
@@ -61,6 +71,7 @@ final class PostgresJournal extends JdbcJournal {
     hc.setMinimumIdle(1);
     hc.setConnectionTimeout(connectTimeoutMillis);
     hc.setInitializationFailTimeout(connectTimeoutMillis);
+    hc.setConnectionInitSql("SET idle_in_transaction_session_timeout = " + STALLED_TRANSACTION_TIMEOUT.toMillis());
     // One INSERT of many rows per batch instead of one statement per row.
     hc.addDataSourceProperty("reWriteBatchedInserts", "true");
     hc.addDataSourceProperty("ApplicationName", "baton-" + name);

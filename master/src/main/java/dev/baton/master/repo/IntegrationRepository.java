@@ -74,20 +74,23 @@ public final class IntegrationRepository {
 
   /**
    * Creates the plan's integration branch at the head of {@code baseBranch} and returns its commit;
-   * when the branch exists (here or on the remote) returns its head unchanged.
+   * when the branch exists returns its head unchanged. A cache takes the remote's branch when the
+   * remote has one, over what the cache kept: masters lead a plan in turn, each pushing to the
+   * remote, so a master leading it again would otherwise go on from its own stale head (or from a
+   * merge it made but never pushed, dying), and its next push would be refused.
    */
   public String createIntegrationBranch(String planId, String baseBranch) throws GitException {
     String branch = BranchNames.integration(planId);
     return RepositoryLocks.mutate(directory, () -> {
-      Optional<String> existing = resolve("refs/heads/" + branch);
-      if (existing.isPresent()) {
-        return existing.get();
-      }
       if (remoteUrl != null
           && !git.run(directory, "ls-remote", "origin", "refs/heads/" + branch).isBlank()) {
         git.run(directory, "fetch", "--no-tags", "--quiet", "origin",
             "+refs/heads/" + branch + ":refs/heads/" + branch);
         return resolve("refs/heads/" + branch).orElseThrow();
+      }
+      Optional<String> existing = resolve("refs/heads/" + branch);
+      if (existing.isPresent()) {
+        return existing.get();
       }
       String base = baseHead(baseBranch);
       git.run(directory, "update-ref", "-m", "baton: integration branch of " + planId,

@@ -158,4 +158,36 @@ class PostgresJournalTest {
     assertThat(all).extracting(Journal.JournalRecord::sequence).isSorted().doesNotHaveDuplicates();
     assertThat(all.get(all.size() - 1).sequence()).isEqualTo(all.size()).isEqualTo(next.getSequence());
   }
+
+  /**
+   * A leader paused inside a commit (SIGSTOP, a long GC pause) holds the epoch row's share lock
+   * while its client does nothing. The database ends such a transaction after
+   * {@link PostgresJournal#STALLED_TRANSACTION_TIMEOUT}, so a new leader's claim waits that long
+   * at most, not until the paused leader resumes; the paused leader's commit then fails (it is
+   * fenced). Found by the process-level take-over test that pauses a leader mid-commit.
+   */
+  @Test
+  void aClaimWaitsBoundedlyForALeaderPausedInsideACommit() throws Exception {
+    String url = postgres.createDatabase("paused");
+    Journal a = Journals.open(url, FAST, Clock.systemUTC(), false);
+    Journal b = Journals.open(url, FAST, Clock.systemUTC(), false);
+    try (a; b; var pool = PostgresJournal.pool((JournalSpec.Postgres) JournalSpec.parse(url), 1, 10_000, "paused");
+        java.sql.Connection paused = pool.getConnection()) {
+      long epochA = a.claimEpoch("master-a", "");
+      // The paused leader: a connection made as the journal makes them, inside an append, silent.
+      paused.setAutoCommit(false);
+      try (var st = paused.createStatement()) {
+        st.executeQuery("SELECT epoch FROM baton_epoch WHERE id = 1 FOR SHARE").close();
+      }
+      long started = System.nanoTime();
+      long epochB = java.util.concurrent.CompletableFuture.supplyAsync(() -> b.claimEpoch("master-b", ""))
+          .get(PostgresJournal.STALLED_TRANSACTION_TIMEOUT.toSeconds() + 20, TimeUnit.SECONDS);
+      long waitedMillis = (System.nanoTime() - started) / 1_000_000;
+      assertThat(epochB).isEqualTo(epochA + 1);
+      assertThat(waitedMillis).as("the claim waited for the paused transaction, boundedly")
+          .isGreaterThanOrEqualTo(PostgresJournal.STALLED_TRANSACTION_TIMEOUT.toMillis() - 500);
+      assertThatThrownBy(paused::commit).isInstanceOf(java.sql.SQLException.class);
+      System.out.println("FIGURE claim behind a paused leader's transaction: " + waitedMillis + " ms");
+    }
+  }
 }

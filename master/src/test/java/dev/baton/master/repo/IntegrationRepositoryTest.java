@@ -209,4 +209,29 @@ class IntegrationRepositoryTest {
     git(remote, "update-ref", "refs/heads/baton/p/integration", a);
     assertThat(fresh.createIntegrationBranch("p", "main")).isEqualTo(a);
   }
+
+  /**
+   * Several masters lead a plan in turn, each through its own cache: a master leading the plan
+   * again must continue from the remote's integration branch, which its successors moved, not
+   * from the stale head its cache kept (whose push would be refused as not a fast-forward).
+   */
+  @Test
+  void aCacheLeadingThePlanAgainContinuesFromTheRemotesBranch() throws GitException {
+    IntegrationRepository first = IntegrationRepository.cacheOf(tmp.resolve("cache-a"), remote.toString(), new Git());
+    assertThat(first.createIntegrationBranch("p", "main")).isEqualTo(base);
+    String a = ((MergeResult.Merged) first.merge("p", "a", task("a", base, F0, "a"), Strategy.MERGE, "a", Map.of()))
+        .mergeCommit();
+
+    IntegrationRepository second = IntegrationRepository.cacheOf(tmp.resolve("cache-b"), remote.toString(), new Git());
+    assertThat(second.createIntegrationBranch("p", "main")).isEqualTo(a);
+    String b = ((MergeResult.Merged) second.merge("p", "b", task("b", base, F1, "b"), Strategy.MERGE, "b", Map.of()))
+        .mergeCommit();
+
+    assertThat(first.createIntegrationBranch("p", "main")).isEqualTo(b);
+    MergeResult c = first.merge("p", "c", task("c", base, F2, "c"), Strategy.MERGE, "c", Map.of());
+    assertThat(c).isInstanceOf(MergeResult.Merged.class);
+    String head = git(remote, "rev-parse", "refs/heads/baton/p/integration");
+    assertThat(head).isEqualTo(((MergeResult.Merged) c).mergeCommit());
+    assertThat(git(remote, "rev-parse", head + "^1")).isEqualTo(b);
+  }
 }

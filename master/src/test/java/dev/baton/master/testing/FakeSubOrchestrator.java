@@ -95,6 +95,8 @@ public final class FakeSubOrchestrator implements AutoCloseable {
   public final List<Record> records = new CopyOnWriteArrayList<>();
   public final List<CoordinateResponse> frames = new CopyOnWriteArrayList<>();
   public final List<String> cancelled = new CopyOnWriteArrayList<>();
+  /** How the master ended this fake's Coordinate streams, in order (the fake does not redial by itself). */
+  public final List<Throwable> coordinateEnds = new CopyOnWriteArrayList<>();
   /** Every package this instance admitted, in order. */
   public final List<DelegationPackage> packages = new CopyOnWriteArrayList<>();
   private volatile java.util.function.Function<DelegationPackage, dev.baton.v1.GitResult> gitWork;
@@ -343,7 +345,9 @@ public final class FakeSubOrchestrator implements AutoCloseable {
       }
 
       @Override
-      public void onError(Throwable t) {}
+      public void onError(Throwable t) {
+        coordinateEnds.add(t);
+      }
 
       @Override
       public void onCompleted() {}

@@ -1,0 +1,29 @@
+package dev.baton.cli.e2e;
+
+import dev.baton.master.journal.Journal;
+import dev.baton.v1.LoadMetrics;
+import java.util.List;
+import java.util.Map;
+
+/** What {@link TakeOverRun} needs of a mesh whose masters get killed: where they are, the journal, the instances. */
+interface TakeOverMesh {
+  /** Every master's {@code host:port}, in a fixed order. */
+  List<String> addressList();
+
+  /** {@code host:port,...} for {@code --master}. */
+  default String addresses() {
+    return String.join(",", addressList());
+  }
+
+  /** Submits a plan to the master that leads; returns its id. */
+  String submit(String yaml, double timeScale);
+
+  /** Each sub-orchestrator's load (its counters of finished executions), by domain. */
+  Map<String, LoadMetrics> loads();
+
+  /** Each sub-orchestrator's instance id, by domain. */
+  Map<String, String> instanceIds();
+
+  /** The masters' journal, opened read-only. */
+  Journal journal();
+}
