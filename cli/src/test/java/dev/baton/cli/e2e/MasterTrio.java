@@ -193,6 +193,33 @@ final class MasterTrio implements TakeOverMesh, AutoCloseable {
     return at;
   }
 
+  /** One take-over by SIGKILL: the epoch killed and its successor, when the signal went and when the successor led. */
+  record TakeOver(Journal.Epoch old, Journal.Epoch next, Instant killedAt, Instant ledAt) {}
+
+  /** SIGKILL of the leader, its successor awaited, the killed master started again (a standby). */
+  TakeOver killLeaderAndRestart() {
+    Journal.Epoch old = epoch();
+    Instant killedAt = kill(old.holder());
+    Journal.Epoch next = awaitLeader(old.epoch());
+    Instant ledAt = Instant.now();
+    if (next.holder().equals(old.holder())) {
+      throw new AssertionError("the killed master " + old.holder() + " leads again");
+    }
+    restart(old.holder());
+    return new TakeOver(old, next, killedAt, ledAt);
+  }
+
+  /**
+   * When the master's log says it led under {@code epoch} (its {@code leads under epoch N} line,
+   * whose time of day is this machine's, today).
+   */
+  Instant ledAt(String id, long epoch) {
+    String line = log(id).lines().filter(l -> l.contains("leads under epoch " + epoch + " ")).findFirst()
+        .orElseThrow(() -> new AssertionError(id + " never led under epoch " + epoch));
+    java.time.LocalTime time = java.time.LocalTime.parse(line.substring(0, line.indexOf(' ')));
+    return time.atDate(java.time.LocalDate.now()).atZone(java.time.ZoneId.systemDefault()).toInstant();
+  }
+
   /** Starts a master that died again, on its port and journal, and waits for its ready line (it stands by). */
   void restart(String id) {
     if (masters.get(id).isAlive()) {
