@@ -130,6 +130,19 @@ final class MasterTrio implements TakeOverMesh, AutoCloseable {
   }
 
   @Override
+  public void cancel(String planId) {
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(epoch().address()).usePlaintext().build();
+    try {
+      MasterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS).cancelPlan(
+          dev.baton.v1.CancelPlanRequest.newBuilder().setPlanId(planId).setReason("the test ended").build());
+    } catch (StatusRuntimeException e) {
+      // finished already, or no leader now: nothing more to do
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  @Override
   public Journal journal() {
     return journal;
   }
@@ -184,6 +197,35 @@ final class MasterTrio implements TakeOverMesh, AutoCloseable {
     p.handle().destroyForcibly();
     await(id + " dead").atMost(Duration.ofSeconds(10)).until(() -> !p.isAlive());
     return at;
+  }
+
+  /**
+   * SIGSTOP to the master; returns once every thread of it stopped. {@code kill -STOP} returns
+   * when the signal is queued, and a thread woken meanwhile (by a database's answer, say) may still
+   * act first: a test that needs it frozen before what it does next waits for the group stop,
+   * which /proc shows per thread (Linux; elsewhere it returns at once).
+   */
+  void suspend(String id) {
+    LaunchedProcess p = masters.get(id);
+    p.suspend();
+    Path tasks = Path.of("/proc", Long.toString(p.pid()), "task");
+    if (!Files.isDirectory(tasks)) {
+      return;
+    }
+    await(id + " stopped").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() -> {
+      try (var threads = Files.list(tasks)) {
+        return threads.allMatch(t -> {
+          try {
+            String stat = Files.readString(t.resolve("stat"));
+            // pid (comm) STATE ...: comm may hold spaces and parentheses, the state follows the last ')'.
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state == 'T' || state == 't';
+          } catch (IOException gone) {
+            return true; // the thread ended
+          }
+        });
+      }
+    });
   }
 
   /** SIGKILL to the master and every process it started (a pod's death); returns when it was sent. */

@@ -247,6 +247,9 @@ final class TakeOverRun implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!watcher.done.isDone()) {
+      mesh.cancel(planId);
+    }
     watcher.close();
     if (cliWatch.isAlive()) {
       cliWatch.destroyForcibly();
