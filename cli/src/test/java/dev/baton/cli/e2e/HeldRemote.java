@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A bare git repository on local disk that every master and sub-orchestrator reaches by its
@@ -35,15 +36,28 @@ final class HeldRemote {
 
   /** A bare repository with one commit on {@code main}, and the hook armed. */
   static HeldRemote create(Path dir) {
+    return create(dir, Map.of(), true);
+  }
+
+  /**
+   * A bare repository whose one commit on {@code main} holds a README and {@code files} (relative
+   * path to content), with the hook armed or not.
+   */
+  static HeldRemote create(Path dir, Map<String, String> files, boolean arm) {
     HeldRemote r = new HeldRemote(dir);
     try {
       Files.createDirectories(dir);
       Path work = dir.resolve("seed");
       Files.createDirectories(work);
       Files.writeString(work.resolve("README.md"), "# orders\n\nThe repository of the take-over tests.\n");
+      for (Map.Entry<String, String> f : files.entrySet()) {
+        Path file = work.resolve(f.getKey());
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, f.getValue());
+      }
       git(dir, "init", "--quiet", "--bare", "--initial-branch=main", r.bare.toString());
       git(work, "init", "--quiet", "--initial-branch=main");
-      git(work, "add", "README.md");
+      git(work, "add", "--all");
       git(work, "-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "--quiet", "-m", "initial");
       git(work, "push", "--quiet", r.bare.toString(), "main");
       Path hook = r.bare.resolve("hooks").resolve("pre-receive");
@@ -62,7 +76,9 @@ final class HeldRemote {
           exit 0
           """.formatted(r.armed, ZERO, r.held, r.released));
       Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
-      Files.createFile(r.armed);
+      if (arm) {
+        Files.createFile(r.armed);
+      }
       return r;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

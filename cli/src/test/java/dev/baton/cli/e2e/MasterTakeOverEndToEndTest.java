@@ -210,7 +210,7 @@ class MasterTakeOverEndToEndTest {
       Journal.Epoch old = trio.epoch();
       String paused = old.holder();
       killedAt = java.time.Instant.now();
-      trio.master(paused).suspend();
+      trio.suspend(paused);
       Journal.Epoch next;
       try {
         next = trio.awaitLeader(old.epoch());
@@ -279,7 +279,7 @@ class MasterTakeOverEndToEndTest {
               return rs.next() && rs.getLong(1) > 0;
             }
           });
-      trio.master(paused).suspend();
+      trio.suspend(paused);
       java.time.Instant pausedAt = java.time.Instant.now();
       Journal.Epoch next;
       try {

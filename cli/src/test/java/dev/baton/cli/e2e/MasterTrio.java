@@ -130,6 +130,19 @@ final class MasterTrio implements TakeOverMesh, AutoCloseable {
   }
 
   @Override
+  public void cancel(String planId) {
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(epoch().address()).usePlaintext().build();
+    try {
+      MasterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS).cancelPlan(
+          dev.baton.v1.CancelPlanRequest.newBuilder().setPlanId(planId).setReason("the test ended").build());
+    } catch (StatusRuntimeException e) {
+      // finished already, or no leader now: nothing more to do
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  @Override
   public Journal journal() {
     return journal;
   }
@@ -186,11 +199,67 @@ final class MasterTrio implements TakeOverMesh, AutoCloseable {
     return at;
   }
 
+  /**
+   * SIGSTOP to the master; returns once every thread of it stopped. {@code kill -STOP} returns
+   * when the signal is queued, and a thread woken meanwhile (by a database's answer, say) may still
+   * act first: a test that needs it frozen before what it does next waits for the group stop,
+   * which /proc shows per thread (Linux; elsewhere it returns at once).
+   */
+  void suspend(String id) {
+    LaunchedProcess p = masters.get(id);
+    p.suspend();
+    Path tasks = Path.of("/proc", Long.toString(p.pid()), "task");
+    if (!Files.isDirectory(tasks)) {
+      return;
+    }
+    await(id + " stopped").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() -> {
+      try (var threads = Files.list(tasks)) {
+        return threads.allMatch(t -> {
+          try {
+            String stat = Files.readString(t.resolve("stat"));
+            // pid (comm) STATE ...: comm may hold spaces and parentheses, the state follows the last ')'.
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state == 'T' || state == 't';
+          } catch (IOException gone) {
+            return true; // the thread ended
+          }
+        });
+      }
+    });
+  }
+
   /** SIGKILL to the master and every process it started (a pod's death); returns when it was sent. */
   Instant killWithChildren(String id) {
     Instant at = Instant.now();
     masters.get(id).kill();
     return at;
+  }
+
+  /** One take-over by SIGKILL: the epoch killed and its successor, when the signal went and when the successor led. */
+  record TakeOver(Journal.Epoch old, Journal.Epoch next, Instant killedAt, Instant ledAt) {}
+
+  /** SIGKILL of the leader, its successor awaited, the killed master started again (a standby). */
+  TakeOver killLeaderAndRestart() {
+    Journal.Epoch old = epoch();
+    Instant killedAt = kill(old.holder());
+    Journal.Epoch next = awaitLeader(old.epoch());
+    Instant ledAt = Instant.now();
+    if (next.holder().equals(old.holder())) {
+      throw new AssertionError("the killed master " + old.holder() + " leads again");
+    }
+    restart(old.holder());
+    return new TakeOver(old, next, killedAt, ledAt);
+  }
+
+  /**
+   * When the master's log says it led under {@code epoch} (its {@code leads under epoch N} line,
+   * whose time of day is this machine's, today).
+   */
+  Instant ledAt(String id, long epoch) {
+    String line = log(id).lines().filter(l -> l.contains("leads under epoch " + epoch + " ")).findFirst()
+        .orElseThrow(() -> new AssertionError(id + " never led under epoch " + epoch));
+    java.time.LocalTime time = java.time.LocalTime.parse(line.substring(0, line.indexOf(' ')));
+    return time.atDate(java.time.LocalDate.now()).atZone(java.time.ZoneId.systemDefault()).toInstant();
   }
 
   /** Starts a master that died again, on its port and journal, and waits for its ready line (it stands by). */

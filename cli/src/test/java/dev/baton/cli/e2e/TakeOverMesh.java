@@ -24,6 +24,9 @@ interface TakeOverMesh {
   /** Each sub-orchestrator's instance id, by domain. */
   Map<String, String> instanceIds();
 
+  /** Cancels a plan (best effort: a test that failed leaves no plan running into the next one). */
+  void cancel(String planId);
+
   /** The masters' journal, opened read-only. */
   Journal journal();
 }

@@ -3,6 +3,9 @@ package dev.baton.cli.e2e;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** The plans the take-over tests run: sim droids on a time scale, so that each lasts seconds. */
 final class TakeOverPlans {
@@ -84,6 +87,49 @@ final class TakeOverPlans {
             - {id: api, description: Orders REST API endpoints, orchestrator: backend, estimate: 5m, dependsOn: [schema]}
             - {id: ui, description: Orders page of the storefront, orchestrator: frontend, estimate: 5m, dependsOn: [api]}
         """.formatted(url);
+  }
+
+  /**
+   * A chain of {@code length} tasks on each of the four domains, on a repository, each task a
+   * scripted droid that works {@code seconds} (its scenario, in {@link #chainScenarios}) and
+   * commits {@code notes/<task>.md}: every task's branch is merged before its successor starts.
+   */
+  static String repositoryChains(String url, int length) {
+    StringBuilder yaml = new StringBuilder("""
+        apiVersion: baton.dev/v1
+        kind: Plan
+        metadata:
+          name: takeover-chains
+        spec:
+          strategy: parallel
+          runner: scripted
+          repository: {url: "%s", baseBranch: main}
+          tasks:
+        """.formatted(url));
+    for (String domain : List.of("frontend", "backend", "devops", "testing")) {
+      for (int i = 1; i <= length; i++) {
+        yaml.append("    - {id: %s-step-%02d, description: Step %d of the %s work, orchestrator: %s, estimate: 5m%s}\n"
+            .formatted(domain, i, i, domain, domain, i == 1 ? "" : ", dependsOn: [%s-step-%02d]".formatted(domain, i - 1)));
+      }
+    }
+    return yaml.toString();
+  }
+
+  /** The scripted droids' scenarios of {@link #repositoryChains}: {@code .baton/scenarios/<task>.yaml}. */
+  static Map<String, String> chainScenarios(int length, int seconds) {
+    Map<String, String> files = new LinkedHashMap<>();
+    for (String domain : List.of("frontend", "backend", "devops", "testing")) {
+      for (int i = 1; i <= length; i++) {
+        String task = "%s-step-%02d".formatted(domain, i);
+        files.put(".baton/scenarios/" + task + ".yaml", """
+            - message: "Working on %1$s"
+            - sleep: %2$ds
+            - write: {path: notes/%1$s.md, content: "# %1$s\\n"}
+            - result: "wrote notes/%1$s.md"
+            """.formatted(task, seconds));
+      }
+    }
+    return files;
   }
 
   /** examples/ecommerce-conflicts.yaml: its two sync points find conflicts and add remediation tasks. */

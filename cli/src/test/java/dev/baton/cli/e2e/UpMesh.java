@@ -175,6 +175,19 @@ final class UpMesh implements TakeOverMesh, AutoCloseable {
   }
 
   @Override
+  public void cancel(String planId) {
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(masterAddress()).usePlaintext().build();
+    try {
+      MasterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS).cancelPlan(
+          dev.baton.v1.CancelPlanRequest.newBuilder().setPlanId(planId).setReason("the test ended").build());
+    } catch (StatusRuntimeException e) {
+      // finished already, or no leader now: nothing more to do
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  @Override
   public Journal journal() {
     return journal;
   }
