@@ -91,6 +91,34 @@ class JournaledMasterTest {
   }
 
   @Test
+  void aSubmissionRetriedAfterARestartReturnsThePlanItStarted() {
+    String journal = dir.resolve("journal.db").toString();
+    MasterServer first = master("m1", journal, 0);
+    SubmitPlanRequest request = SubmitPlanRequest.newBuilder().setPlanYaml(PLAN).setTimeScale(0.002)
+        .setRequestId("0b5c3e2a-retry-across-restart").build();
+    var started = submit(first, request);
+    assertThat(started.getCreated()).isTrue();
+    int port = port(first);
+    first.close();
+
+    MasterServer second = master("m1", journal, port);
+    var retried = submit(second, request);
+
+    assertThat(retried.getCreated()).isFalse();
+    assertThat(retried.getPlanId()).isEqualTo(started.getPlanId());
+    assertThat(second.store().list()).hasSize(1);
+  }
+
+  private dev.baton.v1.SubmitPlanResponse submit(MasterServer m, SubmitPlanRequest request) {
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(m.address()).usePlaintext().build();
+    try {
+      return MasterGrpc.newBlockingStub(channel).submitPlan(request);
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  @Test
   void aSecondMasterOnAnEmbeddedJournalInUseIsRefused() {
     String journal = dir.resolve("journal.db").toString();
     master("m1", journal, 0);

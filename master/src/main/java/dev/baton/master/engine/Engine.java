@@ -194,17 +194,17 @@ public final class Engine implements AutoCloseable {
       java.util.List<PlanStatus> plans = new java.util.ArrayList<>(store.list());
       java.util.Collections.reverse(plans); // oldest first, as they were submitted
       for (PlanStatus st : plans) {
+        if (!st.getRequestId().isEmpty()) {
+          byRequestId.put(st.getRequestId(), st.getPlanId());
+        }
+        if (PlanReducer.isFinished(st.getState()) || active.containsKey(st.getPlanId())) {
+          continue; // a finished plan's events are not read at all
+        }
         java.util.List<dev.baton.v1.PlanEvent> events = store.read(st.getPlanId(), 0);
         if (events.isEmpty() || !events.get(0).hasPlanAccepted()) {
           continue;
         }
         dev.baton.v1.PlanAccepted accepted = events.get(0).getPlanAccepted();
-        if (!accepted.getRequestId().isEmpty()) {
-          byRequestId.put(accepted.getRequestId(), st.getPlanId());
-        }
-        if (PlanReducer.isFinished(st.getState()) || active.containsKey(st.getPlanId())) {
-          continue;
-        }
         if (!accepted.hasPlan()) {
           log.warn("plan {} was journaled without its compiled plan (an older master); it cannot be resumed",
               st.getPlanId());

@@ -311,6 +311,7 @@ public final class PlanReducer {
         .setDelegationPolicy(a.getDelegationPolicy())
         .setFailureHandling(a.getFailureHandling())
         .setTimeScale(a.getTimeScale())
+        .setRequestId(a.getRequestId())
         .setSubmittedAt(e.getTime())
         .setAnalysis(a.getAnalysis())
         .addAllTasks(a.getTasksList())
