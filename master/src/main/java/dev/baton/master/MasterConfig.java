@@ -47,6 +47,8 @@ import java.util.concurrent.ScheduledExecutorService;
  *     serves on grpc-inprocess under this name (its address is {@code inprocess:NAME}) and dials
  *     instances whose address is {@code inprocess:NAME} in process (tests, embedding). Not with
  *     {@code consul}: an in-process master cannot be registered
+ * @param security how the master's server accepts calls and how it dials instances (default
+ *     {@link dev.baton.runtime.security.Security#open()}: plaintext, every caller trusted)
  */
 public record MasterConfig(
     String host,
@@ -68,7 +70,8 @@ public record MasterConfig(
     Clock clock,
     Long seed,
     Threads threads,
-    String inProcessName) {
+    String inProcessName,
+    dev.baton.runtime.security.Security security) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 0;
@@ -188,8 +191,15 @@ public record MasterConfig(
     private Long seed;
     private Threads threads = Threads.DAEMON;
     private String inProcessName;
+    private dev.baton.runtime.security.Security security = dev.baton.runtime.security.Security.open();
 
     private Builder() {}
+
+    /** TLS and the checks of every call (default: plaintext, every caller trusted). */
+    public Builder security(dev.baton.runtime.security.Security security) {
+      this.security = java.util.Objects.requireNonNull(security, "security");
+      return this;
+    }
 
     /** The master's clock (default the system's, UTC); tests pass a manual one. */
     public Builder clock(Clock clock) {
@@ -304,7 +314,7 @@ public record MasterConfig(
     public MasterConfig build() {
       return new MasterConfig(host, port, id, heartbeatInterval, heartbeatTimeout, delegationDeadline,
           instanceWait, syncTimeoutFloor, conflictDetector, resilience, consul, gitDir, gitPort, importLocalRepos, journal, store,
-          clock, seed, threads, inProcessName);
+          clock, seed, threads, inProcessName, security);
     }
   }
 }

@@ -94,7 +94,7 @@ public final class MasterServer implements AutoCloseable {
     java.util.function.LongSupplier epoch = () -> role.get() == null ? 0 : role.get().epoch();
     java.util.function.LongConsumer onStale =
         newer -> { MasterRole r = role.get(); if (r != null) { r.stale("a sub-orchestrator saw epoch " + newer); } };
-    ChannelPool channels = grpc == null ? ChannelPool.netty(epoch, onStale)
+    ChannelPool channels = grpc == null ? ChannelPool.netty(epoch, onStale, config.security().client())
         : ChannelPool.inProcess(grpc, timers, epoch, onStale);
     Random random = config.seed() == null ? new Random() : new Random(config.seed());
     Breakers breakers = new Breakers(config.resilience(), clock);
@@ -125,7 +125,7 @@ public final class MasterServer implements AutoCloseable {
       List<io.grpc.ServerInterceptor> gates = List.of(new dev.baton.master.grpc.StandbyGate(config.id(),
               () -> role.get() == null || role.get().leading(),
               () -> role.get() == null ? Optional.of(address.get()) : role.get().leaderAddress()));
-      server = grpc == null ? GrpcServer.start(config.host(), config.port(), services, gates)
+      server = grpc == null ? GrpcServer.start(config.host(), config.port(), services, gates, config.security().server())
           : GrpcServer.startInProcess(config.inProcessName(), services, gates, grpc, timers);
     } catch (RuntimeException e) {
       engine.close();

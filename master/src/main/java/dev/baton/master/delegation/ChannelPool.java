@@ -39,7 +39,7 @@ public final class ChannelPool implements AutoCloseable {
 
   /** Plaintext Netty channels to {@code host:port} addresses, without an epoch. */
   public static ChannelPool netty() {
-    return new ChannelPool(ChannelPool::nettyChannel);
+    return new ChannelPool(a -> nettyChannel(a, dev.baton.runtime.security.ClientSecurity.plaintext()));
   }
 
   /**
@@ -47,7 +47,13 @@ public final class ChannelPool implements AutoCloseable {
    * to {@code onStale} (on a gRPC thread).
    */
   public static ChannelPool netty(LongSupplier epoch, LongConsumer onStale) {
-    return new ChannelPool(ChannelPool::nettyChannel, List.of(new EpochInterceptor(epoch, onStale)));
+    return netty(epoch, onStale, dev.baton.runtime.security.ClientSecurity.plaintext());
+  }
+
+  /** Like {@link #netty(LongSupplier, LongConsumer)}, dialling with {@code security} (TLS, the master's certificate). */
+  public static ChannelPool netty(LongSupplier epoch, LongConsumer onStale,
+      dev.baton.runtime.security.ClientSecurity security) {
+    return new ChannelPool(a -> nettyChannel(a, security), List.of(new EpochInterceptor(epoch, onStale)));
   }
 
   /**
@@ -62,12 +68,12 @@ public final class ChannelPool implements AutoCloseable {
     return new ChannelPool(address -> address.startsWith(GrpcServer.IN_PROCESS_SCHEME)
         ? InProcessChannelBuilder.forName(address.substring(GrpcServer.IN_PROCESS_SCHEME.length()))
             .executor(executor).scheduledExecutorService(timers).build()
-        : nettyChannel(address), List.of(new EpochInterceptor(epoch, onStale)));
+        : nettyChannel(address, dev.baton.runtime.security.ClientSecurity.plaintext()),
+        List.of(new EpochInterceptor(epoch, onStale)));
   }
 
-  private static ManagedChannel nettyChannel(String address) {
-    return NettyChannelBuilder.forTarget(address)
-        .usePlaintext()
+  private static ManagedChannel nettyChannel(String address, dev.baton.runtime.security.ClientSecurity security) {
+    return security.nettyBuilder(address)
         .keepAliveTime(30, TimeUnit.SECONDS)
         .build();
   }

@@ -185,6 +185,16 @@ public final class CoordinationClient implements AutoCloseable {
   private final List<SyncRelease> releases = new ArrayList<>();
   private final List<CrossOrchestratorMessage> messages = new ArrayList<>();
 
+  /** How the master is dialled (default plaintext); set before {@link #start()}. */
+  private volatile dev.baton.runtime.security.ClientSecurity security =
+      dev.baton.runtime.security.ClientSecurity.plaintext();
+
+  /** Dials the master with {@code security} (TLS, a token) instead of plaintext; call before {@link #start()}. */
+  public CoordinationClient security(dev.baton.runtime.security.ClientSecurity security) {
+    this.security = Objects.requireNonNull(security, "security");
+    return this;
+  }
+
   public CoordinationClient(
       Settings settings, Handler handler, ScheduledExecutorService scheduler, Clock clock, Random random) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -394,7 +404,7 @@ public final class CoordinationClient implements AutoCloseable {
       channel.shutdownNow();
     }
     target = address;
-    channel = Keepalive.client(NettyChannelBuilder.forTarget(address).usePlaintext()).build();
+    channel = security.nettyBuilder(address).build();
     return channel;
   }
 

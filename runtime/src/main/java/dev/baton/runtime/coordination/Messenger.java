@@ -256,8 +256,17 @@ public final class Messenger implements AutoCloseable {
   }
 
   private ManagedChannel channel(String address) {
-    return channels.computeIfAbsent(address,
-        a -> Keepalive.client(NettyChannelBuilder.forTarget(a).usePlaintext()).build());
+    return channels.computeIfAbsent(address, a -> security.nettyBuilder(a).build());
+  }
+
+  /** How peers are dialled (default plaintext). */
+  private volatile dev.baton.runtime.security.ClientSecurity security =
+      dev.baton.runtime.security.ClientSecurity.plaintext();
+
+  /** Dials peers with {@code security} instead of plaintext; call before the first delivery. */
+  public Messenger security(dev.baton.runtime.security.ClientSecurity security) {
+    this.security = java.util.Objects.requireNonNull(security, "security");
+    return this;
   }
 
   @Override

@@ -31,6 +31,8 @@ import java.util.Objects;
  * @param agents how real droids run: {@link AgentOptions}
  * @param droidsDir null (default), or a directory of droid definition files ({@code *.md}) whose
  *     droids override the specialisation's built-in ones by name and add to them
+ * @param security how the instance's server accepts calls and how it dials the master and its
+ *     peers (default {@link dev.baton.runtime.security.Security#open()})
  */
 public record OrchestratorConfig(
     String host,
@@ -43,7 +45,8 @@ public record OrchestratorConfig(
     int maxConcurrentTasks,
     ConsulSettings consul,
     Path droidsDir,
-    AgentOptions agents) {
+    AgentOptions agents,
+    dev.baton.runtime.security.Security security) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 0;
@@ -185,8 +188,15 @@ public record OrchestratorConfig(
     private ConsulSettings consul;
     private Path droidsDir;
     private AgentOptions agents = AgentOptions.DEFAULTS;
+    private dev.baton.runtime.security.Security security = dev.baton.runtime.security.Security.open();
 
     private Builder() {}
+
+    /** TLS and the checks of every call (default: plaintext, every caller trusted). */
+    public Builder security(dev.baton.runtime.security.Security security) {
+      this.security = java.util.Objects.requireNonNull(security, "security");
+      return this;
+    }
 
     public Builder host(String host) {
       this.host = host;
@@ -256,7 +266,7 @@ public record OrchestratorConfig(
 
     public OrchestratorConfig build() {
       return new OrchestratorConfig(host, port, masterAddresses, instanceId, workspaceRoot,
-          heartbeatInterval, defaultCommandTimeout, maxConcurrentTasks, consul, droidsDir, agents);
+          heartbeatInterval, defaultCommandTimeout, maxConcurrentTasks, consul, droidsDir, agents, security);
     }
   }
 }

@@ -168,7 +168,8 @@ public final class SubOrchestratorServer implements AutoCloseable {
     try {
       server.grpc = GrpcServer.start(config.host(), config.port(), List.of(
           new SubOrchestratorService(server.manager, server::descriptor, server::load, server.instanceId, server.fence),
-          new PeerService(server.messenger)));
+          new PeerService(server.messenger)), List.of(), config.security().server());
+      server.messenger.security(config.security().client());
       CoordinationClient.Settings coordinationSettings;
       if (config.consul() != null) {
         server.consul = ConsulMembership.connect(config.consul(), server.scheduler, Clock.systemUTC(), new Random());
@@ -189,7 +190,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
           server.new CoordinationHandler(),
           server.scheduler,
           Clock.systemUTC(),
-          new Random());
+          new Random()).security(config.security().client());
       server.messenger.attach(server.coordination);
       server.coordination.start();
       if (server.consul != null) {

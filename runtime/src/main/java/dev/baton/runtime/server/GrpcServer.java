@@ -8,6 +8,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import dev.baton.runtime.security.ServerSecurity;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -64,10 +65,20 @@ public final class GrpcServer implements AutoCloseable {
    */
   public static GrpcServer start(String host, int port, List<BindableService> services,
       List<io.grpc.ServerInterceptor> interceptors) {
+    return start(host, port, services, interceptors, ServerSecurity.open());
+  }
+
+  /**
+   * Like {@link #start(String, int, List, List)}, secured by {@code security}: its transport
+   * credentials, and its interceptors outside every other (the caller's {@link
+   * dev.baton.runtime.security.Principal} is known before any service code runs).
+   */
+  public static GrpcServer start(String host, int port, List<BindableService> services,
+      List<io.grpc.ServerInterceptor> interceptors, ServerSecurity security) {
     NettyServerBuilder builder =
-        Keepalive.server(NettyServerBuilder.forAddress(new InetSocketAddress(host, port)))
+        Keepalive.server(NettyServerBuilder.forAddress(new InetSocketAddress(host, port), security.credentials()))
             .maxInboundMessageSize(MAX_INBOUND_BYTES);
-    return start(builder, host, null, host + ":" + port, services, interceptors);
+    return start(builder, host, null, host + ":" + port, services, interceptors, security);
   }
 
   /** The scheme of an in-process server's {@link #address}: {@code inprocess:NAME}. */
@@ -93,11 +104,12 @@ public final class GrpcServer implements AutoCloseable {
     }
     var builder = io.grpc.inprocess.InProcessServerBuilder.forName(name)
         .executor(executor).scheduledExecutorService(timers).maxInboundMessageSize(MAX_INBOUND_BYTES);
-    return start(builder, null, name, IN_PROCESS_SCHEME + name, services, interceptors);
+    return start(builder, null, name, IN_PROCESS_SCHEME + name, services, interceptors, ServerSecurity.open());
   }
 
   private static GrpcServer start(io.grpc.ServerBuilder<?> builder, String host, String inProcessName,
-      String where, List<BindableService> services, List<io.grpc.ServerInterceptor> interceptors) {
+      String where, List<BindableService> services, List<io.grpc.ServerInterceptor> interceptors,
+      ServerSecurity security) {
     HealthStatusManager health = new HealthStatusManager();
     List<String> names = new ArrayList<>();
     for (BindableService service : services) {
@@ -109,7 +121,8 @@ public final class GrpcServer implements AutoCloseable {
       if (!interceptors.isEmpty()) {
         definition = ServerInterceptors.interceptForward(definition, interceptors);
       }
-      builder.addService(ServerInterceptors.intercept(definition, new StatusMapping()));
+      definition = ServerInterceptors.intercept(definition, new StatusMapping());
+      builder.addService(ServerInterceptors.interceptForward(definition, security.interceptors()));
     }
     builder.addService(health.getHealthService());
     builder.addService(ProtoReflectionServiceV1.newInstance());
