@@ -107,6 +107,11 @@ final class OrchestratorCommand implements Callable<Integer> {
       description = "Caches of remotes and task worktrees (default: <workspace>/git).")
   Path gitDir;
 
+  @Option(names = "--policy", paramLabel = "FILE", defaultValue = "${env:BATON_POLICY}",
+      description = "The droid policy: runners, commands, autonomy per role, environment and network droids may"
+          + " have (default: the built-in one, which allows everything; see docs/security.md, examples/policy.yaml).")
+  Path policy;
+
   @Mixin RegistryOptions registry = new RegistryOptions();
 
   @Spec CommandSpec spec;
@@ -144,6 +149,13 @@ final class OrchestratorCommand implements Callable<Integer> {
             .maxConcurrentTasks(maxConcurrentTasks)
             .droidsDir(droids)
             .agents(agentOptions());
+    if (policy != null) {
+      try {
+        config.policy(dev.baton.runtime.policy.PolicyParser.read(policy));
+      } catch (dev.baton.runtime.policy.PolicyException e) {
+        throw CliException.invalidInput("--policy: " + e.getMessage());
+      }
+    }
     if (workspace != null) {
       config.workspaceRoot(workspace);
     }

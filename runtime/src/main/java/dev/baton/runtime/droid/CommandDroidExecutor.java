@@ -93,7 +93,13 @@ public final class CommandDroidExecutor implements DroidExecutor {
               .redirectErrorStream(true)
               .redirectOutput(logFile.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      String refused = task.options().cannotStart();
+      if (refused != null) {
+        return finished(DroidOutcome.failed("cannot start the command: " + refused));
+      }
+      // Only the policy's environment: nothing else of the sub-orchestrator's (its keys) leaks.
       Map<String, String> env = builder.environment();
+      task.options().applyTo(env);
       env.put("BATON_PLAN_ID", delegation.getPlanId());
       env.put("BATON_TASK_ID", delegation.getTaskId());
       env.put("BATON_ATTEMPT", Integer.toString(delegation.getAttempt()));

@@ -36,6 +36,8 @@ final class Execution {
   ExecutionUpdate lastUpdate;
   /** The runner carrying it out (claude, sim...), resolved when it starts. */
   String runner = "";
+  /** How its processes run, as the droid policy decided at Delegate. */
+  dev.baton.runtime.droid.RunOptions options;
   final DroidEventLog events = new DroidEventLog();
 
   Execution(String id, DelegationPackage delegation, String droid, long seq, Instant acceptedAt) {

@@ -159,6 +159,12 @@ public final class TaskPipeline implements DroidExecutor {
             return;
           }
           definition = own.orElse(definition);
+          // The repository's own definition may ask for more than the one Delegate was judged by.
+          String refused = autonomyRefused(definition);
+          if (refused != null) {
+            fail(refused);
+            return;
+          }
         } else if (prompted || !d.getVerify().isEmpty()) {
           path = Workspaces.resolve(settings.workspaceRoot(), d, "");
         } else {
@@ -173,7 +179,7 @@ public final class TaskPipeline implements DroidExecutor {
             return;
           }
           armDeadline();
-          started = inner.start(new DroidTask(d, task.droid(), definition, path, rendered), progress);
+          started = inner.start(new DroidTask(d, task.droid(), definition, path, rendered, task.options()), progress);
           running = started;
         }
         started.outcome().whenComplete((o, error) -> settings.blocking().execute(() ->
@@ -185,6 +191,18 @@ public final class TaskPipeline implements DroidExecutor {
         log.warn("task {} could not start", d.getTaskId(), e);
         fail("could not start the droid: " + e.getMessage());
       }
+    }
+
+    /** Why the task's options forbid this definition's autonomy on this runner, or null. */
+    private String autonomyRefused(DroidDefinition definition) {
+      dev.baton.runtime.policy.Autonomy max = task.options().maxAutonomy();
+      java.util.Optional<dev.baton.runtime.policy.Autonomy> wanted = dev.baton.runtime.policy.Autonomy.of(definition, runner);
+      if (max == null || wanted.isEmpty() || wanted.get().atMost(max)) {
+        return null;
+      }
+      return "droid policy: droid '" + task.droid() + "' as the repository defines it (" + definition.source()
+          + ") runs " + runner + " at autonomy " + wanted.get().wireName() + ", above " + max.wireName()
+          + ", the highest for this submitter (lower its autonomy, or have a role with more submit the plan)";
     }
 
     private void armDeadline() {
@@ -231,7 +249,7 @@ public final class TaskPipeline implements DroidExecutor {
       try {
         if (result.status() == DelegationStatus.DELEGATION_STATUS_SUCCEEDED && !d.getVerify().isEmpty()) {
           progress.progress(0.95, "verifying: " + d.getVerify());
-          VerifyResult verify = settings.verify().run(d.getVerify(), path, d.getAttempt());
+          VerifyResult verify = settings.verify().run(d.getVerify(), path, d.getAttempt(), task.options());
           details.setVerify(verify);
           if (verify.getExitCode() != 0) {
             // The issue says it all too: the master reports a failed task by its first error issue.

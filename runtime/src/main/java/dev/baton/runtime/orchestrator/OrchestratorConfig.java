@@ -33,6 +33,8 @@ import java.util.Objects;
  *     droids override the specialisation's built-in ones by name and add to them
  * @param security how the instance's server accepts calls and how it dials the master and its
  *     peers (default {@link dev.baton.runtime.security.Security#open()})
+ * @param policy what its droids may run ({@code --policy FILE}; default {@link
+ *     dev.baton.runtime.policy.DroidPolicy#builtIn()}, docs/security.md)
  */
 public record OrchestratorConfig(
     String host,
@@ -46,7 +48,8 @@ public record OrchestratorConfig(
     ConsulSettings consul,
     Path droidsDir,
     AgentOptions agents,
-    dev.baton.runtime.security.Security security) {
+    dev.baton.runtime.security.Security security,
+    dev.baton.runtime.policy.DroidPolicy policy) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 0;
@@ -99,6 +102,7 @@ public record OrchestratorConfig(
     }
     droidsDir = droidsDir == null ? null : droidsDir.toAbsolutePath().normalize();
     agents = agents == null ? AgentOptions.DEFAULTS : agents;
+    policy = policy == null ? dev.baton.runtime.policy.DroidPolicy.builtIn() : policy;
   }
 
   public static Builder builder() {
@@ -137,7 +141,8 @@ public record OrchestratorConfig(
         .maxConcurrentTasks(maxConcurrentTasks)
         .consul(consul)
         .droidsDir(droidsDir)
-        .agents(agents);
+        .agents(agents)
+        .policy(policy);
   }
 
   /** The configured instance id, or a fresh {@code <domain>-orchestrator-<6 hex>}. */
@@ -189,8 +194,15 @@ public record OrchestratorConfig(
     private Path droidsDir;
     private AgentOptions agents = AgentOptions.DEFAULTS;
     private dev.baton.runtime.security.Security security = dev.baton.runtime.security.Security.open();
+    private dev.baton.runtime.policy.DroidPolicy policy = dev.baton.runtime.policy.DroidPolicy.builtIn();
 
     private Builder() {}
+
+    /** What droids may run (default: the built-in policy). */
+    public Builder policy(dev.baton.runtime.policy.DroidPolicy policy) {
+      this.policy = java.util.Objects.requireNonNull(policy, "policy");
+      return this;
+    }
 
     /** TLS and the checks of every call (default: plaintext, every caller trusted). */
     public Builder security(dev.baton.runtime.security.Security security) {
@@ -266,7 +278,7 @@ public record OrchestratorConfig(
 
     public OrchestratorConfig build() {
       return new OrchestratorConfig(host, port, masterAddresses, instanceId, workspaceRoot,
-          heartbeatInterval, defaultCommandTimeout, maxConcurrentTasks, consul, droidsDir, agents, security);
+          heartbeatInterval, defaultCommandTimeout, maxConcurrentTasks, consul, droidsDir, agents, security, policy);
     }
   }
 }

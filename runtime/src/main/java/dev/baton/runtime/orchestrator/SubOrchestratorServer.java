@@ -9,6 +9,9 @@ import dev.baton.runtime.droid.SimDroidExecutor;
 import dev.baton.runtime.droid.definition.DroidSources;
 import dev.baton.runtime.execution.DroidSelector;
 import dev.baton.runtime.execution.ExecutionManager;
+import dev.baton.runtime.execution.PolicyGate;
+import dev.baton.runtime.policy.DomainPolicy;
+import dev.baton.runtime.policy.Redactor;
 import dev.baton.runtime.execution.TaskPipeline;
 import dev.baton.runtime.droid.VerifyCommand;
 import dev.baton.runtime.droid.definition.DroidDefinition;
@@ -92,6 +95,9 @@ public final class SubOrchestratorServer implements AutoCloseable {
   /** Runs the blocking steps of tasks (git worktrees, verify commands): one thread per such step. */
   private final ExecutorService blocking;
   private final ExecutionManager manager;
+  /** The droid policy resolved for this domain: enforced at Delegate, published in the descriptor. */
+  private final DomainPolicy policy;
+  private final String defaultRunner;
   private final Messenger messenger;
   private final EpochFence fence;
   private volatile GrpcServer grpc;
@@ -127,14 +133,19 @@ public final class SubOrchestratorServer implements AutoCloseable {
         (worktree, droid) -> droids.forRepository(worktree).find(droid),
         blocking,
         scheduler);
+    this.policy = config.policy().forDomain(profile.domain());
+    this.defaultRunner = agents.defaultRunner();
+    Map<String, String> host = System.getenv();
+    List<String> keyVariables = AgentSettings.DEFAULT_KEYS.values().stream().flatMap(List::stream).toList();
     Map<String, DroidExecutor> runners = new LinkedHashMap<>();
     runners.put(ExecutionManager.SIM, new SimDroidExecutor(config.workspaceRoot(), scheduler));
     runners.put(ExecutionManager.COMMAND,
         new CommandDroidExecutor(config.workspaceRoot(), config.defaultCommandTimeout(), scheduler));
     runners.put(ScriptedRunner.KIND, new ScriptedRunner(agents.scenarioDir(), scheduler, Clock.systemUTC(), prices));
-    runners.put(ClaudeRunner.KIND, new ClaudeRunner(cli(agents, ClaudeRunner.KIND, prices), scheduler));
-    runners.put(FactoryDroidRunner.KIND, new FactoryDroidRunner(cli(agents, FactoryDroidRunner.KIND, prices), scheduler));
-    runners.put(CodexRunner.KIND, new CodexRunner(cli(agents, CodexRunner.KIND, prices), scheduler));
+    runners.put(ClaudeRunner.KIND, new ClaudeRunner(cli(agents, ClaudeRunner.KIND, prices, policy), scheduler));
+    runners.put(FactoryDroidRunner.KIND,
+        new FactoryDroidRunner(cli(agents, FactoryDroidRunner.KIND, prices, policy), scheduler));
+    runners.put(CodexRunner.KIND, new CodexRunner(cli(agents, CodexRunner.KIND, prices, policy), scheduler));
     this.manager = new ExecutionManager(
         ExecutionManager.Settings.of(instanceId, maxConcurrentTasks),
         Clock.systemUTC(),
@@ -142,7 +153,11 @@ public final class SubOrchestratorServer implements AutoCloseable {
         TaskPipeline.wrapAll(runners, pipeline),
         name -> droids.pool().find(name).orElseGet(() -> DroidDefinition.builtIn(name, "", List.of())),
         agents.defaultRunner(),
-        callbacks);
+        callbacks,
+        new PolicyGate(policy, host),
+        Redactor.forOrchestrator(agents.secretsDir(), host, keyVariables));
+    log.info("{} runs droids under the {} policy ({}): runners {}, network {}", instanceId, profile.domain(),
+        policy.source(), policy.runners(), policy.network() ? "allowed" : "cut");
     // Kept worktrees of failed attempts go after their retention, and the oldest past the disk bound.
     // Their disk use is measured then too (walking the trees is too slow for every heartbeat).
     scheduler.scheduleWithFixedDelay(() -> {
@@ -252,7 +267,8 @@ public final class SubOrchestratorServer implements AutoCloseable {
       }
     }
     return ProtoMapper.descriptor(
-        specialisation.profile(), droids.pool(), instanceId, address(), maxConcurrentTasks, masterId, peers);
+        specialisation.profile(), droids.pool(), instanceId, address(), maxConcurrentTasks, masterId, peers)
+        .toBuilder().setPolicy(policy.toProto().toBuilder().setDefaultRunner(defaultRunner)).build();
   }
 
   /** The Consul membership when configured: its registration and watch statuses, for operators and tests. */
@@ -385,9 +401,11 @@ public final class SubOrchestratorServer implements AutoCloseable {
   }
 
   /** An agent CLI's settings: its binary (configured or on PATH), the price table, the secret files. */
-  private static AgentSettings cli(AgentOptions agents, String kind, PriceTable prices) {
+  private static AgentSettings cli(AgentOptions agents, String kind, PriceTable prices, DomainPolicy policy) {
     AgentSettings.Builder b = AgentSettings.builder(kind).binary(agents.binary(kind)).prices(prices)
         .extraArgs(agents.extraArgs().getOrDefault(kind, List.of()));
+    // The policy's environment on top of what an agent always gets (PATH, HOME, its keys).
+    policy.environment(System.getenv()).forEach(b::environment);
     if (agents.secretsDir() != null) {
       b.secretsDir(agents.secretsDir());
     }

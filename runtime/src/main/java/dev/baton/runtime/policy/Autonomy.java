@@ -63,10 +63,15 @@ public enum Autonomy {
    * command, scripted: what they may do is decided by the commands and runners allowed).
    */
   public static Optional<Autonomy> of(DroidDefinition definition, String runner) {
-    String autonomy = definition.autonomy() == null ? "" : definition.autonomy().strip().toLowerCase(Locale.ROOT);
+    return of(definition.autonomy(), definition.permissionMode(), runner);
+  }
+
+  /** Like {@link #of(DroidDefinition, String)}, from the words a definition (or a descriptor) holds. */
+  public static Optional<Autonomy> of(String definitionAutonomy, String permissionMode, String runner) {
+    String autonomy = definitionAutonomy == null ? "" : definitionAutonomy.strip().toLowerCase(Locale.ROOT);
+    String mode = permissionMode == null ? "" : permissionMode.strip();
     return switch (runner) {
-      case "claude" -> Optional.of(parse(definition.permissionMode()).filter(a -> !definition.permissionMode().isBlank())
-          .orElse(LOW));
+      case "claude" -> Optional.of(mode.isEmpty() ? LOW : parse(mode).orElse(LOW));
       case "droid" -> Optional.of(switch (autonomy) {
         case "read-only" -> READ_ONLY;
         case "medium" -> MEDIUM;
