@@ -41,6 +41,8 @@ public final class MasterService extends MasterGrpc.MasterImplBase {
   private final String masterId;
   private final Supplier<String> address;
   private final java.util.function.UnaryOperator<PlanModel.Plan> repositories;
+  /** Secrets, paths and the registered instances' droid policies, at Validate and Submit alike. */
+  private final dev.baton.master.policy.PlanPolicyGate policy;
 
   public MasterService(Engine engine, PlanStore store, Registry registry, DashboardCalculator dashboard,
       String masterId, Supplier<String> address) {
@@ -51,6 +53,7 @@ public final class MasterService extends MasterGrpc.MasterImplBase {
   public MasterService(Engine engine, PlanStore store, Registry registry, DashboardCalculator dashboard,
       String masterId, Supplier<String> address, java.util.function.UnaryOperator<PlanModel.Plan> repositories) {
     this.repositories = repositories;
+    this.policy = new dev.baton.master.policy.PlanPolicyGate(registry);
     this.engine = engine;
     this.store = store;
     this.registry = registry;
@@ -62,7 +65,9 @@ public final class MasterService extends MasterGrpc.MasterImplBase {
   @Override
   public void submitPlan(SubmitPlanRequest request, StreamObserver<SubmitPlanResponse> response) {
     double timeScale = MasterMapper.timeScale(request.getTimeScale());
-    PlanModel.Plan plan = repositories.apply(MasterMapper.plan(request));
+    PlanModel.Plan compiled = MasterMapper.plan(request);
+    policy.check(compiled);
+    PlanModel.Plan plan = repositories.apply(compiled);
     Engine.Submitted submitted = engine.submit(plan, PlanProtos.analysisToProto(plan), timeScale, request.getRequestId());
     response.onNext(SubmitPlanResponse.newBuilder().setPlanId(submitted.planId()).setCreated(submitted.created())
         .setStatus(status(submitted.planId())).build());
@@ -72,6 +77,7 @@ public final class MasterService extends MasterGrpc.MasterImplBase {
   @Override
   public void validatePlan(ValidatePlanRequest request, StreamObserver<ValidatePlanResponse> response) {
     PlanModel.Plan plan = MasterMapper.plan(request);
+    policy.check(plan);
     response.onNext(ValidatePlanResponse.newBuilder()
         .setPlan(PlanProtos.toProto(plan))
         .setAnalysis(PlanProtos.analysisToProto(plan))
