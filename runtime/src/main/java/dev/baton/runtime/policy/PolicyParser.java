@@ -86,7 +86,7 @@ public final class PolicyParser {
     Node root;
     try {
       LoaderOptions options = new LoaderOptions();
-      options.setMaxAliasesForCollections(0);
+      options.setMaxAliasesForCollections(10); // refused below with their line; few enough not to expand
       options.setAllowDuplicateKeys(false);
       options.setCodePointLimit(MAX_BYTES);
       root = new Yaml(options).compose(new StringReader(text));
