@@ -40,7 +40,7 @@ public record DomainPolicy(
   public DomainPolicy {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(domain, "domain");
-    runners = Set.copyOf(new TreeSet<>(runners));
+    runners = java.util.Collections.unmodifiableSet(new TreeSet<>(runners));
     run = List.copyOf(run);
     verify = List.copyOf(verify);
     maxAutonomy = Map.copyOf(maxAutonomy);
