@@ -67,8 +67,69 @@ public record CommandPattern(Syntax syntax, String pattern, Pattern compiled) {
     return new CommandPattern(syntax, pattern, compiled);
   }
 
+  /**
+   * True when the whole command matches. A regular expression gets at most {@value #MAX_STEPS}
+   * character reads: past that (catastrophic backtracking, from a careless policy or one a hostile
+   * instance published to the master) the command does not match, which only refuses more.
+   */
   public boolean matches(String command) {
-    return syntax == Syntax.EXACT ? pattern.equals(command) : compiled.matcher(command).matches();
+    if (syntax == Syntax.EXACT) {
+      return pattern.equals(command);
+    }
+    try {
+      return compiled.matcher(new Bounded(command, MAX_STEPS)).matches();
+    } catch (Bounded.Exhausted e) {
+      return false;
+    }
+  }
+
+  /** Character reads a regex or glob match may make. */
+  public static final long MAX_STEPS = 1_000_000;
+
+  /** A string that stops a matcher after a number of reads. */
+  private static final class Bounded implements CharSequence {
+    static final class Exhausted extends RuntimeException {
+      private static final long serialVersionUID = 1L;
+
+      Exhausted() {
+        super("match too costly", null, false, false);
+      }
+    }
+
+    private final String text;
+    private final long[] left;
+
+    Bounded(String text, long steps) {
+      this(text, new long[] {steps});
+    }
+
+    private Bounded(String text, long[] left) {
+      this.text = text;
+      this.left = left;
+    }
+
+    @Override
+    public char charAt(int index) {
+      if (--left[0] < 0) {
+        throw new Exhausted();
+      }
+      return text.charAt(index);
+    }
+
+    @Override
+    public int length() {
+      return text.length();
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return new Bounded(text.substring(start, end), left);
+    }
+
+    @Override
+    public String toString() {
+      return text;
+    }
   }
 
   /** As in messages: {@code glob 'npm run *'}. */

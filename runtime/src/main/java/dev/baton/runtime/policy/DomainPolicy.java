@@ -37,6 +37,9 @@ public record DomainPolicy(
     Map<String, String> set,
     boolean network) {
 
+  /** Patterns per list read from a published policy; more are left out (stricter). */
+  public static final int MAX_PATTERNS = 256;
+
   public DomainPolicy {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(domain, "domain");
@@ -98,7 +101,7 @@ public record DomainPolicy(
 
   private static List<CommandPattern> patterns(List<dev.baton.v1.CommandPattern> protos) {
     List<CommandPattern> out = new ArrayList<>();
-    for (dev.baton.v1.CommandPattern p : protos) {
+    for (dev.baton.v1.CommandPattern p : protos.stream().limit(MAX_PATTERNS).toList()) {
       Optional<CommandPattern.Syntax> syntax = CommandPattern.Syntax.parse(p.getSyntax());
       if (syntax.isEmpty()) {
         continue;

@@ -33,6 +33,15 @@ class PolicyCheckTest {
   }
 
   @Test
+  void aCatastrophicRegexRefusesInsteadOfSpinning() {
+    CommandPattern evil = CommandPattern.of(CommandPattern.Syntax.REGEX, "(a+)+b");
+    long start = System.nanoTime();
+    assertThat(evil.matches("a".repeat(40) + "c")).isFalse();
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(2));
+    assertThat(evil.matches("aab")).isTrue();
+  }
+
+  @Test
   void namesFieldAndRuleOfARefusedCommand() {
     assertThat(PolicyCheck.check(POLICY, ask("command", null, "admin", "id > /tmp/x")))
         .singleElement().satisfies(v -> {
