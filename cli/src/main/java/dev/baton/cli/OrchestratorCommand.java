@@ -107,6 +107,12 @@ final class OrchestratorCommand implements Callable<Integer> {
       description = "Caches of remotes and task worktrees (default: <workspace>/git).")
   Path gitDir;
 
+  @Option(names = "--containment", paramLabel = "KIND", defaultValue = "${env:BATON_CONTAINMENT:-auto}",
+      description = "What every process started for a task runs in, so that a cancel kills it whole:"
+          + " auto (default: the strongest that works here), pid-namespace, cgroup, process-tree"
+          + " (docs/security.md).")
+  String containment;
+
   @Mixin RegistryOptions registry = new RegistryOptions();
 
   @Spec CommandSpec spec;
@@ -143,7 +149,8 @@ final class OrchestratorCommand implements Callable<Integer> {
             .instanceId(id)
             .maxConcurrentTasks(maxConcurrentTasks)
             .droidsDir(droids)
-            .agents(agentOptions());
+            .agents(agentOptions())
+            .containment(containment);
     if (workspace != null) {
       config.workspaceRoot(workspace);
     }
