@@ -71,6 +71,36 @@ public final class CgroupContainment implements ProcessContainment {
     for (Container c : List.copyOf(live)) {
       c.killNow();
     }
+    // The end of each killed container removes its leaf; the parent goes once they are gone, here
+    // or at the JVM's exit.
+    stale.removeIf(CgroupContainment::remove);
+    if (!remove(parent)) {
+      removeAtExit(parent);
+    }
+  }
+
+  private static final Set<Path> AT_EXIT = ConcurrentHashMap.newKeySet();
+
+  /** Removes {@code dir} (an empty cgroup, once its leaves are gone) when the JVM exits. */
+  static void removeAtExit(Path dir) {
+    synchronized (AT_EXIT) {
+      if (AT_EXIT.isEmpty()) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          for (Path p : AT_EXIT) {
+            try (var leaves = Files.list(p)) {
+              leaves.filter(Files::isDirectory).forEach(leaf -> {
+                killCgroup(leaf);
+                remove(leaf);
+              });
+            } catch (IOException e) {
+              // Gone already.
+            }
+            remove(p);
+          }
+        }, "baton-cgroup-cleanup"));
+      }
+      AT_EXIT.add(dir);
+    }
   }
 
   /** The cgroup directory the containers are made in. */
@@ -134,7 +164,11 @@ public final class CgroupContainment implements ProcessContainment {
             + " unprivileged user namespaces; or allow the network in the policy)");
       }
       stale.removeIf(CgroupContainment::remove);
-      Files.createDirectories(cgroup);
+      if (!Files.isDirectory(parent)) {
+        Files.createDirectories(parent);
+        removeAtExit(parent);
+      }
+      Files.createDirectory(cgroup);
       List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
           "echo $$ > \"$1/cgroup.procs\" || exit 125; shift; exec \"$@\"", "baton-container", cgroup.toString()));
       command.addAll(argv);

@@ -117,6 +117,7 @@ public final class Containments {
     } catch (IOException | SecurityException e) {
       return Optional.empty();
     }
+    CgroupContainment.removeAtExit(parent);
     Path probe = parent.resolve("probe");
     try {
       Files.createDirectory(probe);

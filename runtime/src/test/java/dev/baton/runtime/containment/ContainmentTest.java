@@ -46,7 +46,7 @@ class ContainmentTest {
   }
 
   static Stream<String> all() {
-    return Stream.of("pid-namespace", "cgroup");
+    return Stream.of("pid-namespace", "cgroup", "process-tree");
   }
 
   private ProcessContainment containment(String name) {
