@@ -95,10 +95,15 @@ public final class Containments {
       if (!probe(candidate.command(List.of("/bin/sh", "-c", "test $PPID -eq 1"), true))) {
         continue;
       }
+      PidNamespaceContainment withNet = new PidNamespaceContainment(unshare.get(), userFlags, true, null);
+      if (!probe(withNet.command(List.of("/bin/true"), false))) {
+        return Optional.of(candidate);
+      }
+      // Loopback comes up only where the namespace's processes hold CAP_NET_ADMIN in it: as root,
+      // not as an unprivileged user mapped to itself.
       String ip = onPath("ip").orElse(null);
-      PidNamespaceContainment withNet = new PidNamespaceContainment(unshare.get(), userFlags, true, ip);
-      boolean net = probe(withNet.command(List.of("/bin/true"), false));
-      return Optional.of(net ? withNet : candidate);
+      boolean loopback = ip != null && probe(withNet.command(List.of(ip, "link", "set", "lo", "up"), false));
+      return Optional.of(new PidNamespaceContainment(unshare.get(), userFlags, true, loopback ? ip : null));
     }
     return Optional.empty();
   }

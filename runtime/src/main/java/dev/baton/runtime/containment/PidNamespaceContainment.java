@@ -55,7 +55,7 @@ public final class PidNamespaceContainment implements ProcessContainment {
     return "pid-namespace: each task process in its own PID namespace (" + unshare
         + (userFlags.isEmpty() ? "" : " " + String.join(" ", userFlags)) + "); killing it kills every"
         + " process in it, double-forked ones included; network isolation "
-        + (netIsolation ? "available" + (ip == null ? " (loopback down: no `ip` binary)" : "") : "unavailable");
+        + (netIsolation ? "available" + (ip == null ? " (loopback down inside: `ip link set lo up` missing or not permitted)" : " (loopback up inside)") : "unavailable");
   }
 
   @Override
