@@ -16,7 +16,7 @@ public interface ProcessContainment {
   /** The name shown in logs, Describe and docs: {@code pid-namespace}, {@code cgroup}, {@code process-tree}. */
   String name();
 
-  /** One line for the start-up log and Describe: the mechanism and what it guarantees. */
+  /** One line for the start-up log: the mechanism and what it guarantees ({@link #name()} goes to Describe). */
   String description();
 
   /** Whether {@link Container#network(boolean) network(false)} can be honoured. */
