@@ -74,6 +74,28 @@ class ContainedAgentRunnerTest {
   }
 
   @Test
+  void anAgentStoppedAtItsWallTimeLeavesNoProcess() throws Exception {
+    String daemon = Procs.sleepMarker(305);
+    FakeAgents.scenario(root, "t-3", """
+        {"mode": "hang", "detach": "(setsid sleep %s &)", "steps": [{"message": "Working"}]}
+        """.formatted(daemon));
+    FactoryDroidRunner runner = new FactoryDroidRunner(FakeAgents.settings("droid", root).build(), scheduler,
+        containment);
+
+    RunningDroid run = runner.start(task("t-3", workspace, definition("droid", "", "",
+            Budget.newBuilder().setWallMillis(3_000).build()), Budget.getDefaultInstance(), ""),
+        new FakeAgents.Recorder());
+    await().atMost(Duration.ofSeconds(10)).until(() -> !Procs.withArgument(daemon).isEmpty());
+
+    DroidOutcome outcome = run.outcome().get(20, TimeUnit.SECONDS);
+
+    assertThat(outcome.status()).isEqualTo(DelegationStatus.DELEGATION_STATUS_FAILED);
+    assertThat(outcome.budgetExceeded()).isEqualTo("wall");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(Procs.withArgument(daemon)).as("the daemon").isEmpty());
+  }
+
+  @Test
   void anAgentThatExitsLeavingADaemonOnItsStdoutEndsAtOnceWithItsEvents() throws Exception {
     String daemon = Procs.sleepMarker(305);
     FakeAgents.scenario(root, "t-2", """
