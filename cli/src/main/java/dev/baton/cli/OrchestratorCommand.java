@@ -112,6 +112,12 @@ final class OrchestratorCommand implements Callable<Integer> {
           + " have (default: the built-in one, which allows everything; see docs/security.md, examples/policy.yaml).")
   Path policy;
 
+  @Option(names = "--containment", paramLabel = "KIND", defaultValue = "${env:BATON_CONTAINMENT:-auto}",
+      description = "What every process started for a task runs in, so that a cancel kills it whole:"
+          + " auto (default: the strongest that works here), pid-namespace, cgroup, process-tree"
+          + " (docs/security.md).")
+  String containment;
+
   @Mixin RegistryOptions registry = new RegistryOptions();
 
   @Spec CommandSpec spec;
@@ -148,7 +154,8 @@ final class OrchestratorCommand implements Callable<Integer> {
             .instanceId(id)
             .maxConcurrentTasks(maxConcurrentTasks)
             .droidsDir(droids)
-            .agents(agentOptions());
+            .agents(agentOptions())
+            .containment(containment);
     if (policy != null) {
       try {
         config.policy(dev.baton.runtime.policy.PolicyParser.read(policy));

@@ -11,8 +11,9 @@ import java.util.Map;
  * whether they may use the network, and the highest autonomy an agent may run at (checked again
  * once a repository's own droid definition is known).
  *
- * <p>{@code network} is honoured by the process containment where it can cut the network; without
- * one (this build) a task whose policy forbids the network cannot start a process, and says so.
+ * <p>{@code network} is honoured by the task's process container ({@code containment.Container#network}):
+ * a network namespace where the containment has one; where it has none, a process of a task whose
+ * policy forbids the network does not start, and says so.
  *
  * @param environment the variables a command or verify gets, besides Baton's {@code BATON_*}
  * @param network whether its processes may use the network
@@ -30,16 +31,6 @@ public record RunOptions(Map<String, String> environment, boolean network, Auton
 
   private static final RunOptions DEFAULTS =
       new RunOptions(DroidPolicy.builtIn().forDomain("").environment(System.getenv()), true, null);
-
-  /**
-   * Why a process of this task cannot start here, or null: a policy without the network needs a
-   * containment that can cut it, which this build does not have.
-   */
-  public String cannotStart() {
-    return network ? null : "the droid policy forbids the network to this task's processes (network: false),"
-        + " and this sub-orchestrator cannot cut the network (expected: a process containment with a network"
-        + " namespace; or set network: true in the policy)";
-  }
 
   /** Replaces {@code env} (a process builder's, inherited) by this environment. */
   public void applyTo(Map<String, String> env) {

@@ -33,6 +33,9 @@ import java.util.Objects;
  *     droids override the specialisation's built-in ones by name and add to them
  * @param security how the instance's server accepts calls and how it dials the master and its
  *     peers (default {@link dev.baton.runtime.security.Security#open()})
+ * @param containment what every process started for a task runs in: one of {@link
+ *     dev.baton.runtime.containment.Containments#NAMES}; {@code auto} (default) probes at start and
+ *     takes the strongest that works (see docs/security.md, "Process containment")
  * @param policy what its droids may run ({@code --policy FILE}; default {@link
  *     dev.baton.runtime.policy.DroidPolicy#builtIn()}, docs/security.md)
  */
@@ -49,6 +52,7 @@ public record OrchestratorConfig(
     Path droidsDir,
     AgentOptions agents,
     dev.baton.runtime.security.Security security,
+    String containment,
     dev.baton.runtime.policy.DroidPolicy policy) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -56,6 +60,8 @@ public record OrchestratorConfig(
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMinutes(30);
   public static final int DEFAULT_MAX_CONCURRENT_TASKS = 0;
+  /** Default {@link #containment}: probe at start. */
+  public static final String DEFAULT_CONTAINMENT = "auto";
   /** Most master addresses in {@link #masterAddresses}. */
   public static final int MAX_MASTERS = 16;
 
@@ -96,6 +102,10 @@ public record OrchestratorConfig(
     workspaceRoot = workspaceRoot.toAbsolutePath().normalize();
     positive("heartbeatInterval", heartbeatInterval);
     positive("defaultCommandTimeout", defaultCommandTimeout);
+    if (!dev.baton.runtime.containment.Containments.NAMES.contains(containment)) {
+      throw new IllegalArgumentException("containment: '" + containment + "' (expected one of "
+          + dev.baton.runtime.containment.Containments.NAMES + ")");
+    }
     if (maxConcurrentTasks < 0) {
       throw new IllegalArgumentException(
           "maxConcurrentTasks: " + maxConcurrentTasks + " (expected: >= 0, 0 keeps the specialisation's)");
@@ -142,6 +152,8 @@ public record OrchestratorConfig(
         .consul(consul)
         .droidsDir(droidsDir)
         .agents(agents)
+        .security(security)
+        .containment(containment)
         .policy(policy);
   }
 
@@ -194,6 +206,7 @@ public record OrchestratorConfig(
     private Path droidsDir;
     private AgentOptions agents = AgentOptions.DEFAULTS;
     private dev.baton.runtime.security.Security security = dev.baton.runtime.security.Security.open();
+    private String containment = DEFAULT_CONTAINMENT;
     private dev.baton.runtime.policy.DroidPolicy policy = dev.baton.runtime.policy.DroidPolicy.builtIn();
 
     private Builder() {}
@@ -201,6 +214,15 @@ public record OrchestratorConfig(
     /** What droids may run (default: the built-in policy). */
     public Builder policy(dev.baton.runtime.policy.DroidPolicy policy) {
       this.policy = java.util.Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * What task processes run in: {@code auto} (default), {@code pid-namespace}, {@code cgroup} or
+     * {@code process-tree}; a named one that does not work here fails the start.
+     */
+    public Builder containment(String containment) {
+      this.containment = containment;
       return this;
     }
 
@@ -278,7 +300,8 @@ public record OrchestratorConfig(
 
     public OrchestratorConfig build() {
       return new OrchestratorConfig(host, port, masterAddresses, instanceId, workspaceRoot,
-          heartbeatInterval, defaultCommandTimeout, maxConcurrentTasks, consul, droidsDir, agents, security, policy);
+          heartbeatInterval, defaultCommandTimeout, maxConcurrentTasks, consul, droidsDir, agents, security,
+          containment, policy);
     }
   }
 }

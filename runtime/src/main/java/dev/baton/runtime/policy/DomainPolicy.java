@@ -24,7 +24,7 @@ import java.util.TreeSet;
  *     tasks' agents; a role not listed may run no agent
  * @param pass names of variables of the sub-orchestrator's environment handed on, when set
  * @param set fixed variables handed on (over a passed one of the same name)
- * @param network whether commands, verify and agents may use the network
+ * @param network whether commands and verify may use the network (agents always may: they reach their model)
  */
 public record DomainPolicy(
     String source,
