@@ -53,7 +53,7 @@ public final class PlanPolicyGate {
     List<String> roles = caller.roles().stream().map(Role::wireName).toList();
     String role = PolicyCheck.role(roles, caller.source() == Principal.Source.OPEN);
     for (PlanModel.Task task : plan.tasks()) {
-      List<PolicyCheck.Violation> violations = new ArrayList<>(PolicyCheck.paths(paths(task)));
+      List<PolicyCheck.Violation> violations = new ArrayList<>(PolicyCheck.paths(paths(plan, task)));
       if (violations.isEmpty()) {
         violations.addAll(policy(plan, task, role));
       }
@@ -88,7 +88,8 @@ public final class PlanPolicyGate {
           ? Autonomy.of(droid.get().getAutonomy(), droid.get().getPermissionMode(), runner)
           : Optional.empty();
       PolicyCheck.Ask ask = new PolicyCheck.Ask(runner, autonomy, role, task.run().orElse(""),
-          task.work().verify().orElse(""), List.of());
+          task.work().verify().orElse(""),
+          plan.agents().repository().map(PlanModel.Repository::setupCommand).orElse(""), List.of());
       List<PolicyCheck.Violation> violations = PolicyCheck.check(policy, ask);
       if (!violations.isEmpty()) {
         return violations;
@@ -97,8 +98,12 @@ public final class PlanPolicyGate {
     return List.of();
   }
 
-  private static List<Map.Entry<String, String>> paths(PlanModel.Task task) {
+  private static List<Map.Entry<String, String>> paths(PlanModel.Plan plan, PlanModel.Task task) {
     List<Map.Entry<String, String>> paths = new ArrayList<>();
+    List<String> copy = plan.agents().repository().map(PlanModel.Repository::setupCopy).orElse(List.of());
+    for (int i = 0; i < copy.size(); i++) {
+      paths.add(Map.entry("repository.setup.copy[" + i + "]", copy.get(i)));
+    }
     for (int i = 0; i < task.deliverables().size(); i++) {
       paths.add(Map.entry("deliverables[" + i + "]", task.deliverables().get(i)));
     }

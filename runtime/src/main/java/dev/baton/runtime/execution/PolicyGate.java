@@ -60,7 +60,8 @@ public final class PolicyGate {
         Principal.current().source() == Principal.Source.OPEN);
     List<Map.Entry<String, String>> paths = paths(d);
     PolicyCheck.Ask ask = new PolicyCheck.Ask(runner, Autonomy.of(definition, runner), role,
-        d.hasCommand() ? d.getCommand().getRun() : "", d.getVerify(), paths);
+        d.hasCommand() ? d.getCommand().getRun() : "", d.getVerify(),
+        d.getRepository().getSetup().getCommand(), paths);
     List<PolicyCheck.Violation> violations = PolicyCheck.check(policy, ask);
     if (!violations.isEmpty()) {
       throw BatonException.failedPrecondition("task " + d.getTaskId() + " (droid " + droid + ", submitter role "
@@ -79,6 +80,10 @@ public final class PolicyGate {
     d.getPublishesMap().forEach((name, path) -> paths.add(Map.entry("publishes." + name, path)));
     if (d.hasSimulation()) {
       d.getSimulation().getDocumentsMap().keySet().forEach(path -> paths.add(Map.entry("simulate.documents", path)));
+    }
+    var copy = d.getRepository().getSetup().getCopyFilesList();
+    for (int i = 0; i < copy.size(); i++) {
+      paths.add(Map.entry("repository.setup.copy[" + i + "]", copy.get(i)));
     }
     if (d.hasCommand() && !d.getCommand().getWorkspace().isEmpty()) {
       paths.add(Map.entry("command.workspace", d.getCommand().getWorkspace()));

@@ -128,7 +128,8 @@ public final class SubOrchestratorServer implements AutoCloseable {
     if (agents.repoFiles() != null) {
       worktrees = worktrees.withFilesDirectory(agents.repoFiles());
     }
-    this.workspaces = new TaskWorkspaces(worktrees, Clock.systemUTC(), containment);
+    this.policy = config.policy().forDomain(profile.domain());
+    this.workspaces = new TaskWorkspaces(worktrees, Clock.systemUTC(), containment, policy.environment(System.getenv()));
     TaskPipeline.Settings pipeline = new TaskPipeline.Settings(
         instanceId,
         config.workspaceRoot(),
@@ -139,7 +140,6 @@ public final class SubOrchestratorServer implements AutoCloseable {
         (worktree, droid) -> droids.forRepository(worktree).find(droid),
         blocking,
         scheduler);
-    this.policy = config.policy().forDomain(profile.domain());
     this.defaultRunner = agents.defaultRunner();
     Map<String, String> host = System.getenv();
     List<String> keyVariables = AgentSettings.DEFAULT_KEYS.values().stream().flatMap(List::stream).toList();

@@ -26,16 +26,24 @@ public final class PolicyCheck {
    * @param role the submitter's role the policy weighs: viewer, submitter or admin
    * @param run the {@code run} command, empty for none
    * @param verify the {@code verify} command, empty for none
+   * @param setup the repository's set-up command ({@code spec.repository.setup.command}), empty for
+   *     none: it runs on the sub-orchestrator like a {@code run}, so {@code commands.run} must allow it
    * @param paths field -> a path it names (deliverables, publishes, simulate.documents, workspace)
    */
   public record Ask(String runner, Optional<Autonomy> autonomy, String role, String run, String verify,
-      List<Map.Entry<String, String>> paths) {
+      String setup, List<Map.Entry<String, String>> paths) {
+    public Ask(String runner, Optional<Autonomy> autonomy, String role, String run, String verify,
+        List<Map.Entry<String, String>> paths) {
+      this(runner, autonomy, role, run, verify, "", paths);
+    }
+
     public Ask {
       Objects.requireNonNull(runner, "runner");
       Objects.requireNonNull(autonomy, "autonomy");
       Objects.requireNonNull(role, "role");
       run = run == null ? "" : run;
       verify = verify == null ? "" : verify;
+      setup = setup == null ? "" : setup;
       paths = List.copyOf(paths);
     }
   }
@@ -64,6 +72,9 @@ public final class PolicyCheck {
     }
     if (!ask.run().isEmpty()) {
       command(policy.run(), ask.run(), "run", "commands.run" + where).ifPresent(out::add);
+    }
+    if (!ask.setup().isEmpty()) {
+      command(policy.run(), ask.setup(), "repository.setup.command", "commands.run" + where).ifPresent(out::add);
     }
     if (!ask.verify().isEmpty()) {
       command(policy.verify(), ask.verify(), "verify", "commands.verify" + where).ifPresent(out::add);

@@ -211,6 +211,38 @@ class DroidPolicyEnforcementTest {
   }
 
   @Test
+  void aPolicyWithoutTheNetworkCutsItOrRefusesToStartTheCommand() throws Exception {
+    String connect = "python3 -c \"import socket; socket.create_connection(('127.0.0.1', "
+        + master.address().substring(master.address().lastIndexOf(':') + 1) + "), 2); print('connected')\"";
+    SubOrchestratorServer cut = SubOrchestratorServer.start(OrchestratorConfig.builder()
+        .masterAddress(master.address()).instanceId("sample-no-network").workspaceRoot(dir.resolve("ws2"))
+        .policy(PolicyParser.parse("no-network.yaml", "apiVersion: baton.dev/v1\nkind: DroidPolicy\n"
+            + "runners: [sim, command]\ncommands: {run: [{exact: '" + connect.replace("'", "''") + "'}]}\n"
+            + "autonomy: {admin: high}\nenvironment: {pass: [PATH]}\nnetwork: false\n"))
+        .build(), Specialisations.find("sample"));
+    ManagedChannel toCut = NettyChannelBuilder.forTarget(cut.address()).usePlaintext().build();
+    try {
+      var stub = SubOrchestratorGrpc.newBlockingStub(toCut).withDeadlineAfter(20, TimeUnit.SECONDS);
+      String id = stub.delegate(DelegateRequest.newBuilder().setPackage(command("dial-out", connect)).build())
+          .getExecutionId();
+      List<ExecutionUpdate> updates = new ArrayList<>();
+      stub.watchExecution(WatchExecutionRequest.newBuilder().setExecutionId(id).build()).forEachRemaining(updates::add);
+      ExecutionUpdate last = updates.get(updates.size() - 1);
+
+      assertThat(last.getState()).isEqualTo(ExecutionState.EXECUTION_STATE_FAILED);
+      assertThat(last.getResult().getOutputTail()).doesNotContain("connected");
+      if (cut.containment().canIsolateNetwork()) {
+        assertThat(last.getResult().getOutputTail()).as("the socket's error, not a typo").contains("Errno");
+      } else {
+        assertThat(last.getMessage()).contains("the network cannot be cut for this process");
+      }
+    } finally {
+      toCut.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      cut.close();
+    }
+  }
+
+  @Test
   void publishesItsPolicyInTheDescriptor() {
     var policy = stub().describe(DescribeRequest.getDefaultInstance()).getOrchestrator().getPolicy();
     assertThat(policy.getSource()).isEqualTo("test-policy.yaml");
