@@ -65,6 +65,23 @@ public final class PlanPolicyGate {
     }
   }
 
+  /**
+   * The checks that need no registered instance: no key-shaped value, no path out of the workspace
+   * ({@code baton validate} without a master runs these).
+   *
+   * @throws BatonException INVALID_ARGUMENT naming the task and the field
+   */
+  public static void checkContent(PlanModel.Plan plan) {
+    secrets(PlanProtos.toProto(plan));
+    for (PlanModel.Task task : plan.tasks()) {
+      List<PolicyCheck.Violation> violations = PolicyCheck.paths(paths(plan, task));
+      if (!violations.isEmpty()) {
+        throw BatonException.invalidArgument("task '" + task.id() + "' (tasks[" + task.index() + "]): "
+            + String.join("; ", violations.stream().map(PolicyCheck.Violation::describe).toList()));
+      }
+    }
+  }
+
   private List<PolicyCheck.Violation> policy(PlanModel.Plan plan, PlanModel.Task task, String role) {
     for (Instance instance : registry.healthy(task.domain())) {
       if (!instance.descriptor().hasPolicy()) {

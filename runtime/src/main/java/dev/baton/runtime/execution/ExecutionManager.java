@@ -5,9 +5,11 @@ import dev.baton.runtime.droid.DroidExecutor;
 import dev.baton.runtime.droid.DroidOutcome;
 import dev.baton.runtime.droid.DroidTask;
 import dev.baton.runtime.droid.ProgressListener;
+import dev.baton.runtime.droid.RunOptions;
 import dev.baton.runtime.droid.RunningDroid;
 import dev.baton.runtime.droid.Usages;
 import dev.baton.runtime.droid.definition.DroidDefinition;
+import dev.baton.runtime.policy.Redactor;
 import dev.baton.runtime.server.BatonException;
 import dev.baton.v1.DelegationPackage;
 import dev.baton.v1.DelegationResult;
@@ -109,7 +111,7 @@ public final class ExecutionManager implements AutoCloseable {
   private final Executor callbacks;
   private final LoadWindow window;
   private final PolicyGate gate;
-  private final dev.baton.runtime.policy.Redactor redactor;
+  private final Redactor redactor;
 
   private final Map<String, Execution> byId = new HashMap<>();
   private final Map<Key, Execution> byKey = new HashMap<>();
@@ -146,7 +148,7 @@ public final class ExecutionManager implements AutoCloseable {
       String defaultRunner,
       Executor callbacks) {
     this(settings, clock, selector, executors, definitions, defaultRunner, callbacks, PolicyGate.permissive(),
-        dev.baton.runtime.policy.Redactor.patternsOnly());
+        Redactor.patternsOnly());
   }
 
   /**
@@ -164,7 +166,7 @@ public final class ExecutionManager implements AutoCloseable {
       String defaultRunner,
       Executor callbacks,
       PolicyGate gate,
-      dev.baton.runtime.policy.Redactor redactor) {
+      Redactor redactor) {
     this.gate = Objects.requireNonNull(gate, "gate");
     this.redactor = Objects.requireNonNull(redactor, "redactor");
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -202,7 +204,7 @@ public final class ExecutionManager implements AutoCloseable {
     String droid = selector.select(delegation);
     // Before anything runs or is queued: a refused delegation leaves no execution behind.
     DroidDefinition chosen = definitions.apply(droid);
-    dev.baton.runtime.droid.RunOptions options = gate.admit(delegation, droid, chosen, runnerOf(delegation, chosen));
+    RunOptions options = gate.admit(delegation, droid, chosen, runnerOf(delegation, chosen));
     Execution execution =
         new Execution(settings.instanceId() + "/" + (++seq), delegation, droid, seq, clock.instant());
     execution.options = options;
@@ -406,7 +408,8 @@ public final class ExecutionManager implements AutoCloseable {
           + String.join(", ", runners()) + "; enable it on the sub-orchestrator, or choose another runner)");
     } else {
       try {
-        run = executor.start(new DroidTask(execution.delegation, execution.droid, definition, null, "", execution.options),
+        DroidTask task = new DroidTask(execution.delegation, execution.droid, definition, null, "", execution.options);
+        run = executor.start(task,
             new ProgressListener() {
               @Override
               public void progress(double fraction, String message) {

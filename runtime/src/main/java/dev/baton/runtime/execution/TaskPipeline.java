@@ -12,6 +12,7 @@ import dev.baton.runtime.droid.definition.DroidDefinition;
 import dev.baton.runtime.git.GitException;
 import dev.baton.runtime.git.PreparedWorkspace;
 import dev.baton.runtime.git.WorkspaceProvider;
+import dev.baton.runtime.policy.Autonomy;
 import dev.baton.runtime.prompt.PromptRenderer;
 import dev.baton.v1.DelegationPackage;
 import dev.baton.v1.DelegationResult;
@@ -195,8 +196,8 @@ public final class TaskPipeline implements DroidExecutor {
 
     /** Why the task's options forbid this definition's autonomy on this runner, or null. */
     private String autonomyRefused(DroidDefinition definition) {
-      dev.baton.runtime.policy.Autonomy max = task.options().maxAutonomy();
-      java.util.Optional<dev.baton.runtime.policy.Autonomy> wanted = dev.baton.runtime.policy.Autonomy.of(definition, runner);
+      Autonomy max = task.options().maxAutonomy();
+      Optional<Autonomy> wanted = Autonomy.of(definition, runner);
       if (max == null || wanted.isEmpty() || wanted.get().atMost(max)) {
         return null;
       }
