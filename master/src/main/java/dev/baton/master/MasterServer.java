@@ -216,7 +216,8 @@ public final class MasterServer implements AutoCloseable {
     }
     try {
       java.nio.file.Files.createDirectories(GitIntegrations.servedRoot(config.gitDir()));
-      return GitHttpServer.start(GitIntegrations.servedRoot(config.gitDir()), config.host(), config.gitPort());
+      return GitHttpServer.start(GitIntegrations.servedRoot(config.gitDir()), config.host(), config.gitPort(),
+          config.security().server());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot serve repositories from " + config.gitDir() + ": " + e.getMessage(), e);
     }

@@ -122,10 +122,15 @@ public final class TaskWorkspaces implements WorkspaceProvider {
   private final RepositoryCache cache;
 
   public TaskWorkspaces(Settings settings, Clock clock) {
+    this(settings, clock, null);
+  }
+
+  /** Like {@link #TaskWorkspaces(Settings, Clock)}, git presenting {@code tls} to https remotes (null: none). */
+  public TaskWorkspaces(Settings settings, Clock clock, GitTls tls) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.git = new Git().withTimeout(settings.gitTimeout())
-        .withIdentity(settings.authorName(), settings.authorEmail());
+        .withIdentity(settings.authorName(), settings.authorEmail()).withTls(tls);
     this.cache = new RepositoryCache(settings.root().resolve("caches"), git);
   }
 

@@ -33,6 +33,8 @@ import java.util.Objects;
  *     droids override the specialisation's built-in ones by name and add to them
  * @param security how the instance's server accepts calls and how it dials the master and its
  *     peers (default {@link dev.baton.runtime.security.Security#open()})
+ * @param gitTls the certificate, key and CA bundle git presents to and checks of https remotes (a
+ *     master's git server when the mesh runs TLS); null (default) for git's own settings
  */
 public record OrchestratorConfig(
     String host,
@@ -46,7 +48,8 @@ public record OrchestratorConfig(
     ConsulSettings consul,
     Path droidsDir,
     AgentOptions agents,
-    dev.baton.runtime.security.Security security) {
+    dev.baton.runtime.security.Security security,
+    dev.baton.runtime.security.tls.TlsFiles gitTls) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 0;
@@ -189,8 +192,15 @@ public record OrchestratorConfig(
     private Path droidsDir;
     private AgentOptions agents = AgentOptions.DEFAULTS;
     private dev.baton.runtime.security.Security security = dev.baton.runtime.security.Security.open();
+    private dev.baton.runtime.security.tls.TlsFiles gitTls;
 
     private Builder() {}
+
+    /** The certificate git presents to a master's https git server, with its CA bundle; null: none. */
+    public Builder gitTls(dev.baton.runtime.security.tls.TlsFiles gitTls) {
+      this.gitTls = gitTls;
+      return this;
+    }
 
     /** TLS and the checks of every call (default: plaintext, every caller trusted). */
     public Builder security(dev.baton.runtime.security.Security security) {
@@ -266,7 +276,7 @@ public record OrchestratorConfig(
 
     public OrchestratorConfig build() {
       return new OrchestratorConfig(host, port, masterAddresses, instanceId, workspaceRoot,
-          heartbeatInterval, defaultCommandTimeout, maxConcurrentTasks, consul, droidsDir, agents, security);
+          heartbeatInterval, defaultCommandTimeout, maxConcurrentTasks, consul, droidsDir, agents, security, gitTls);
     }
   }
 }

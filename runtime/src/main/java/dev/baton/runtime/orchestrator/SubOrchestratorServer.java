@@ -117,7 +117,8 @@ public final class SubOrchestratorServer implements AutoCloseable {
     if (agents.repoFiles() != null) {
       worktrees = worktrees.withFilesDirectory(agents.repoFiles());
     }
-    this.workspaces = new TaskWorkspaces(worktrees, Clock.systemUTC());
+    this.workspaces = new TaskWorkspaces(worktrees, Clock.systemUTC(),
+        config.gitTls() == null ? null : new dev.baton.runtime.git.GitTls(config.gitTls(), gitDir));
     TaskPipeline.Settings pipeline = new TaskPipeline.Settings(
         instanceId,
         config.workspaceRoot(),

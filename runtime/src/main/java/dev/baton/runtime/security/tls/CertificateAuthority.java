@@ -113,7 +113,7 @@ public final class CertificateAuthority {
           .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
           .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
       X509Certificate cert = sign(builder, pair.getPrivate());
-      PemFiles.writePrivateKey(dir.resolve(CA_KEY), pair.getPrivate());
+      PemFiles.writePrivateKey(dir.resolve(CA_KEY), pair);
       PemFiles.writeCertificates(certFile, List.of(cert));
       return new CertificateAuthority(dir, cert, pair.getPrivate(), clock);
     } catch (GeneralSecurityException | CertIOException e) {
@@ -160,7 +160,7 @@ public final class CertificateAuthority {
     X509Certificate cert = issue(request, pair.getPublic());
     // the key first: a server reloading between the two writes then pairs the new key with the old
     // certificate for at most one reload period, and the handshake fails rather than leaking anything
-    PemFiles.writePrivateKey(keyFile, pair.getPrivate());
+    PemFiles.writePrivateKey(keyFile, pair);
     PemFiles.writeCertificates(certFile, List.of(cert));
     return TlsFiles.of(certFile, keyFile, certificateFile());
   }

@@ -10,7 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.PrivateKey;
+import java.security.KeyPair;
+import java.security.interfaces.ECPrivateKey;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.util.io.pem.PemObject;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -20,7 +23,7 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
  * Writes certificates and keys as PEM, each file replaced atomically (a reader, such as a server
  * reloading its certificate, sees the old file or the new one, never half of one). Private keys are
  * unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY}), which grpc-java, Netty and git's curl all read,
- * in files only their owner may read (0600).
+ * in files only their owner may read (0600); EC keys are SEC1 (see {@link #writePrivateKey}).
  */
 final class PemFiles {
   private PemFiles() {}
@@ -37,10 +40,22 @@ final class PemFiles {
     replace(file, text.toString(), false);
   }
 
-  static void writePrivateKey(Path file, PrivateKey key) {
+  /**
+   * Writes an EC key as SEC1 ({@code BEGIN EC PRIVATE KEY}) with its curve and public point: GnuTLS
+   * (the curl behind Debian's git) refuses a key without the public point, which is how the JDK
+   * encodes PKCS#8. Other keys are written as PKCS#8.
+   */
+  static void writePrivateKey(Path file, KeyPair pair) {
     StringWriter text = new StringWriter();
     try (JcaPEMWriter pem = new JcaPEMWriter(text)) {
-      pem.writeObject(new JcaPKCS8Generator(key, null));
+      if (pair.getPrivate() instanceof ECPrivateKey ec) {
+        SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(pair.getPublic().getEncoded());
+        org.bouncycastle.asn1.sec.ECPrivateKey sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(
+            ec.getParams().getOrder().bitLength(), ec.getS(), spki.getPublicKeyData(), spki.getAlgorithm().getParameters());
+        pem.writeObject(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
+      } else {
+        pem.writeObject(new JcaPKCS8Generator(pair.getPrivate(), null));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot encode a private key as PEM", e);
     }
