@@ -109,6 +109,8 @@ final class OrchestratorCommand implements Callable<Integer> {
 
   @Mixin RegistryOptions registry = new RegistryOptions();
 
+  @Mixin TlsOptions tls = new TlsOptions();
+
   @Spec CommandSpec spec;
 
   @Option(names = "--parent-pid", hidden = true, description = "Exit when this process exits (set by launchers).")
@@ -143,7 +145,10 @@ final class OrchestratorCommand implements Callable<Integer> {
             .instanceId(id)
             .maxConcurrentTasks(maxConcurrentTasks)
             .droidsDir(droids)
-            .agents(agentOptions());
+            .agents(agentOptions())
+            .security(tls.security(host))
+            // git presents the same certificate to the master's https git server
+            .gitTls(tls.files());
     if (workspace != null) {
       config.workspaceRoot(workspace);
     }

@@ -75,6 +75,10 @@ final class PemFiles {
         tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
       }
       try {
+        if (!secret && FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+          // certificates are public: readable by the group and others, as a Kubernetes secret mount makes them
+          Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+        }
         Files.writeString(tmp, text, StandardCharsets.US_ASCII);
         try {
           Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
