@@ -46,8 +46,9 @@ final class LocalMesh implements AutoCloseable {
     MeshLauncher launcher = new MeshLauncher(options);
     Thread hook = new Thread(launcher::close, "baton-mesh-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    out.println("starting the master and " + MeshLauncher.DOMAINS.size()
-        + " sub-orchestrators (logs in " + runDir + ")...");
+    out.println("starting the master and " + MeshLauncher.DOMAINS.size() + " sub-orchestrators"
+        + (options.tls() != null ? " on mutual TLS (CA and certificates in " + options.tls().dir() + ")" : "")
+        + " (logs in " + runDir + ")...");
     out.flush();
     try {
       return new LocalMesh(launcher, hook, launcher.startMesh(basePort));
