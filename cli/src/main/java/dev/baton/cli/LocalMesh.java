@@ -37,12 +37,9 @@ final class LocalMesh implements AutoCloseable {
    * Consul when {@code consul} is not null.
    */
   static LocalMesh start(int basePort, Path runDir, PrintStream out, ConsulSettings consul) {
-    MeshLauncher.Options options = MeshLauncher.Options.in(runDir).withConsul(consul);
-    if (consul == null || consul.checkMode() == dev.baton.runtime.registry.CheckMode.TTL) {
-      // TLS on every hop with an ephemeral CA in the run directory. Not with Consul's gRPC health
-      // check, which dials the servers in plaintext (docs/security.md): there the mesh stays on loopback.
-      options = options.withTls(MeshPki.in(runDir.resolve(PKI_DIR)));
-    }
+    // TLS on every hop with an ephemeral CA in the run directory
+    MeshLauncher.Options options = MeshLauncher.Options.in(runDir).withConsul(consul)
+        .withTls(MeshPki.in(runDir.resolve(PKI_DIR)));
     MeshLauncher launcher = new MeshLauncher(options);
     Thread hook = new Thread(launcher::close, "baton-mesh-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

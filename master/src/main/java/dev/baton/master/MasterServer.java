@@ -154,7 +154,8 @@ public final class MasterServer implements AutoCloseable {
     master.coordination = coordination;
     // (an in-process master has no host and port to register: MasterConfig refuses it with Consul)
     var registration = consul == null ? null : DescriptorMeta.masterRegistration(config.id(),
-        server.address().substring(0, server.address().lastIndexOf(':')), server.port());
+        server.address().substring(0, server.address().lastIndexOf(':')), server.port())
+        .withTls(!config.security().server().isPlaintext());
     if (consul != null) {
       consul.register(registration, () -> true);
       master.consul = consul;

@@ -198,7 +198,8 @@ public final class SubOrchestratorServer implements AutoCloseable {
         String address = server.grpc.address();
         int colon = address.lastIndexOf(':');
         server.consul.register(
-            DescriptorMeta.registration(server.descriptor(), address.substring(0, colon), server.grpc.port()),
+            DescriptorMeta.registration(server.descriptor(), address.substring(0, colon), server.grpc.port())
+                .withTls(!config.security().server().isPlaintext()),
             () -> !server.isClosed());
       }
     } catch (RuntimeException e) {
