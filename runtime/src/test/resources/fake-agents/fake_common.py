@@ -5,7 +5,8 @@ Stdlib only. A fake reads a JSON scenario, emits its CLI's stream format one lin
 environment variables (never their values) to $FAKE_AGENT_LOG.
 
 Scenario (JSON): {"mode": "ok|fail|hang|overrun|no_result", "steps": [...], "result": "...",
-"error": "...", "spawn_child": bool, "overrun_tokens": N, "omit_result_ids": bool}
+"error": "...", "spawn_child": bool, "overrun_tokens": N, "omit_result_ids": bool,
+"detach": "shell command run first, e.g. a double-forked daemon: (setsid sleep 305 &)"}
 Steps: {"message": "text"}, {"write": {"path", "content"}}, {"edit": {"path", "old", "new"}},
 {"delete": "path"}, {"bash": {"command", "output", "exit_code"}}, {"usage": {"input", "output",
 "cache_read", "cache_write"}}.
@@ -48,7 +49,15 @@ def task_id(prompt):
 
 def scenario(prompt):
     """The run's scenario: $FAKE_AGENT_SCENARIO, else <task>.json in $FAKE_AGENT_SCENARIOS, else in the
-    working directory's .baton/scenarios (where Baton's scripted runner also looks), else a no-op."""
+    working directory's .baton/scenarios (where Baton's scripted runner also looks), else a no-op.
+    A scenario's "detach" command runs at once (a daemon it starts inherits stdout, as a real one would)."""
+    sc = find_scenario(prompt)
+    if sc.get("detach"):
+        subprocess.call(["/bin/sh", "-c", sc["detach"]])
+    return sc
+
+
+def find_scenario(prompt):
     single = os.environ.get("FAKE_AGENT_SCENARIO")
     if single:
         return load(single)

@@ -107,6 +107,12 @@ final class OrchestratorCommand implements Callable<Integer> {
       description = "Caches of remotes and task worktrees (default: <workspace>/git).")
   Path gitDir;
 
+  @Option(names = "--containment", paramLabel = "KIND", defaultValue = "${env:BATON_CONTAINMENT:-auto}",
+      description = "What every process started for a task runs in, so that a cancel kills it whole:"
+          + " auto (default: the strongest that works here), pid-namespace, cgroup, process-tree"
+          + " (docs/security.md).")
+  String containment;
+
   @Mixin RegistryOptions registry = new RegistryOptions();
 
   @Mixin TlsOptions tls = new TlsOptions();
@@ -148,7 +154,8 @@ final class OrchestratorCommand implements Callable<Integer> {
             .agents(agentOptions())
             .security(tls.security(host))
             // git presents the same certificate to the master's https git server
-            .gitTls(tls.files());
+            .gitTls(tls.files())
+            .containment(containment);
     if (workspace != null) {
       config.workspaceRoot(workspace);
     }

@@ -31,6 +31,15 @@ class OrchestratorCommandTest {
   }
 
   @Test
+  void refusesAnUnknownContainmentNamingTheChoices() {
+    Run run = baton("orchestrator", "--domain", "frontend", "--master", "127.0.0.1:7233", "--containment", "chroot");
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(run.err()).isEqualTo("baton: containment: 'chroot' (expected one of [auto, pid-namespace, cgroup,"
+        + " process-tree])\n");
+  }
+
+  @Test
   void documentsThatTheMasterMayBeAList() {
     Run run = baton("orchestrator", "--help");
 

@@ -97,6 +97,61 @@ class CommandDroidEndToEndTest {
     assertThat(sleepsUnder(devops)).isEmpty();
   }
 
+  /** Issue 11: a double-forked `(setsid sleep 305 &)` survived the cancel with parent 1. */
+  @Test
+  void cancellingAPlanKillsWhatItsCommandDoubleForked() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        dev.baton.runtime.containment.Containments.pidNamespace().isPresent()
+            || dev.baton.runtime.containment.Containments.cgroup().isPresent(),
+        "no PID namespace or cgroup here: double-forked processes escape by design (docs/security.md)");
+    String daemon = "305." + System.nanoTime() % 1_000_000_000L;
+    String main = "306." + System.nanoTime() % 1_000_000_000L;
+    String yaml = """
+        apiVersion: baton.dev/v1
+        kind: Plan
+        metadata:
+          name: escape-me
+        spec:
+          strategy: parallel
+          tasks:
+            - id: detach
+              description: Start a daemon and wait
+              orchestrator: devops
+              estimate: 5m
+              run: (setsid sleep %s &); sleep %s
+              timeout: 10m
+        """.formatted(daemon, main);
+    String planId = api.call().submitPlan(SubmitPlanRequest.newBuilder().setPlanYaml(yaml).build()).getPlanId();
+    MasterApi.Events events = api.watch(planId);
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        !withArgument(daemon).isEmpty() && !withArgument(main).isEmpty());
+
+    api.call().cancelPlan(CancelPlanRequest.newBuilder().setPlanId(planId).setReason("test").build());
+
+    List<PlanEvent> all = events.awaitEnd(30);
+    assertThat(all.get(all.size() - 1).getPlanFinished().getState()).isEqualTo(PlanState.PLAN_STATE_CANCELLED);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(withArgument(daemon)).as("the double-forked daemon").isEmpty();
+      assertThat(withArgument(main)).as("the command").isEmpty();
+    });
+  }
+
+  /** Live processes with {@code marker} as one argument, from /proc. */
+  private static List<Long> withArgument(String marker) throws java.io.IOException {
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+          .filter(p -> {
+            try {
+              return List.of(new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
+                  .split("\0")).contains(marker);
+            } catch (java.io.IOException gone) {
+              return false;
+            }
+          })
+          .map(p -> Long.parseLong(p.getFileName().toString())).toList();
+    }
+  }
+
   private static List<ProcessHandle> sleepsUnder(ProcessHandle parent) {
     return parent.descendants()
         .filter(h -> h.info().commandLine().map(c -> c.contains("sleep 300")).orElse(false)

@@ -1,9 +1,10 @@
 package dev.baton.runtime.agent;
 
+import dev.baton.runtime.containment.Container;
+import dev.baton.runtime.containment.ProcessContainment;
 import dev.baton.runtime.text.Lines;
 import dev.baton.runtime.droid.DroidOutcome;
 import dev.baton.runtime.droid.DroidTask;
-import dev.baton.runtime.droid.ProcessTrees;
 import dev.baton.runtime.droid.ProgressListener;
 import dev.baton.runtime.droid.RunningDroid;
 import dev.baton.runtime.droid.Workspaces;
@@ -50,8 +51,10 @@ import org.slf4j.LoggerFactory;
  * reader for stdout (events are delivered from it alone, in order), and the process's exit
  * watcher, which ends the run once stdout is drained (or after the drain grace, when a leftover
  * child still holds the pipe). stdout and stderr are copied to log files, each up to a bound
- * (past it, only counted). Stopping (cancel, budget, wall time) kills the whole process tree, SIGTERM then
- * SIGKILL after the grace, and leaves the workspace as the agent left it.
+ * (past it, only counted). The CLI runs in a {@link Container} of the runner's containment:
+ * stopping (cancel, budget, wall time) kills the whole container, SIGTERM then SIGKILL after the
+ * grace, and leaves the workspace as the agent left it; under a PID namespace or cgroup, what the
+ * CLI leaves running when it exits is killed then, so no child holds stdout past the exit.
  */
 final class AgentProcess implements RunningDroid {
   private static final Logger log = LoggerFactory.getLogger(AgentProcess.class);
@@ -81,6 +84,7 @@ final class AgentProcess implements RunningDroid {
   private final Path workspace;
   private final Path stdoutLog;
   private final Path stderrLog;
+  private final Container container;
   private final CompletableFuture<DroidOutcome> outcome = new CompletableFuture<>();
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private final CompletableFuture<Void> stderrDrained = new CompletableFuture<>();
@@ -95,8 +99,9 @@ final class AgentProcess implements RunningDroid {
   private boolean closed;
 
   private AgentProcess(DroidTask task, Launch launch, ProgressListener progress, AgentSettings settings,
-      ScheduledExecutorService scheduler, Path workspace) {
+      ScheduledExecutorService scheduler, Path workspace, Container container) {
     this.task = task;
+    this.container = container;
     this.launch = launch;
     this.progress = progress;
     this.settings = settings;
@@ -125,13 +130,14 @@ final class AgentProcess implements RunningDroid {
 
   /** Starts the CLI; problems starting it end as a FAILED outcome, never an exception. */
   static RunningDroid start(DroidTask task, ProgressListener progress, AgentSettings settings,
-      ScheduledExecutorService scheduler, Clock clock, Launch launch) {
+      ScheduledExecutorService scheduler, Clock clock, ProcessContainment containment, Launch launch) {
     Optional<RunningDroid> missing = requireWorkspace(launch.runner(), task);
     if (missing.isPresent()) {
       return missing.get();
     }
     Path workspace = task.workspace().toAbsolutePath().normalize();
-    AgentProcess run = new AgentProcess(task, launch, progress, settings, scheduler, workspace);
+    AgentProcess run = new AgentProcess(task, launch, progress, settings, scheduler, workspace,
+        containment.container());
     try {
       Files.createDirectories(run.stdoutLog.getParent());
       ProcessBuilder builder = new ProcessBuilder(launch.argv())
@@ -145,7 +151,7 @@ final class AgentProcess implements RunningDroid {
       env.put("BATON_PLAN_ID", task.delegation().getPlanId());
       env.put("BATON_TASK_ID", task.delegation().getTaskId());
       env.put("BATON_ATTEMPT", Integer.toString(task.delegation().getAttempt()));
-      run.process = builder.start();
+      run.process = run.container.start(builder);
     } catch (IOException | RuntimeException e) {
       return finished(DroidOutcome.failed("cannot start " + launch.runner() + " ('" + launch.argv().get(0)
           + "'): " + e.getMessage() + " (install it on the sub-orchestrator's PATH, or point --" + launch.runner()
@@ -310,7 +316,7 @@ final class AgentProcess implements RunningDroid {
     }
     log.info("stopping {} for task {} (pid {}): {}", launch.runner(), task.delegation().getTaskId(), process.pid(),
         why.message());
-    ProcessTrees.kill(process.toHandle(), settings.killGrace(), scheduler);
+    container.kill(settings.killGrace(), scheduler);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.baton.runtime.agent;
 
+import dev.baton.runtime.containment.Containments;
+import dev.baton.runtime.containment.ProcessContainment;
 import dev.baton.runtime.droid.DroidExecutor;
 import dev.baton.runtime.droid.DroidTask;
 import dev.baton.runtime.droid.ProgressListener;
@@ -30,6 +32,7 @@ public final class ClaudeRunner implements DroidExecutor {
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
   private final Supplier<String> sessionIds;
+  private final ProcessContainment containment;
 
   /** @param settings binary, keys, limits; {@code AgentSettings.defaults("claude")} for the defaults */
   public ClaudeRunner(AgentSettings settings, ScheduledExecutorService scheduler) {
@@ -39,6 +42,17 @@ public final class ClaudeRunner implements DroidExecutor {
   /** With the clock (deadlines) and the source of fresh session ids injected. */
   public ClaudeRunner(AgentSettings settings, ScheduledExecutorService scheduler, Clock clock,
       Supplier<String> sessionIds) {
+    this(settings, scheduler, clock, sessionIds, Containments.processTree());
+  }
+
+  /** With the containment its CLI processes run in (the sub-orchestrator passes the one it detected). */
+  public ClaudeRunner(AgentSettings settings, ScheduledExecutorService scheduler, ProcessContainment containment) {
+    this(settings, scheduler, Clock.systemUTC(), () -> UUID.randomUUID().toString(), containment);
+  }
+
+  public ClaudeRunner(AgentSettings settings, ScheduledExecutorService scheduler, Clock clock,
+      Supplier<String> sessionIds, ProcessContainment containment) {
+    this.containment = Objects.requireNonNull(containment, "containment");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -47,7 +61,7 @@ public final class ClaudeRunner implements DroidExecutor {
 
   @Override
   public RunningDroid start(DroidTask task, ProgressListener progress) {
-    return AgentProcess.start(task, progress, settings, scheduler, clock,
+    return AgentProcess.start(task, progress, settings, scheduler, clock, containment,
         new AgentProcess.Launch(KIND, argv(task), task.prompt(),
             new ClaudeStreamParser(settings.prices(), task.workspace())));
   }

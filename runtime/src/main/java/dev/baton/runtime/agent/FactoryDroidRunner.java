@@ -1,5 +1,7 @@
 package dev.baton.runtime.agent;
 
+import dev.baton.runtime.containment.Containments;
+import dev.baton.runtime.containment.ProcessContainment;
 import dev.baton.runtime.droid.DroidExecutor;
 import dev.baton.runtime.droid.DroidTask;
 import dev.baton.runtime.droid.ProgressListener;
@@ -26,6 +28,7 @@ public final class FactoryDroidRunner implements DroidExecutor {
   private final AgentSettings settings;
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
+  private final ProcessContainment containment;
 
   /** @param settings binary, keys, prices; {@code AgentSettings.defaults("droid")} for the defaults */
   public FactoryDroidRunner(AgentSettings settings, ScheduledExecutorService scheduler) {
@@ -33,6 +36,17 @@ public final class FactoryDroidRunner implements DroidExecutor {
   }
 
   public FactoryDroidRunner(AgentSettings settings, ScheduledExecutorService scheduler, Clock clock) {
+    this(settings, scheduler, clock, Containments.processTree());
+  }
+
+  /** With the containment its CLI processes run in (the sub-orchestrator passes the one it detected). */
+  public FactoryDroidRunner(AgentSettings settings, ScheduledExecutorService scheduler, ProcessContainment containment) {
+    this(settings, scheduler, Clock.systemUTC(), containment);
+  }
+
+  public FactoryDroidRunner(AgentSettings settings, ScheduledExecutorService scheduler, Clock clock,
+      ProcessContainment containment) {
+    this.containment = Objects.requireNonNull(containment, "containment");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -44,7 +58,7 @@ public final class FactoryDroidRunner implements DroidExecutor {
     if (missing.isPresent()) {
       return missing.get();
     }
-    return AgentProcess.start(task, progress, settings, scheduler, clock,
+    return AgentProcess.start(task, progress, settings, scheduler, clock, containment,
         new AgentProcess.Launch(KIND, argv(task), AgentRunners.withSystemPrompt(task),
             new FactoryDroidStreamParser(settings.prices(), task.workspace())));
   }

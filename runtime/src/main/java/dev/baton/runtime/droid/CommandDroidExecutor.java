@@ -1,5 +1,8 @@
 package dev.baton.runtime.droid;
 
+import dev.baton.runtime.containment.Container;
+import dev.baton.runtime.containment.Containments;
+import dev.baton.runtime.containment.ProcessContainment;
 import dev.baton.runtime.text.Lines;
 import dev.baton.v1.CommandSpec;
 import dev.baton.v1.DelegationPackage;
@@ -34,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * <p>Output goes to a log file in the workspace ({@code .baton/output-attempt-N.log}) rather than a
  * pipe: a background grandchild that keeps a pipe open would otherwise block the reader long after
  * the shell exited, and the log stays for a person to read. Only the tail is kept in memory.
- * On cancel or timeout the whole process tree is killed ({@link ProcessTrees}).
+ * The command runs in a {@link Container} of the executor's {@link ProcessContainment}: on cancel
+ * or timeout the whole container is killed, and what the command leaves running when it exits is
+ * killed then too (except under the process-tree fallback).
  */
 public final class CommandDroidExecutor implements DroidExecutor {
   private static final Logger log = LoggerFactory.getLogger(CommandDroidExecutor.class);
@@ -49,10 +54,19 @@ public final class CommandDroidExecutor implements DroidExecutor {
   private final Duration killGrace;
   private final int outputTailBytes;
   private final ScheduledExecutorService scheduler;
+  private final ProcessContainment containment;
 
+  /** With the plain process-tree kill; the sub-orchestrator passes the containment it detected. */
   public CommandDroidExecutor(
       Path workspaceRoot, Duration defaultTimeout, ScheduledExecutorService scheduler) {
-    this(workspaceRoot, defaultTimeout, DEFAULT_KILL_GRACE, DEFAULT_OUTPUT_TAIL_BYTES, scheduler);
+    this(workspaceRoot, defaultTimeout, DEFAULT_KILL_GRACE, DEFAULT_OUTPUT_TAIL_BYTES, scheduler,
+        Containments.processTree());
+  }
+
+  public CommandDroidExecutor(
+      Path workspaceRoot, Duration defaultTimeout, ScheduledExecutorService scheduler,
+      ProcessContainment containment) {
+    this(workspaceRoot, defaultTimeout, DEFAULT_KILL_GRACE, DEFAULT_OUTPUT_TAIL_BYTES, scheduler, containment);
   }
 
   public CommandDroidExecutor(
@@ -61,6 +75,17 @@ public final class CommandDroidExecutor implements DroidExecutor {
       Duration killGrace,
       int outputTailBytes,
       ScheduledExecutorService scheduler) {
+    this(workspaceRoot, defaultTimeout, killGrace, outputTailBytes, scheduler, Containments.processTree());
+  }
+
+  public CommandDroidExecutor(
+      Path workspaceRoot,
+      Duration defaultTimeout,
+      Duration killGrace,
+      int outputTailBytes,
+      ScheduledExecutorService scheduler,
+      ProcessContainment containment) {
+    this.containment = Objects.requireNonNull(containment, "containment");
     this.workspaceRoot = Objects.requireNonNull(workspaceRoot, "workspaceRoot");
     this.defaultTimeout = Objects.requireNonNull(defaultTimeout, "defaultTimeout");
     this.killGrace = Objects.requireNonNull(killGrace, "killGrace");
@@ -80,6 +105,7 @@ public final class CommandDroidExecutor implements DroidExecutor {
     }
     Path workspace;
     Path logFile;
+    Container container = containment.container();
     Process process;
     try {
       workspace = task.workspace() != null
@@ -99,13 +125,13 @@ public final class CommandDroidExecutor implements DroidExecutor {
       env.put("BATON_ATTEMPT", Integer.toString(delegation.getAttempt()));
       env.put("BATON_DROID", task.droid());
       env.put("BATON_WORKSPACE", workspace.toString());
-      process = builder.start();
+      process = container.start(builder);
     } catch (IOException | RuntimeException e) {
       return finished(DroidOutcome.failed("cannot start the command: " + e.getMessage()));
     }
     Duration timeout =
         spec.getTimeoutMillis() > 0 ? Duration.ofMillis(spec.getTimeoutMillis()) : defaultTimeout;
-    CommandRun run = new CommandRun(task, process, workspace, logFile, timeout);
+    CommandRun run = new CommandRun(task, container, process, workspace, logFile, timeout);
     progress.progress(0, "running `" + oneLine(spec.getRun()) + "` as pid " + process.pid());
     run.watch();
     return run;
@@ -131,6 +157,7 @@ public final class CommandDroidExecutor implements DroidExecutor {
 
   private final class CommandRun implements RunningDroid {
     private final DroidTask task;
+    private final Container container;
     private final Process process;
     private final Path workspace;
     private final Path logFile;
@@ -141,8 +168,10 @@ public final class CommandDroidExecutor implements DroidExecutor {
     private String killedBecause;
     private boolean timedOut;
 
-    CommandRun(DroidTask task, Process process, Path workspace, Path logFile, Duration timeout) {
+    CommandRun(DroidTask task, Container container, Process process, Path workspace, Path logFile,
+        Duration timeout) {
       this.task = task;
+      this.container = container;
       this.process = process;
       this.workspace = workspace;
       this.logFile = logFile;
@@ -164,9 +193,9 @@ public final class CommandDroidExecutor implements DroidExecutor {
         timedOut = true;
         killedBecause = "timeout";
       }
-      log.info("task {} timed out after {}; killing pid {} and its descendants",
-          task.delegation().getTaskId(), timeout, process.pid());
-      ProcessTrees.kill(process.toHandle(), killGrace, scheduler);
+      log.info("task {} timed out after {}; killing the container of pid {} ({})",
+          task.delegation().getTaskId(), timeout, process.pid(), containment.name());
+      container.kill(killGrace, scheduler);
     }
 
     @Override
@@ -177,7 +206,7 @@ public final class CommandDroidExecutor implements DroidExecutor {
         }
         killedBecause = "cancelled: " + reason;
       }
-      ProcessTrees.kill(process.toHandle(), killGrace, scheduler);
+      container.kill(killGrace, scheduler);
     }
 
     @Override

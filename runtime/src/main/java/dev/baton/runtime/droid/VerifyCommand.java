@@ -1,5 +1,8 @@
 package dev.baton.runtime.droid;
 
+import dev.baton.runtime.containment.Container;
+import dev.baton.runtime.containment.Containments;
+import dev.baton.runtime.containment.ProcessContainment;
 import dev.baton.v1.VerifyResult;
 import java.io.File;
 import java.io.IOException;
@@ -11,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a task's {@code verify} command in its workspace after the agent: {@code /bin/sh -c}, a
- * timeout that kills the whole tree, output to {@code .baton/verify-attempt-N.log} with only its
+ * timeout that kills its whole container ({@link ProcessContainment}), output to {@code .baton/verify-attempt-N.log} with only its
  * tail kept. Blocking: call it from a worker thread, never the transport's.
  */
 public final class VerifyCommand {
@@ -21,8 +24,16 @@ public final class VerifyCommand {
   private final Duration timeout;
   private final Duration killGrace;
   private final ScheduledExecutorService scheduler;
+  private final ProcessContainment containment;
 
+  /** With the plain process-tree kill; the sub-orchestrator passes the containment it detected. */
   public VerifyCommand(Duration timeout, Duration killGrace, ScheduledExecutorService scheduler) {
+    this(timeout, killGrace, scheduler, Containments.processTree());
+  }
+
+  public VerifyCommand(Duration timeout, Duration killGrace, ScheduledExecutorService scheduler,
+      ProcessContainment containment) {
+    this.containment = java.util.Objects.requireNonNull(containment, "containment");
     this.timeout = timeout;
     this.killGrace = killGrace;
     this.scheduler = scheduler;
@@ -33,21 +44,28 @@ public final class VerifyCommand {
     long start = System.nanoTime();
     VerifyResult.Builder result = VerifyResult.newBuilder().setCommand(command);
     Path logFile = workspace.resolve(".baton").resolve("verify-attempt-" + attempt + ".log");
+    Container container = containment.container();
     Process process;
     try {
       Files.createDirectories(logFile.getParent());
-      process = new ProcessBuilder("/bin/sh", "-c", command)
+      process = container.start(new ProcessBuilder("/bin/sh", "-c", command)
           .directory(workspace.toFile())
           .redirectErrorStream(true)
           .redirectOutput(logFile.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .start();
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))));
     } catch (IOException e) {
       return result.setExitCode(-1).setOutputTail("verify could not start: " + e.getMessage()).build();
     }
-    boolean done = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    boolean done;
+    try {
+      done = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      // The task was stopped while verifying: nothing of the verify may outlive it.
+      container.killNow();
+      throw e;
+    }
     if (!done) {
-      ProcessTrees.kill(process.toHandle(), killGrace, scheduler);
+      container.kill(killGrace, scheduler);
       process.waitFor();
     }
     CommandDroidExecutor.Tail tail = CommandDroidExecutor.tail(logFile, OUTPUT_TAIL_BYTES);

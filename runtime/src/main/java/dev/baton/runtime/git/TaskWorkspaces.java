@@ -1,5 +1,7 @@
 package dev.baton.runtime.git;
 
+import dev.baton.runtime.containment.Containments;
+import dev.baton.runtime.containment.ProcessContainment;
 import dev.baton.v1.RepositoryCheckout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -120,13 +122,24 @@ public final class TaskWorkspaces implements WorkspaceProvider {
   private final Clock clock;
   private final Git git;
   private final RepositoryCache cache;
+  private final ProcessContainment containment;
 
+  /** With the plain process-tree kill for set-up commands. */
   public TaskWorkspaces(Settings settings, Clock clock) {
-    this(settings, clock, null);
+    this(settings, clock, Containments.processTree());
   }
 
-  /** Like {@link #TaskWorkspaces(Settings, Clock)}, git presenting {@code tls} to https remotes (null: none). */
-  public TaskWorkspaces(Settings settings, Clock clock, GitTls tls) {
+  /** @param containment what each set-up command runs in (the sub-orchestrator passes the one it detected) */
+  public TaskWorkspaces(Settings settings, Clock clock, ProcessContainment containment) {
+    this(settings, clock, containment, null);
+  }
+
+  /**
+   * Like {@link #TaskWorkspaces(Settings, Clock, ProcessContainment)}, git presenting {@code tls} to
+   * https remotes (the master's git server when the mesh runs TLS); null: git's own settings.
+   */
+  public TaskWorkspaces(Settings settings, Clock clock, ProcessContainment containment, GitTls tls) {
+    this.containment = Objects.requireNonNull(containment, "containment");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.git = new Git().withTimeout(settings.gitTimeout())
@@ -191,7 +204,7 @@ public final class TaskWorkspaces implements WorkspaceProvider {
         "BATON_PLAN_ID", plan, "BATON_TASK_ID", task, "BATON_ATTEMPT", Integer.toString(attempt),
         "BATON_WORKSPACE", worktree.toString());
     List<String> copied = WorkspaceSetup.run(git, worktree, checkout.getSetup(),
-        settings.filesDirectory(), settings.setupTimeout(), env, attempt);
+        settings.filesDirectory(), settings.setupTimeout(), env, attempt, containment);
     return new TaskWorktree(this, git, cacheDir, worktree, branch, base, copied, checkout.getMasterEpoch());
   }
 

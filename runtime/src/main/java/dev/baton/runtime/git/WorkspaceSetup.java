@@ -1,5 +1,7 @@
 package dev.baton.runtime.git;
 
+import dev.baton.runtime.containment.Container;
+import dev.baton.runtime.containment.ProcessContainment;
 import dev.baton.runtime.droid.Workspaces;
 import dev.baton.runtime.server.BatonException;
 import dev.baton.v1.RepositorySetup;
@@ -25,14 +27,16 @@ import java.util.concurrent.TimeUnit;
  * <p>In order: {@code git submodule update --init --recursive}; the listed files copied from the
  * operator's files directory (relative paths, each resolved inside both directories); the set-up
  * command with {@code /bin/sh -c} in the worktree, bounded by a timeout, its output in
- * {@code .baton/setup-attempt-N.log} (which git ignores through the cache's {@code info/exclude}).
+ * {@code .baton/setup-attempt-N.log} (which git ignores through the cache's {@code info/exclude}),
+ * in a container of its own ({@link ProcessContainment}) that is killed whole on the timeout.
  */
 final class WorkspaceSetup {
   private WorkspaceSetup() {}
 
   /** Runs the set-up; returns the copied paths (kept out of the task's commits). */
   static List<String> run(Git git, Path worktree, RepositorySetup setup, Path filesDirectory,
-      Duration commandTimeout, Map<String, String> env, int attempt) throws GitException {
+      Duration commandTimeout, Map<String, String> env, int attempt, ProcessContainment containment)
+      throws GitException {
     if (setup.getSubmodules()) {
       // Submodules of a local path or file:// URL are refused by default since git 2.38.1; the
       // operator chose this repository, so its submodules are trusted like it.
@@ -45,7 +49,7 @@ final class WorkspaceSetup {
       copied.add(relative);
     }
     if (!setup.getCommand().isBlank()) {
-      command(worktree, setup.getCommand(), commandTimeout, env, attempt);
+      command(worktree, setup.getCommand(), commandTimeout, env, attempt, containment);
     }
     return copied;
   }
@@ -94,8 +98,9 @@ final class WorkspaceSetup {
   }
 
   private static void command(Path worktree, String command, Duration timeout,
-      Map<String, String> env, int attempt) throws GitException {
+      Map<String, String> env, int attempt, ProcessContainment containment) throws GitException {
     Path log = worktree.resolve(".baton").resolve("setup-attempt-" + attempt + ".log");
+    Container container = containment.container();
     Process process;
     try {
       Files.createDirectories(log.getParent());
@@ -106,7 +111,7 @@ final class WorkspaceSetup {
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       builder.environment().putAll(env);
       builder.environment().put("GIT_TERMINAL_PROMPT", "0");
-      process = builder.start();
+      process = container.start(builder);
     } catch (IOException e) {
       throw new GitException("cannot start the setup command `" + command + "`: " + e.getMessage(), e);
     }
@@ -118,8 +123,7 @@ final class WorkspaceSetup {
       finished = false;
     }
     if (!finished) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
+      container.killNow();
       throw new GitException("setup command `" + command + "` did not finish within "
           + timeout.toSeconds() + "s and was killed (its output: " + log + ")");
     }

@@ -33,6 +33,9 @@ import java.util.Objects;
  *     droids override the specialisation's built-in ones by name and add to them
  * @param security how the instance's server accepts calls and how it dials the master and its
  *     peers (default {@link dev.baton.runtime.security.Security#open()})
+ * @param containment what every process started for a task runs in: one of {@link
+ *     dev.baton.runtime.containment.Containments#NAMES}; {@code auto} (default) probes at start and
+ *     takes the strongest that works (see docs/security.md, "Process containment")
  * @param gitTls the certificate, key and CA bundle git presents to and checks of https remotes (a
  *     master's git server when the mesh runs TLS); null (default) for git's own settings
  */
@@ -49,6 +52,7 @@ public record OrchestratorConfig(
     Path droidsDir,
     AgentOptions agents,
     dev.baton.runtime.security.Security security,
+    String containment,
     dev.baton.runtime.security.tls.TlsFiles gitTls) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -56,6 +60,8 @@ public record OrchestratorConfig(
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMinutes(30);
   public static final int DEFAULT_MAX_CONCURRENT_TASKS = 0;
+  /** Default {@link #containment}: probe at start. */
+  public static final String DEFAULT_CONTAINMENT = "auto";
   /** Most master addresses in {@link #masterAddresses}. */
   public static final int MAX_MASTERS = 16;
 
@@ -96,6 +102,10 @@ public record OrchestratorConfig(
     workspaceRoot = workspaceRoot.toAbsolutePath().normalize();
     positive("heartbeatInterval", heartbeatInterval);
     positive("defaultCommandTimeout", defaultCommandTimeout);
+    if (!dev.baton.runtime.containment.Containments.NAMES.contains(containment)) {
+      throw new IllegalArgumentException("containment: '" + containment + "' (expected one of "
+          + dev.baton.runtime.containment.Containments.NAMES + ")");
+    }
     if (maxConcurrentTasks < 0) {
       throw new IllegalArgumentException(
           "maxConcurrentTasks: " + maxConcurrentTasks + " (expected: >= 0, 0 keeps the specialisation's)");
@@ -140,7 +150,10 @@ public record OrchestratorConfig(
         .maxConcurrentTasks(maxConcurrentTasks)
         .consul(consul)
         .droidsDir(droidsDir)
-        .agents(agents);
+        .agents(agents)
+        .security(security)
+        .containment(containment)
+        .gitTls(gitTls);
   }
 
   /** The configured instance id, or a fresh {@code <domain>-orchestrator-<6 hex>}. */
@@ -192,6 +205,7 @@ public record OrchestratorConfig(
     private Path droidsDir;
     private AgentOptions agents = AgentOptions.DEFAULTS;
     private dev.baton.runtime.security.Security security = dev.baton.runtime.security.Security.open();
+    private String containment = DEFAULT_CONTAINMENT;
     private dev.baton.runtime.security.tls.TlsFiles gitTls;
 
     private Builder() {}
@@ -199,6 +213,15 @@ public record OrchestratorConfig(
     /** The certificate git presents to a master's https git server, with its CA bundle; null: none. */
     public Builder gitTls(dev.baton.runtime.security.tls.TlsFiles gitTls) {
       this.gitTls = gitTls;
+      return this;
+    }
+
+    /**
+     * What task processes run in: {@code auto} (default), {@code pid-namespace}, {@code cgroup} or
+     * {@code process-tree}; a named one that does not work here fails the start.
+     */
+    public Builder containment(String containment) {
+      this.containment = containment;
       return this;
     }
 
@@ -276,7 +299,8 @@ public record OrchestratorConfig(
 
     public OrchestratorConfig build() {
       return new OrchestratorConfig(host, port, masterAddresses, instanceId, workspaceRoot,
-          heartbeatInterval, defaultCommandTimeout, maxConcurrentTasks, consul, droidsDir, agents, security, gitTls);
+          heartbeatInterval, defaultCommandTimeout, maxConcurrentTasks, consul, droidsDir, agents, security,
+          containment, gitTls);
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.baton.runtime.orchestrator;
 
+import dev.baton.runtime.containment.Containments;
+import dev.baton.runtime.containment.ProcessContainment;
 import dev.baton.runtime.coordination.CoordinationClient;
 import dev.baton.runtime.coordination.MasterLocator;
 import dev.baton.runtime.coordination.Messenger;
@@ -94,6 +96,8 @@ public final class SubOrchestratorServer implements AutoCloseable {
   private final ExecutionManager manager;
   private final Messenger messenger;
   private final EpochFence fence;
+  /** What every process started for a task runs in: command, verify, set-up, agent CLI. */
+  private final ProcessContainment containment;
   private volatile GrpcServer grpc;
   private volatile CoordinationClient coordination;
   private volatile ConsulMembership consul;
@@ -110,6 +114,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
     this.scheduler = Executors.newScheduledThreadPool(2, daemon(instanceId + "-scheduler"));
     this.callbacks = Executors.newSingleThreadExecutor(daemon(instanceId + "-outcomes"));
     this.blocking = Executors.newCachedThreadPool(daemon(instanceId + "-tasks"));
+    this.containment = Containments.named(config.containment());
     AgentOptions agents = config.agents();
     PriceTable prices = agents.pricesFile() == null ? PriceTable.defaults() : PriceTable.load(agents.pricesFile());
     Path gitDir = agents.gitDir() != null ? agents.gitDir() : config.workspaceRoot().resolve("git");
@@ -117,25 +122,27 @@ public final class SubOrchestratorServer implements AutoCloseable {
     if (agents.repoFiles() != null) {
       worktrees = worktrees.withFilesDirectory(agents.repoFiles());
     }
-    this.workspaces = new TaskWorkspaces(worktrees, Clock.systemUTC(),
+    this.workspaces = new TaskWorkspaces(worktrees, Clock.systemUTC(), containment,
         config.gitTls() == null ? null : new dev.baton.runtime.git.GitTls(config.gitTls(), gitDir));
     TaskPipeline.Settings pipeline = new TaskPipeline.Settings(
         instanceId,
         config.workspaceRoot(),
         workspaces,
         agents.promptTemplate() == null ? PromptRenderer.builtIn() : PromptRenderer.fromFile(agents.promptTemplate()),
-        new VerifyCommand(config.defaultCommandTimeout(), CommandDroidExecutor.DEFAULT_KILL_GRACE, scheduler),
+        new VerifyCommand(config.defaultCommandTimeout(), CommandDroidExecutor.DEFAULT_KILL_GRACE, scheduler,
+            containment),
         (worktree, droid) -> droids.forRepository(worktree).find(droid),
         blocking,
         scheduler);
     Map<String, DroidExecutor> runners = new LinkedHashMap<>();
     runners.put(ExecutionManager.SIM, new SimDroidExecutor(config.workspaceRoot(), scheduler));
     runners.put(ExecutionManager.COMMAND,
-        new CommandDroidExecutor(config.workspaceRoot(), config.defaultCommandTimeout(), scheduler));
+        new CommandDroidExecutor(config.workspaceRoot(), config.defaultCommandTimeout(), scheduler, containment));
     runners.put(ScriptedRunner.KIND, new ScriptedRunner(agents.scenarioDir(), scheduler, Clock.systemUTC(), prices));
-    runners.put(ClaudeRunner.KIND, new ClaudeRunner(cli(agents, ClaudeRunner.KIND, prices), scheduler));
-    runners.put(FactoryDroidRunner.KIND, new FactoryDroidRunner(cli(agents, FactoryDroidRunner.KIND, prices), scheduler));
-    runners.put(CodexRunner.KIND, new CodexRunner(cli(agents, CodexRunner.KIND, prices), scheduler));
+    runners.put(ClaudeRunner.KIND, new ClaudeRunner(cli(agents, ClaudeRunner.KIND, prices), scheduler, containment));
+    runners.put(FactoryDroidRunner.KIND,
+        new FactoryDroidRunner(cli(agents, FactoryDroidRunner.KIND, prices), scheduler, containment));
+    runners.put(CodexRunner.KIND, new CodexRunner(cli(agents, CodexRunner.KIND, prices), scheduler, containment));
     this.manager = new ExecutionManager(
         ExecutionManager.Settings.of(instanceId, maxConcurrentTasks),
         Clock.systemUTC(),
@@ -206,8 +213,9 @@ public final class SubOrchestratorServer implements AutoCloseable {
       server.close();
       throw e;
     }
-    log.info("{} orchestrator {} serving on {} (max {} concurrent tasks), master at {}",
+    log.info("{} orchestrator {} serving on {} (max {} concurrent tasks, task processes contained by {}), master at {}",
         specialisation.domain(), server.instanceId, server.address(), server.maxConcurrentTasks,
+        server.containment.name(),
         config.consul() == null ? config.masterAddress() : "consul:" + ServiceNames.MASTER + " via " + config.consul().address());
     return server;
   }
@@ -254,7 +262,13 @@ public final class SubOrchestratorServer implements AutoCloseable {
       }
     }
     return ProtoMapper.descriptor(
-        specialisation.profile(), droids.pool(), instanceId, address(), maxConcurrentTasks, masterId, peers);
+        specialisation.profile(), droids.pool(), instanceId, address(), maxConcurrentTasks, masterId, peers)
+        .toBuilder().setProcessContainment(containment.name()).build();
+  }
+
+  /** What this instance's task processes run in. */
+  public ProcessContainment containment() {
+    return containment;
   }
 
   /** The Consul membership when configured: its registration and watch statuses, for operators and tests. */
@@ -384,6 +398,8 @@ public final class SubOrchestratorServer implements AutoCloseable {
     scheduler.shutdownNow();
     callbacks.shutdownNow();
     blocking.shutdownNow();
+    // Whatever outlived its grace (an agent's is 5 s, longer than the wait above) dies now.
+    containment.killAll();
   }
 
   /** An agent CLI's settings: its binary (configured or on PATH), the price table, the secret files. */

@@ -3,6 +3,8 @@ package dev.baton.runtime.droid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.baton.runtime.containment.Containments;
+import dev.baton.runtime.containment.ProcessContainment;
 import dev.baton.v1.CommandSpec;
 import dev.baton.v1.DelegationPackage;
 import dev.baton.v1.DelegationStatus;
@@ -18,15 +20,22 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The command droid under the plain process-tree kill; {@link ContainedCommandDroidExecutorTest} reruns it contained. */
 class CommandDroidExecutorTest {
   @TempDir Path root;
-  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
-  private final List<String> messages = new CopyOnWriteArrayList<>();
-  private CommandDroidExecutor executor;
+  final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+  final List<String> messages = new CopyOnWriteArrayList<>();
+  CommandDroidExecutor executor;
+
+  /** What the executor under test runs its commands in. */
+  ProcessContainment containment() {
+    return Containments.processTree();
+  }
 
   @BeforeEach
   void createExecutor() {
-    executor = new CommandDroidExecutor(root, Duration.ofSeconds(30), Duration.ofMillis(500), 1024, scheduler);
+    executor = new CommandDroidExecutor(root, Duration.ofSeconds(30), Duration.ofMillis(500), 1024, scheduler,
+        containment());
   }
 
   @AfterEach
@@ -34,7 +43,7 @@ class CommandDroidExecutorTest {
     scheduler.shutdownNow();
   }
 
-  private RunningDroid start(String run, long timeoutMillis, String... deliverables) {
+  RunningDroid start(String run, long timeoutMillis, String... deliverables) {
     DelegationPackage delegation = DelegationPackage.newBuilder()
         .setPlanId("shop").setTaskId("task-" + System.nanoTime()).setAttempt(1)
         .addAllExpectedDeliverables(List.of(deliverables))
@@ -43,7 +52,7 @@ class CommandDroidExecutorTest {
     return executor.start(new DroidTask(delegation, "devops-specialist"), (f, m) -> messages.add(m));
   }
 
-  private static DroidOutcome outcome(RunningDroid run) throws Exception {
+  static DroidOutcome outcome(RunningDroid run) throws Exception {
     return run.outcome().get(10, TimeUnit.SECONDS);
   }
 

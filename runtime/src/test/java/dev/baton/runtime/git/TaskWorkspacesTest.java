@@ -149,6 +149,24 @@ class TaskWorkspacesTest {
   }
 
   @Test
+  void aSetupCommandPastItsTimeoutIsKilledWithWhatItDetached() {
+    dev.baton.runtime.containment.ProcessContainment contained = dev.baton.runtime.containment.Containments.detect();
+    org.junit.jupiter.api.Assumptions.assumeTrue(!contained.name().equals("process-tree"), "no PID namespace or cgroup here");
+    workspaces = new TaskWorkspaces(workspaces.settings().withSetupTimeout(Duration.ofMillis(1_500)), clock, contained);
+    String daemon = dev.baton.runtime.containment.Procs.sleepMarker(305);
+    String main = dev.baton.runtime.containment.Procs.sleepMarker(306);
+
+    assertThatThrownBy(() -> workspaces.prepare("p", "slow", 1, checkout(second).toBuilder()
+        .setSetup(RepositorySetup.newBuilder().setCommand("(setsid sleep " + daemon + " &); sleep " + main)).build()))
+        .isInstanceOf(GitException.class)
+        .hasMessageContaining("did not finish within 1s and was killed");
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(dev.baton.runtime.containment.Procs.withArgument(daemon)).as("the daemon").isEmpty();
+      assertThat(dev.baton.runtime.containment.Procs.withArgument(main)).as("the command").isEmpty();
+    });
+  }
+
+  @Test
   void publishCommitsLeftoversWithTheTrailersPushesAndCountsTheLines() throws GitException {
     PreparedWorkspace ws = workspaces.prepare("plan-9", "backend", 2, checkout(second));
     // the droid's own commit, then changes it left uncommitted

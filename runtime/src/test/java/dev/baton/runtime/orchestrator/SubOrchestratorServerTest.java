@@ -9,6 +9,9 @@ import dev.baton.v1.CancelExecutionRequest;
 import dev.baton.v1.ComplexityLevel;
 import dev.baton.v1.CoordinateRequest;
 import dev.baton.v1.CoordinateResponse;
+import dev.baton.runtime.containment.Containments;
+import dev.baton.runtime.containment.Procs;
+import dev.baton.v1.CommandSpec;
 import dev.baton.v1.DelegateRequest;
 import dev.baton.v1.DelegateResponse;
 import dev.baton.v1.DelegationPackage;
@@ -97,6 +100,8 @@ class SubOrchestratorServerTest {
     assertThat(descriptor.getCommunication().getPeerOrchestratorsList()).containsExactly("frontend-orchestrator-1");
     assertThat(descriptor.getCommunication().getCommunicationChannelsList()).contains("grpc:Coordinate");
     assertThat(described.getLoad().getMaxConcurrentTasks()).isEqualTo(2);
+    assertThat(descriptor.getProcessContainment()).isEqualTo(Containments.detect().name())
+        .isEqualTo(server.containment().name());
     assertThat(master.frames.get(0).getRegister().getOrchestrator().getId()).isEqualTo("sample-orchestrator-test");
   }
 
@@ -122,6 +127,26 @@ class SubOrchestratorServerTest {
     assertThat(last.getResult().getStatus()).isEqualTo(DelegationStatus.DELEGATION_STATUS_SUCCEEDED);
     assertThat(last.getResult().getDeliverables(0).getContent()).isEqualTo("openapi: 3.0.3\n");
     assertThat(watch(first.getExecutionId())).containsExactly(last);
+  }
+
+  @Test
+  void shuttingDownKillsEveryTaskContainerWithWhatItDetached() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(!server.containment().name().equals("process-tree"),
+        "no PID namespace or cgroup here");
+    String daemon = Procs.sleepMarker(305);
+    String main = Procs.sleepMarker(306);
+    stub().delegate(DelegateRequest.newBuilder().setPackage(DelegationPackage.newBuilder().setPlanId("shop")
+        .setTaskId("detaches").setAttempt(1).setTaskDescription("Run a daemon")
+        .setCommand(CommandSpec.newBuilder().setRun("(setsid sleep " + daemon + " &); sleep " + main))).build());
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        !Procs.withArgument(daemon).isEmpty() && !Procs.withArgument(main).isEmpty());
+
+    server.close();
+
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(Procs.withArgument(daemon)).as("the daemon").isEmpty();
+      assertThat(Procs.withArgument(main)).as("the command").isEmpty();
+    });
   }
 
   @Test
