@@ -194,6 +194,18 @@ final class UpMesh implements TakeOverMesh, AutoCloseable {
     return journal;
   }
 
+  @Override
+  public dev.baton.runtime.security.ClientSecurity security() {
+    return security;
+  }
+
+  @Override
+  public List<String> cliTlsArgs() {
+    var user = dev.baton.cli.mesh.MeshPki.in(runDir.resolve("pki")).user();
+    return List.of("--tls-ca", user.caBundle().toString(), "--tls-cert", user.certChain().toString(),
+        "--tls-key", user.privateKey().toString());
+  }
+
   /** Stops {@code baton up} (SIGTERM: it stops its children) and waits; kills what is left. */
   @Override
   public void close() {
