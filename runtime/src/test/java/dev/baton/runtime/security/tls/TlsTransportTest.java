@@ -210,6 +210,28 @@ class TlsTransportTest {
   }
 
   @Test
+  void aCaAddedToTheBundleFileIsTrustedByNewConnectionsWithoutARestart() throws Exception {
+    // the server's own copy of the bundle, so that rewriting it changes nothing else
+    Path bundle = dir.resolve("server-bundle.pem");
+    java.nio.file.Files.copy(pki.ca().certificateFile(), bundle);
+    TlsFiles master = pki.issue(TestPki.MASTER);
+    GrpcServer server = serve(pki.load(new TlsFiles(master.certChain(), master.privateKey(), bundle, TestPki.RELOAD))
+        .serverSecurity(List.of(OpenAccess.INSTANCE)));
+    try (TestPki other = TestPki.create(otherDir)) {
+      TlsFiles stranger = other.issue(TestPki.orchestrator("backend"));
+      ClientSecurity client = pki.load(new TlsFiles(stranger.certChain(), stranger.privateKey(),
+          pki.ca().certificateFile(), TestPki.RELOAD)).clientSecurity(null);
+      assertThatThrownBy(() -> check(dial(server, client))).isInstanceOf(StatusRuntimeException.class);
+
+      java.nio.file.Files.writeString(bundle, java.nio.file.Files.readString(pki.ca().certificateFile())
+          + java.nio.file.Files.readString(other.ca().certificateFile()));
+
+      await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(
+          () -> assertThat(check(dial(server, client)).getStatus()).isEqualTo(ServingStatus.SERVING));
+    }
+  }
+
+  @Test
   void plaintextOnAWildcardAddressIsRefusedUnlessInsecure() {
     ServerSecurity plaintext = ServerSecurity.open();
     assertThatThrownBy(() -> GrpcServer.start("0.0.0.0", 0, List.of(), List.of(), plaintext))
