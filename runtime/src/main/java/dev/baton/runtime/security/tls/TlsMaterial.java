@@ -111,6 +111,7 @@ public final class TlsMaterial implements AutoCloseable {
         throw new IllegalArgumentException(files.privateKey() + ": this key does not belong to the certificate in "
             + files.certChain() + " (pass the key issued with it)");
       }
+      warnIfReadableByOthers(files.privateKey());
       // a warning, not a refusal: a renewal (cert-manager) may be on its way and is picked up on reload
       Instant now = Clock.systemUTC().instant();
       if (chain[0].getNotAfter().toInstant().isBefore(now)) {
@@ -249,6 +250,19 @@ public final class TlsMaterial implements AutoCloseable {
       return (PrivateKey) CertificateAuthority.readPem(file, "private key (--tls-key)");
     } catch (ClassCastException e) {
       throw new IllegalArgumentException(file + ": holds a certificate, not a private key (--tls-key)");
+    }
+  }
+
+  /** A key others may read is logged, not refused: a Kubernetes secret mount is 0644 unless defaultMode says otherwise. */
+  private static void warnIfReadableByOthers(Path key) {
+    try {
+      var perms = Files.getPosixFilePermissions(key);
+      if (perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ)) {
+        log.warn("{}: the private key is readable by every user of this machine (chmod 600 it, or set the"
+            + " secret volume's defaultMode to 0400)", key);
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // not a POSIX file system: nothing to check
     }
   }
 
