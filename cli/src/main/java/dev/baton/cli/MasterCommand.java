@@ -47,6 +47,8 @@ final class MasterCommand implements Callable<Integer> {
 
   @Mixin RegistryOptions registry = new RegistryOptions();
 
+  @Mixin TlsOptions tls = new TlsOptions();
+
   @Option(names = "--parent-pid", hidden = true, description = "Exit when this process exits (set by launchers).")
   Long parentPid;
 
@@ -57,7 +59,8 @@ final class MasterCommand implements Callable<Integer> {
       server = MasterServer.start(
           MasterConfig.builder().host(host).port(port).id(id).consul(registry.settings())
               .gitDir(gitDir).gitPort(gitPort).importLocalRepos(importLocalRepos)
-              .journal(journal == null || journal.equals("memory") ? null : journal).build());
+              .journal(journal == null || journal.equals("memory") ? null : journal)
+              .security(tls.security(host)).build());
     } catch (JournalException e) {
       // In use by another master, unreachable, not a journal: the message names it and the fix.
       throw CliException.invalidInput(e.getMessage());

@@ -120,6 +120,8 @@ final class OrchestratorCommand implements Callable<Integer> {
 
   @Mixin RegistryOptions registry = new RegistryOptions();
 
+  @Mixin TlsOptions tls = new TlsOptions();
+
   @Spec CommandSpec spec;
 
   @Option(names = "--parent-pid", hidden = true, description = "Exit when this process exits (set by launchers).")
@@ -155,6 +157,9 @@ final class OrchestratorCommand implements Callable<Integer> {
             .maxConcurrentTasks(maxConcurrentTasks)
             .droidsDir(droids)
             .agents(agentOptions())
+            .security(tls.security(host))
+            // git presents the same certificate to the master's https git server
+            .gitTls(tls.files())
             .containment(containment);
     if (policy != null) {
       try {

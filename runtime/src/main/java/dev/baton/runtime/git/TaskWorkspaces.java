@@ -124,7 +124,6 @@ public final class TaskWorkspaces implements WorkspaceProvider {
   private final RepositoryCache cache;
   private final ProcessContainment containment;
 
-  /** With the plain process-tree kill for set-up commands. */
   /** The environment of set-up commands (the droid policy's), besides Baton's variables. */
   private final Map<String, String> environment;
 
@@ -134,21 +133,23 @@ public final class TaskWorkspaces implements WorkspaceProvider {
 
   /** @param containment what each set-up command runs in (the sub-orchestrator passes the one it detected) */
   public TaskWorkspaces(Settings settings, Clock clock, ProcessContainment containment) {
-    this(settings, clock, containment, dev.baton.runtime.droid.RunOptions.defaults().environment());
+    this(settings, clock, containment, dev.baton.runtime.droid.RunOptions.defaults().environment(), null);
   }
 
   /**
    * @param environment what a set-up command gets besides Baton's variables (the droid policy's
    *     environment): nothing else of the sub-orchestrator's
+   * @param tls what git presents to https remotes (the master's git server when the mesh runs TLS);
+   *     null: git's own settings
    */
   public TaskWorkspaces(Settings settings, Clock clock, ProcessContainment containment,
-      Map<String, String> environment) {
+      Map<String, String> environment, GitTls tls) {
     this.environment = Map.copyOf(environment);
     this.containment = Objects.requireNonNull(containment, "containment");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.git = new Git().withTimeout(settings.gitTimeout())
-        .withIdentity(settings.authorName(), settings.authorEmail());
+        .withIdentity(settings.authorName(), settings.authorEmail()).withTls(tls);
     this.cache = new RepositoryCache(settings.root().resolve("caches"), git);
   }
 

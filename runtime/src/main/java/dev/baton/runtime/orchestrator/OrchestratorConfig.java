@@ -38,6 +38,8 @@ import java.util.Objects;
  *     takes the strongest that works (see docs/security.md, "Process containment")
  * @param policy what its droids may run ({@code --policy FILE}; default {@link
  *     dev.baton.runtime.policy.DroidPolicy#builtIn()}, docs/security.md)
+ * @param gitTls the certificate, key and CA bundle git presents to and checks of https remotes (a
+ *     master's git server when the mesh runs TLS); null (default) for git's own settings
  */
 public record OrchestratorConfig(
     String host,
@@ -53,7 +55,8 @@ public record OrchestratorConfig(
     AgentOptions agents,
     dev.baton.runtime.security.Security security,
     String containment,
-    dev.baton.runtime.policy.DroidPolicy policy) {
+    dev.baton.runtime.policy.DroidPolicy policy,
+    dev.baton.runtime.security.tls.TlsFiles gitTls) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 0;
@@ -154,7 +157,8 @@ public record OrchestratorConfig(
         .agents(agents)
         .security(security)
         .containment(containment)
-        .policy(policy);
+        .policy(policy)
+        .gitTls(gitTls);
   }
 
   /** The configured instance id, or a fresh {@code <domain>-orchestrator-<6 hex>}. */
@@ -214,6 +218,14 @@ public record OrchestratorConfig(
     /** What droids may run (default: the built-in policy). */
     public Builder policy(dev.baton.runtime.policy.DroidPolicy policy) {
       this.policy = java.util.Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    private dev.baton.runtime.security.tls.TlsFiles gitTls;
+
+    /** The certificate git presents to a master's https git server, with its CA bundle; null: none. */
+    public Builder gitTls(dev.baton.runtime.security.tls.TlsFiles gitTls) {
+      this.gitTls = gitTls;
       return this;
     }
 
@@ -301,7 +313,7 @@ public record OrchestratorConfig(
     public OrchestratorConfig build() {
       return new OrchestratorConfig(host, port, masterAddresses, instanceId, workspaceRoot,
           heartbeatInterval, defaultCommandTimeout, maxConcurrentTasks, consul, droidsDir, agents, security,
-          containment, policy);
+          containment, policy, gitTls);
     }
   }
 }

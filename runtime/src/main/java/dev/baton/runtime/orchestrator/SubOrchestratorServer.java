@@ -129,7 +129,8 @@ public final class SubOrchestratorServer implements AutoCloseable {
       worktrees = worktrees.withFilesDirectory(agents.repoFiles());
     }
     this.policy = config.policy().forDomain(profile.domain());
-    this.workspaces = new TaskWorkspaces(worktrees, Clock.systemUTC(), containment, policy.environment(System.getenv()));
+    this.workspaces = new TaskWorkspaces(worktrees, Clock.systemUTC(), containment, policy.environment(System.getenv()),
+        config.gitTls() == null ? null : new dev.baton.runtime.git.GitTls(config.gitTls(), gitDir));
     TaskPipeline.Settings pipeline = new TaskPipeline.Settings(
         instanceId,
         config.workspaceRoot(),
@@ -219,7 +220,8 @@ public final class SubOrchestratorServer implements AutoCloseable {
         String address = server.grpc.address();
         int colon = address.lastIndexOf(':');
         server.consul.register(
-            DescriptorMeta.registration(server.descriptor(), address.substring(0, colon), server.grpc.port()),
+            DescriptorMeta.registration(server.descriptor(), address.substring(0, colon), server.grpc.port())
+                .withTls(!config.security().server().isPlaintext()),
             () -> !server.isClosed());
       }
     } catch (RuntimeException e) {

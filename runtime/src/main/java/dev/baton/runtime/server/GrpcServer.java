@@ -8,6 +8,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import dev.baton.runtime.security.BindGuard;
 import dev.baton.runtime.security.ServerSecurity;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -72,9 +73,13 @@ public final class GrpcServer implements AutoCloseable {
    * Like {@link #start(String, int, List, List)}, secured by {@code security}: its transport
    * credentials, and its interceptors outside every other (the caller's {@link
    * dev.baton.runtime.security.Principal} is known before any service code runs).
+   *
+   * @throws IllegalStateException for plaintext on an interface other than loopback, unless {@link
+   *     ServerSecurity#insecure()} ({@link BindGuard})
    */
   public static GrpcServer start(String host, int port, List<BindableService> services,
       List<io.grpc.ServerInterceptor> interceptors, ServerSecurity security) {
+    BindGuard.check("gRPC server", host, port, security.isPlaintext(), security.insecure());
     NettyServerBuilder builder =
         Keepalive.server(NettyServerBuilder.forAddress(new InetSocketAddress(host, port), security.credentials()))
             .maxInboundMessageSize(MAX_INBOUND_BYTES);
@@ -154,7 +159,7 @@ public final class GrpcServer implements AutoCloseable {
       health.setStatus(name, ServingStatus.SERVING);
     }
     log.info("gRPC server {} with {}", inProcessName != null ? "in process as " + inProcessName
-        : "listening on " + host + ":" + server.getPort(), names);
+        : "listening on " + host + ":" + server.getPort() + (security.isPlaintext() ? " (plaintext)" : " (TLS)"), names);
     return new GrpcServer(server, health, host, inProcessName);
   }
 
