@@ -211,7 +211,7 @@ public final class Engine implements AutoCloseable {
           continue;
         }
         Resumption r = Resumption.of(events);
-        PlanModel.Plan plan = dev.baton.master.plan.PlanCompiler.compile(accepted.getPlan());
+        PlanModel.Plan plan = dev.baton.master.plan.PlanCompiler.compileTrusted(accepted.getPlan());
         PlanRun run = new PlanRun(this, st.getPlanId(), plan, accepted.getTimeScale());
         active.put(st.getPlanId(), run);
         log.info("plan {} resumed at event {}: {} attempt(s) to re-attach", st.getPlanId(), st.getLastSequence(),

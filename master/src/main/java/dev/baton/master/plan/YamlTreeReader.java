@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.baton.runtime.limits.BoundsException;
+import dev.baton.runtime.limits.YamlCost;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -67,6 +69,12 @@ final class YamlTreeReader {
 
   static Tree read(String yaml) {
     checkSize(yaml);
+    try {
+      // SnakeYAML's cost is quadratic in the longest run without a blank (see YamlCost).
+      YamlCost.checkRuns("plan", yaml);
+    } catch (BoundsException e) {
+      throw new PlanException("", e.getMessage());
+    }
     Places places = Places.recorder();
     try (JsonParser parser = FACTORY.createParser(yaml)) {
       JsonToken first = parser.nextToken();
