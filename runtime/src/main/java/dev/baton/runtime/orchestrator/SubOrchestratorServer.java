@@ -169,6 +169,9 @@ public final class SubOrchestratorServer implements AutoCloseable {
       server.grpc = GrpcServer.start(config.host(), config.port(), List.of(
           new SubOrchestratorService(server.manager, server::descriptor, server::load, server.instanceId, server.fence),
           new PeerService(server.messenger)), List.of(), config.security().server());
+      // NOT_SERVING until the master answers Registered (CoordinationHandler.onRegistration), so a
+      // probe (Kubernetes, Consul's gRPC check) sees an instance no master can delegate to.
+      server.grpc.setServing(false);
       server.messenger.security(config.security().client());
       CoordinationClient.Settings coordinationSettings;
       if (config.consul() != null) {
@@ -432,6 +435,14 @@ public final class SubOrchestratorServer implements AutoCloseable {
     @Override
     public void onPeers(Map<String, String> peerAddresses) {
       messenger.updatePeers(peerAddresses);
+    }
+
+    @Override
+    public void onRegistration(boolean registered) {
+      GrpcServer g = grpc;
+      if (g != null) {
+        g.setServing(registered);
+      }
     }
 
     @Override
