@@ -28,8 +28,11 @@ public final class BatonBounds {
   public static final int NAME_BYTES = 256;
   /** A duration carried in milliseconds (a simulated task, a command's timeout): at most 7 days. */
   public static final long MAX_DURATION_MILLIS = 7L * 24 * 3600 * 1000;
-  /** The largest time scale: one plan minute lasting 1,000 minutes; 0 means 1. */
-  public static final double MAX_TIME_SCALE = 1_000;
+  /**
+   * The largest time scale: 1, plan time as estimated (a scale only speeds simulated droids up;
+   * 0 means 1). With durations of at most 7 days, nothing scaled can outgrow the 7 days either.
+   */
+  public static final double MAX_TIME_SCALE = 1;
   /** Tasks an instance may say it runs or queues, and the capacity it may claim. */
   public static final int MAX_CAPACITY = 10_000;
   /** Executions a Register may report (the client sends at most 4,096). */

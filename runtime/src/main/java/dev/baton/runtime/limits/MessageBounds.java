@@ -119,16 +119,16 @@ public final class MessageBounds {
         if (!Double.isFinite(d)) {
           throw new BoundsException(path, path + ": " + d + " (expected: a finite number)");
         }
-        range(path, d, rule);
+        range(path, d, Double.toString(d), rule);
       }
-      case INT, LONG -> range(path, ((Number) v).doubleValue(), rule);
+      case INT, LONG -> range(path, ((Number) v).doubleValue(), v.toString(), rule);
       default -> { }
     }
   }
 
-  private static void range(String path, double d, FieldRule rule) {
+  private static void range(String path, double d, String shown, FieldRule rule) {
     if (rule != null && (d < rule.min() || d > rule.max())) {
-      throw new BoundsException(path, path + ": " + number(d) + " (expected: " + number(rule.min()) + ".."
+      throw new BoundsException(path, path + ": " + shown + " (expected: " + number(rule.min()) + ".."
           + number(rule.max()) + ")");
     }
   }

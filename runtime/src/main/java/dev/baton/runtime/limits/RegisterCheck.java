@@ -1,5 +1,6 @@
 package dev.baton.runtime.limits;
 
+import dev.baton.runtime.orchestrator.Specialisations;
 import dev.baton.runtime.registry.ServiceNames;
 import dev.baton.v1.SubOrchestratorDescriptor;
 import java.util.regex.Pattern;
@@ -20,7 +21,8 @@ public final class RegisterCheck {
   /** Refuses {@code d} with a {@link BoundsException} naming the field and what is expected. */
   public static void check(SubOrchestratorDescriptor d) {
     String domain = d.getSpecialization().getDomain();
-    if (!ServiceNames.DOMAINS.contains(domain)) {
+    // The standard four, or another whose specialisation is on this class path (a test's sample).
+    if (!ServiceNames.DOMAINS.contains(domain) && !(domain.matches("[a-z][a-z0-9-]{0,31}") && Specialisations.exists(domain))) {
       throw new BoundsException("orchestrator.specialization.domain", "orchestrator.specialization.domain: '"
           + abbreviate(domain) + "' (expected one of: " + String.join(", ", ServiceNames.DOMAINS) + ")");
     }
