@@ -112,8 +112,8 @@ class BadPlansEndToEndTest {
                   after: [ghost]
                   before: [ui]
             """, List.of("spec.syncPoints[0].after[0]", "ghost")),
-        Arguments.of("oversized file", HEAD + "  context:\n    project: " + "x".repeat(17_000_000) + "\n" + TASKS,
-            List.of("at most 16 MiB")),
+        Arguments.of("oversized file", HEAD + "  context:\n    project: " + "x ".repeat(600_000) + "\n" + TASKS,
+            List.of("at most 1 MiB")),
         Arguments.of("YAML alias bomb", aliasBomb(), List.of("alias")));
   }
 

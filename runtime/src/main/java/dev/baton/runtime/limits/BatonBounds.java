@@ -117,7 +117,6 @@ public final class BatonBounds {
     r.put("baton.v1.PlanSpec.tasks", FieldRule.items(PLAN_TASKS));
     r.put("baton.v1.TaskSimulationSpec.documents", document.withItems(1_024));
     r.put("baton.v1.TaskSimulationSpec.remediation", document.withItems(1_024));
-    r.put("baton.v1.TaskSimulationSpec.fail_first_attempts", FieldRule.range(0, 100));
 
     Map<String, Integer> totals = Map.of(
         "baton.v1.Plan", PLAN_BYTES,
