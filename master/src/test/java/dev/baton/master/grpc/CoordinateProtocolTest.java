@@ -82,7 +82,7 @@ class CoordinateProtocolTest {
         new CoordinationClient.Handler() {
           @Override
           public SubOrchestratorDescriptor descriptor() {
-            return CoordinateProtocolTest.descriptor(id, "");
+            return CoordinateProtocolTest.descriptor(id, "127.0.0.1:1");
           }
 
           @Override

@@ -95,6 +95,8 @@ public final class SubOrchestratorServer implements AutoCloseable {
   private final Messenger messenger;
   private final EpochFence fence;
   private volatile GrpcServer grpc;
+  /** Health follows the Coordinate registration (false with Consul); set once at start. */
+  private volatile boolean followsRegistration;
   private volatile CoordinationClient coordination;
   private volatile ConsulMembership consul;
   private final Object closeLock = new Object();
@@ -170,8 +172,13 @@ public final class SubOrchestratorServer implements AutoCloseable {
           new SubOrchestratorService(server.manager, server::descriptor, server::load, server.instanceId, server.fence),
           new PeerService(server.messenger)), List.of(), config.security().server());
       // NOT_SERVING until the master answers Registered (CoordinationHandler.onRegistration), so a
-      // probe (Kubernetes, Consul's gRPC check) sees an instance no master can delegate to.
-      server.grpc.setServing(false);
+      // probe (Kubernetes) sees an instance no master can delegate to. With Consul the masters take
+      // instances from Consul, whose gRPC check is this health: there an instance passing in Consul
+      // is delegable without a Coordinate stream (docs/consul.md), so health stays SERVING.
+      server.followsRegistration = config.consul() == null;
+      if (server.followsRegistration) {
+        server.grpc.setServing(false);
+      }
       server.messenger.security(config.security().client());
       CoordinationClient.Settings coordinationSettings;
       if (config.consul() != null) {
@@ -440,7 +447,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
     @Override
     public void onRegistration(boolean registered) {
       GrpcServer g = grpc;
-      if (g != null) {
+      if (g != null && followsRegistration) {
         g.setServing(registered);
       }
     }
