@@ -37,6 +37,13 @@ public final class ParseCostBench {
     report("compileYaml " + spaced.length() / 1024 + " KiB of words (accepted)", () -> PlanCompiler.compileYaml(spaced));
     String tasks = planOfTasks(10_000);
     report("compileYaml 10,000 tasks, " + tasks.length() / 1024 + " KiB (accepted)", () -> PlanCompiler.compileYaml(tasks));
+    System.gc();
+    Runtime rt = Runtime.getRuntime();
+    long before = rt.totalMemory() - rt.freeMemory();
+    Object kept = PlanCompiler.compileYaml(tasks);
+    System.gc();
+    System.out.printf(Locale.ROOT, "a compiled 10,000-task plan retains about %d MiB (%s)%n",
+        (rt.totalMemory() - rt.freeMemory() - before) >> 20, kept.getClass().getSimpleName());
     Plan proto = PlanCompiler.parseYaml(tasks);
     report("compile proto 10,000 tasks (accepted)", () -> PlanCompiler.compile(proto));
     Plan twenty = PlanCompiler.parseYaml(planOfTasks(10_000)).toBuilder()
@@ -64,19 +71,20 @@ public final class ParseCostBench {
     for (int i = 0; i < 3; i++) { // warm up
       attempt(r);
     }
-    System.gc();
-    Runtime rt = Runtime.getRuntime();
-    long before = rt.totalMemory() - rt.freeMemory();
+    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long id = Thread.currentThread().getId();
     long best = Long.MAX_VALUE;
+    long allocated = Long.MAX_VALUE;
     String outcome = "";
     for (int i = 0; i < 5; i++) {
+      long a0 = threads.getThreadAllocatedBytes(id);
       long t0 = System.nanoTime();
       outcome = attempt(r);
       best = Math.min(best, System.nanoTime() - t0);
+      allocated = Math.min(allocated, threads.getThreadAllocatedBytes(id) - a0);
     }
-    long after = rt.totalMemory() - rt.freeMemory();
-    System.out.printf(Locale.ROOT, "%s: best of 5 %.1f ms; heap after - before %d MiB; %s%n", what, best / 1e6,
-        (after - before) >> 20, outcome);
+    System.out.printf(Locale.ROOT, "%s: best of 5 %.1f ms, %d MiB allocated per run; %s%n", what, best / 1e6,
+        allocated >> 20, outcome);
   }
 
   private static String attempt(Runnable r) {

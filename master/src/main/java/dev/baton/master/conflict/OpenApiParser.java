@@ -42,7 +42,7 @@ final class OpenApiParser {
       try {
         dev.baton.runtime.limits.YamlCost.checkRuns("document", content);
       } catch (dev.baton.runtime.limits.BoundsException e) {
-        throw new DocumentException(documentName, "", e.getMessage().substring("document ".length()));
+        throw new DocumentException(documentName, "", e.getMessage().substring("document (".length()).replaceFirst("\\): ", ": "));
       }
     }
     ParseOptions options = new ParseOptions();

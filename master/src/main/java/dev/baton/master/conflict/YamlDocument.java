@@ -58,7 +58,7 @@ final class YamlDocument {
     try {
       dev.baton.runtime.limits.YamlCost.checkRuns("document", content);
     } catch (dev.baton.runtime.limits.BoundsException e) {
-      throw doc.fail("", e.getMessage().substring("document ".length()));
+      throw doc.fail("", e.getMessage().substring("document (".length()).replaceFirst("\\): ", ": "));
     }
     JsonNode root;
     try {
