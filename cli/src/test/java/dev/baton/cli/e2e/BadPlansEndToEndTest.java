@@ -113,7 +113,7 @@ class BadPlansEndToEndTest {
                   before: [ui]
             """, List.of("spec.syncPoints[0].after[0]", "ghost")),
         Arguments.of("oversized file", HEAD + "  context:\n    project: " + "x ".repeat(600_000) + "\n" + TASKS,
-            List.of("at most 1 MiB")),
+            List.of("(expected: at most 1048576 bytes (1.0 MiB))")),
         Arguments.of("YAML alias bomb", aliasBomb(), List.of("alias")));
   }
 

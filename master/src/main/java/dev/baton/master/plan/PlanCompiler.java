@@ -3,7 +3,6 @@ package dev.baton.master.plan;
 import dev.baton.v1.Plan;
 import dev.baton.runtime.limits.BatonBounds;
 import dev.baton.runtime.limits.BoundsException;
-import java.util.Locale;
 
 /**
  * The one way into a runnable plan: YAML text or the {@code baton.v1.Plan} proto in, a validated,
@@ -19,7 +18,7 @@ public final class PlanCompiler {
   /**
    * The largest plan accepted, YAML or serialized proto: 1 MiB ({@code BatonBounds.PLAN_BYTES}, as
    * the proto says), room for the 10,000 tasks the validator allows with short descriptions (a
-   * generated 10,000-task plan is about 0.4 MiB).
+   * generated 10,000-task plan, each task with one dependency, is about 0.95 MiB of YAML).
    */
   public static final int MAX_PLAN_BYTES = BatonBounds.PLAN_BYTES;
 
@@ -42,8 +41,8 @@ public final class PlanCompiler {
   public static PlanModel.Plan compile(Plan proto) {
     int size = proto.getSerializedSize();
     if (size > MAX_PLAN_BYTES) {
-      throw new PlanException("", String.format(
-          Locale.ROOT, "plan is %.1f MiB (expected: at most %d MiB)", size / 1048576.0, MAX_PLAN_BYTES / 1048576));
+      throw new PlanException("", "plan: " + dev.baton.runtime.limits.MessageBounds.size(size) + " in all (expected: at most "
+          + dev.baton.runtime.limits.MessageBounds.size(MAX_PLAN_BYTES) + ")");
     }
     bounds(proto, Places.NONE);
     return PlanValidator.validate(proto, Places.NONE);

@@ -139,7 +139,8 @@ class InvalidPlansTest {
         .setMetadata(dev.baton.v1.PlanMetadata.newBuilder().setName("big").setDescription("x".repeat(1_200_000)))
         .build();
 
-    assertThatThrownBy(() -> PlanCompiler.compile(big)).hasMessage("plan is 1.1 MiB (expected: at most 1 MiB)");
+    assertThatThrownBy(() -> PlanCompiler.compile(big))
+        .hasMessage("plan: " + big.getSerializedSize() + " bytes (1.1 MiB) in all (expected: at most 1048576 bytes (1.0 MiB))");
   }
 
   @Test
@@ -157,7 +158,8 @@ class InvalidPlansTest {
               estimate: 30m
         """ + "# " + "padding ".repeat(140_000) + "\n";
 
-    assertThatThrownBy(() -> PlanCompiler.compileYaml(yaml)).hasMessage("plan is 1.1 MiB (expected: at most 1 MiB)");
+    assertThatThrownBy(() -> PlanCompiler.compileYaml(yaml))
+        .hasMessage("plan: " + yaml.length() + " bytes (1.1 MiB) (expected: at most 1048576 bytes (1.0 MiB))");
   }
 
   /**
