@@ -120,7 +120,8 @@ public final class MasterServer implements AutoCloseable {
         config.heartbeatInterval(), CoordinationService.Settings.DEFAULTS, timers, clock);
     try {
       List<io.grpc.BindableService> services = List.of(
-          new MasterService(engine, store, view, dashboard, config.id(), address::get, locals::resolve),
+          new MasterService(engine, store, view, dashboard, config.id(), address::get, locals::resolve,
+              new dev.baton.master.grpc.CallerLimits(config.callerLimits())),
           coordination);
       List<io.grpc.ServerInterceptor> gates = List.of(new dev.baton.master.grpc.StandbyGate(config.id(),
               () -> role.get() == null || role.get().leading(),

@@ -37,6 +37,14 @@ final class OpenApiParser {
     if (content.getBytes(StandardCharsets.UTF_8).length > YamlDocument.MAX_BYTES) {
       throw new DocumentException(documentName, "", "the document is larger than " + YamlDocument.MAX_BYTES + " bytes");
     }
+    if (!content.stripLeading().startsWith("{")) {
+      // YAML (JSON goes to Jackson's JSON parser, which is linear): see YamlCost.
+      try {
+        dev.baton.runtime.limits.YamlCost.checkRuns("document", content);
+      } catch (dev.baton.runtime.limits.BoundsException e) {
+        throw new DocumentException(documentName, "", e.getMessage().substring("document (".length()).replaceFirst("\\): ", ": "));
+      }
+    }
     ParseOptions options = new ParseOptions();
     options.setResolve(false);
     SwaggerParseResult result = new OpenAPIV3Parser().readContents(content, null, options);

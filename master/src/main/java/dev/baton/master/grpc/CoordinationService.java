@@ -401,6 +401,12 @@ public final class CoordinationService extends CoordinationGrpc.CoordinationImpl
 
     private void register(Register r) {
       var d = r.getOrchestrator();
+      try {
+        // Sizes were checked by the server's BoundsInterceptor; here what they must mean.
+        dev.baton.runtime.limits.RegisterCheck.check(d);
+      } catch (IllegalArgumentException e) {
+        throw BatonException.invalidArgument("Register." + e.getMessage());
+      }
       if (instanceId != null && !instanceId.equals(d.getId())) {
         fail(Status.INVALID_ARGUMENT.withDescription("this stream is registered as " + instanceId
             + "; open another stream to register " + d.getId()));

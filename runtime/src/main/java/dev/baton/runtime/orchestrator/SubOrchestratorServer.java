@@ -105,6 +105,8 @@ public final class SubOrchestratorServer implements AutoCloseable {
   /** What every process started for a task runs in: command, verify, set-up, agent CLI. */
   private final ProcessContainment containment;
   private volatile GrpcServer grpc;
+  /** Health follows the Coordinate registration (false with Consul); set once at start. */
+  private volatile boolean followsRegistration;
   private volatile CoordinationClient coordination;
   private volatile ConsulMembership consul;
   private final Object closeLock = new Object();
@@ -192,6 +194,14 @@ public final class SubOrchestratorServer implements AutoCloseable {
       server.grpc = GrpcServer.start(config.host(), config.port(), List.of(
           new SubOrchestratorService(server.manager, server::descriptor, server::load, server.instanceId, server.fence),
           new PeerService(server.messenger)), List.of(), config.security().server());
+      // NOT_SERVING until the master answers Registered (CoordinationHandler.onRegistration), so a
+      // probe (Kubernetes) sees an instance no master can delegate to. With Consul the masters take
+      // instances from Consul, whose gRPC check is this health: there an instance passing in Consul
+      // is delegable without a Coordinate stream (docs/consul.md), so health stays SERVING.
+      server.followsRegistration = config.consul() == null;
+      if (server.followsRegistration) {
+        server.grpc.setServing(false);
+      }
       server.messenger.security(config.security().client());
       CoordinationClient.Settings coordinationSettings;
       if (config.consul() != null) {
@@ -468,6 +478,14 @@ public final class SubOrchestratorServer implements AutoCloseable {
     @Override
     public void onPeers(Map<String, String> peerAddresses) {
       messenger.updatePeers(peerAddresses);
+    }
+
+    @Override
+    public void onRegistration(boolean registered) {
+      GrpcServer g = grpc;
+      if (g != null && followsRegistration) {
+        g.setServing(registered);
+      }
     }
 
     @Override
