@@ -66,6 +66,8 @@ final class MasterCommand implements Callable<Integer> {
 
   @Mixin TlsOptions tls = new TlsOptions();
 
+  @Mixin AuthOptions auth = new AuthOptions();
+
   @Option(names = "--parent-pid", hidden = true, description = "Exit when this process exits (set by launchers).")
   Long parentPid;
 
@@ -84,7 +86,7 @@ final class MasterCommand implements Callable<Integer> {
           MasterConfig.builder().host(host).port(port).id(id).consul(registry.settings()).callerLimits(limits)
               .gitDir(gitDir).gitPort(gitPort).importLocalRepos(importLocalRepos)
               .journal(journal == null || journal.equals("memory") ? null : journal)
-              .security(tls.security(host)).build());
+              .security(tls.security(host, auth.settings())).build());
     } catch (JournalException e) {
       // In use by another master, unreachable, not a journal: the message names it and the fix.
       throw CliException.invalidInput(e.getMessage());

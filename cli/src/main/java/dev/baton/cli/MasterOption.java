@@ -46,6 +46,13 @@ final class MasterOption {
       description = "The client certificate's private key, PEM (default: $BATON_TLS_KEY).")
   Path tlsKey;
 
+  @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:BATON_TOKEN}",
+      description = "A bearer token for every call (default: $BATON_TOKEN); sent over TLS, or in plaintext to loopback only.")
+  String token;
+
+  @Option(names = "--token-file", paramLabel = "FILE", description = "Read the bearer token from this file (first line).")
+  Path tokenFile;
+
   MasterClient connect() {
     List<HostPort> parsed = MasterAddresses.parse("--master", addresses);
     return MasterClient.connect(parsed,
@@ -54,7 +61,25 @@ final class MasterOption {
 
   /** Plaintext without --tls-ca; else TLS, with the client certificate when one is given. */
   ClientSecurity security() {
-    return clientSecurity(tlsCert, tlsKey, tlsCa);
+    ClientSecurity transport = clientSecurity(tlsCert, tlsKey, tlsCa);
+    String t = token();
+    return t == null ? transport : new ClientSecurity(transport.credentials(), new dev.baton.runtime.security.BearerToken(t));
+  }
+
+  /** The token of --token-file, else --token / $BATON_TOKEN, else null; exit 2 for an unreadable or empty file. */
+  private String token() {
+    if (tokenFile != null) {
+      try {
+        String first = java.nio.file.Files.readAllLines(tokenFile).stream().findFirst().orElse("").strip();
+        if (first.isEmpty()) {
+          throw CliException.invalidInput("--token-file " + tokenFile + ": empty (expected: the token on its first line)");
+        }
+        return first;
+      } catch (java.io.IOException e) {
+        throw CliException.invalidInput("--token-file " + tokenFile + ": cannot read it (" + e.getMessage() + ")");
+      }
+    }
+    return token == null || token.isBlank() ? null : token;
   }
 
   static ClientSecurity clientSecurity(Path cert, Path key, Path ca) {

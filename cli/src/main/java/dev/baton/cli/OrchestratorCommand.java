@@ -122,6 +122,8 @@ final class OrchestratorCommand implements Callable<Integer> {
 
   @Mixin TlsOptions tls = new TlsOptions();
 
+  @Mixin AuthOptions auth = new AuthOptions();
+
   @Spec CommandSpec spec;
 
   @Option(names = "--parent-pid", hidden = true, description = "Exit when this process exits (set by launchers).")
@@ -157,7 +159,7 @@ final class OrchestratorCommand implements Callable<Integer> {
             .maxConcurrentTasks(maxConcurrentTasks)
             .droidsDir(droids)
             .agents(agentOptions())
-            .security(tls.security(host))
+            .security(tls.security(host, auth.settings()))
             // git presents the same certificate to the master's https git server
             .gitTls(tls.files())
             .containment(containment);

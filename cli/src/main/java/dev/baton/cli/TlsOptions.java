@@ -71,17 +71,32 @@ final class TlsOptions {
    * caller trusted), refused on a non-loopback {@code host} unless {@code --insecure}.
    */
   Security security(String host) {
+    return security(host, dev.baton.runtime.security.auth.AuthSettings.defaults());
+  }
+
+  /**
+   * As {@link #security(String)}, with every call checked ({@code auth}'s interceptors) when the
+   * server runs TLS or has tokens configured; a plaintext server without tokens trusts every caller.
+   */
+  Security security(String host, dev.baton.runtime.security.auth.AuthSettings auth) {
     TlsFiles files = files();
+    java.util.List<io.grpc.ServerInterceptor> checks;
+    try {
+      checks = files == null && !auth.hasTokens() ? List.of(OpenAccess.INSTANCE) : auth.interceptors();
+    } catch (IllegalArgumentException e) {
+      throw CliException.invalidInput(e.getMessage());
+    }
     if (files == null) {
       try {
         BindGuard.check("server", host, 0, true, insecure);
       } catch (IllegalStateException e) {
         throw CliException.invalidInput(e.getMessage().replace(":0 ", " "));
       }
-      return new Security(new ServerSecurity(InsecureServerCredentials.create(), List.of(OpenAccess.INSTANCE), insecure),
+      return new Security(new ServerSecurity(InsecureServerCredentials.create(), checks, insecure),
           ClientSecurity.plaintext());
     }
-    return load(files).security();
+    TlsMaterial material = load(files);
+    return new Security(material.serverSecurity(checks), material.clientSecurity(null));
   }
 
   /** Reads TLS files; exit 2 with one line naming the file and the problem. */

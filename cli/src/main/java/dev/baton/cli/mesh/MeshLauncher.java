@@ -60,6 +60,8 @@ public final class MeshLauncher implements AutoCloseable {
     }
     if (options.tls() != null) {
       args.addAll(MeshPki.args(options.tls().master()));
+      // The local user's certificate is the mesh's admin: the CLI commands `up` prints can do everything.
+      args.addAll(List.of("--tokens", options.tls().callersFile().toString()));
     }
     args.addAll(options.masterArgs());
     LaunchedProcess master = launch("master", args);

@@ -58,8 +58,30 @@ public final class MeshPki {
 
   /** The local user's certificate, for the CLI commands that dial the master. */
   public synchronized TlsFiles user() {
+    return issued("user", userIdentity());
+  }
+
+  /** The local user's certificate identity: {@code spiffe://baton/user/<login>}. */
+  public static String userIdentity() {
     String login = System.getProperty("user.name", "user").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
-    return issued("user", "spiffe://" + TRUST_DOMAIN + "/user/" + (login.isEmpty() ? "user" : login));
+    return "spiffe://" + TRUST_DOMAIN + "/user/" + (login.isEmpty() ? "user" : login);
+  }
+
+  /**
+   * The master's callers file ({@code --tokens}): the local user's certificate identity with the
+   * admin role, written once.
+   */
+  public synchronized Path callersFile() {
+    Path file = dir.resolve("callers.yaml");
+    if (!Files.exists(file)) {
+      try {
+        dev.baton.runtime.security.auth.Callers.write(file,
+            List.<Object[]>of(new Object[] {userIdentity(), "admin", null}));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot write " + file, e);
+      }
+    }
+    return file;
   }
 
   /** How this JVM dials the mesh: TLS with the user's certificate. */

@@ -136,7 +136,16 @@ public final class MasterService extends MasterGrpc.MasterImplBase {
   @Override
   public void cancelPlan(CancelPlanRequest request, StreamObserver<CancelPlanResponse> response) {
     String id = MasterMapper.planId(request.getPlanId());
-    status(id);
+    PlanStatus current = status(id);
+    Principal caller = Principal.current();
+    if (!dev.baton.runtime.security.auth.AccessRules.effective(caller.roles()).contains(dev.baton.runtime.security.Role.ADMIN)
+        && !caller.subject().equals(current.getSubmittedBy().getSubject())) {
+      String why = "CancelPlan of plan " + id + " needs role admin, or to be its submitter ("
+          + (current.getSubmittedBy().getSubject().isEmpty() ? "unknown" : current.getSubmittedBy().getSubject())
+          + "); " + caller.display() + " is neither";
+      dev.baton.runtime.security.auth.Audit.denied("baton.v1.Master/CancelPlan", caller, "", why);
+      throw io.grpc.Status.PERMISSION_DENIED.withDescription(why).asRuntimeException();
+    }
     PlanStatus s = engine.cancel(id, request.getReason());
     response.onNext(CancelPlanResponse.newBuilder().setStatus(s).build());
     response.onCompleted();

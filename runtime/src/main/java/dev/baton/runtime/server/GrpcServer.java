@@ -129,6 +129,17 @@ public final class GrpcServer implements AutoCloseable {
       ServerSecurity security) {
     HealthStatusManager health = new HealthStatusManager();
     List<String> names = new ArrayList<>();
+    if (security.interceptors().stream().anyMatch(i -> i instanceof dev.baton.runtime.security.auth.AccessControl)) {
+      List<io.grpc.ServerServiceDefinition> served = new ArrayList<>();
+      services.forEach(s -> served.add(s.bindService()));
+      served.add(health.getHealthService().bindService());
+      served.add(ProtoReflectionServiceV1.newInstance().bindService());
+      List<String> missing = dev.baton.runtime.security.auth.AccessRules.missing(served);
+      if (!missing.isEmpty()) {
+        throw new IllegalStateException("no access rule for " + missing
+            + " (every RPC a server serves needs a row in AccessRules; see docs/security.md)");
+      }
+    }
     for (BindableService service : services) {
       var definition = service.bindService();
       names.add(definition.getServiceDescriptor().getName());
@@ -142,8 +153,11 @@ public final class GrpcServer implements AutoCloseable {
       definition = ServerInterceptors.intercept(definition, new StatusMapping());
       builder.addService(MalformedMessages.guard(ServerInterceptors.interceptForward(definition, security.interceptors())));
     }
-    builder.addService(MalformedMessages.guard(health.getHealthService().bindService()));
-    builder.addService(MalformedMessages.guard(ProtoReflectionServiceV1.newInstance().bindService()));
+    // Health is public in the access table (probes), reflection needs a role: both behind the same checks.
+    builder.addService(MalformedMessages.guard(
+        ServerInterceptors.interceptForward(health.getHealthService().bindService(), security.interceptors())));
+    builder.addService(MalformedMessages.guard(
+        ServerInterceptors.interceptForward(ProtoReflectionServiceV1.newInstance().bindService(), security.interceptors())));
     Set<String> direct = new HashSet<>();
     for (BindableService service : services) {
       if (service instanceof NonBlocking nb) {
