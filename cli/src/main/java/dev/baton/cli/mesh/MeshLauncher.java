@@ -93,6 +93,7 @@ public final class MeshLauncher implements AutoCloseable {
     args.addAll(options.registryArgs());
     if (options.tls() != null) {
       args.addAll(MeshPki.args(options.tls().orchestrator(name, domain)));
+      args.addAll(List.of("--tokens", options.tls().callersFile().toString()));
     }
     args.addAll(options.orchestratorArgs());
     return launch(name, args);
