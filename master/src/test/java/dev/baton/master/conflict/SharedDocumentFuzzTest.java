@@ -3,10 +3,10 @@ package dev.baton.master.conflict;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.baton.runtime.fuzz.FuzzContract;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Function;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Coverage-guided fuzz target for every shared-document parser: the documents droids publish at a
@@ -28,9 +28,12 @@ class SharedDocumentFuzzTest {
       content -> InfrastructureNeedsParser.parse("infra/needs.yaml", content, "shop"),
       content -> InfrastructureProvisionsParser.parse("infra/provisions.yaml", content));
 
-  @Timeout(10)
   @FuzzTest(maxDuration = "10s")
   void everyParser(byte[] input) {
+    FuzzContract.within(() -> checkEveryParser(input));
+  }
+
+  private static void checkEveryParser(byte[] input) {
     String content = new String(input, StandardCharsets.UTF_8);
     for (Function<String, Object> parser : PARSERS) {
       try {

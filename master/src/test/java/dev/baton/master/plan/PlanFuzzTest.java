@@ -3,10 +3,10 @@ package dev.baton.master.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.baton.runtime.fuzz.FuzzContract;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.baton.v1.Plan;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Coverage-guided fuzz targets for the way plans come in: YAML text (the CLI's {@code validate}
@@ -19,9 +19,12 @@ import org.junit.jupiter.api.Timeout;
  * file there is a finding kept as a regression input. See docs/security.md, "Fuzzing".
  */
 class PlanFuzzTest {
-  @Timeout(10)
   @FuzzTest(maxDuration = "10s")
   void yaml(byte[] input) {
+    FuzzContract.within(() -> checkYaml(input));
+  }
+
+  private static void checkYaml(byte[] input) {
     String yaml = new String(input, StandardCharsets.UTF_8);
     Plan proto;
     try {
@@ -40,9 +43,12 @@ class PlanFuzzTest {
     }
   }
 
-  @Timeout(10)
   @FuzzTest(maxDuration = "10s")
   void proto(byte[] input) {
+    FuzzContract.within(() -> checkProto(input));
+  }
+
+  private static void checkProto(byte[] input) {
     Plan proto;
     try {
       proto = Plan.parseFrom(input);

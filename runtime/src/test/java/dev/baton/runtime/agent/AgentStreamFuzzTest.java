@@ -3,11 +3,11 @@ package dev.baton.runtime.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.baton.runtime.fuzz.FuzzContract;
 import dev.baton.v1.DroidEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Coverage-guided fuzz target for the three agent stream parsers: an agent CLI's stdout is
@@ -24,9 +24,12 @@ class AgentStreamFuzzTest {
   private static final Path WORKSPACE = Path.of("/tmp/baton-fuzz-workspace");
 
   /** One stdout through all three parsers: their formats share most shapes, and one target fuzzes faster than three. */
-  @Timeout(10)
   @FuzzTest(maxDuration = "10s")
   void everyParser(byte[] stdout) {
+    FuzzContract.within(() -> checkEveryParser(stdout));
+  }
+
+  private static void checkEveryParser(byte[] stdout) {
     String text = new String(stdout, StandardCharsets.UTF_8);
     feed(new ClaudeStreamParser(PRICES, WORKSPACE), text);
     feed(new CodexStreamParser(PRICES, WORKSPACE, "gpt-5-codex"), text);

@@ -3,8 +3,8 @@ package dev.baton.runtime.droid.definition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.baton.runtime.fuzz.FuzzContract;
 import dev.baton.runtime.droid.definition.DroidDefinition.Format;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Coverage-guided fuzz target for droid definitions (Markdown with YAML frontmatter, read from a
@@ -16,9 +16,12 @@ import org.junit.jupiter.api.Timeout;
  * {@code src/test/resources/dev/baton/runtime/droid/definition/DroidDefinitionFuzzTestInputs/parse/}.
  */
 class DroidDefinitionFuzzTest {
-  @Timeout(10)
   @FuzzTest(maxDuration = "10s")
   void parse(byte[] file) {
+    FuzzContract.within(() -> checkParse(file));
+  }
+
+  private static void checkParse(byte[] file) {
     String text;
     try {
       text = DroidDefinitionParser.decode("fuzz.md", file);
