@@ -161,9 +161,10 @@ final class PlanValidator {
           PlanModel.MergeStrategy.MERGE, "merge strategy");
       for (int i = 0; i < r.getSetup().getCopyCount(); i++) {
         String copy = r.getSetup().getCopy(i);
-        if (copy.isBlank() || copy.startsWith("/") || java.nio.file.Path.of(copy).normalize().startsWith("..")) {
-          throw places.fail("spec.repository.setup.copy[" + i + "]", "'" + copy
-              + "' leaves the worktree (expected: a relative path inside it, e.g. .env)");
+        String problem = outside(copy, "the worktree");
+        if (problem != null) {
+          throw places.fail("spec.repository.setup.copy[" + i + "]", problem
+              + " (expected: a relative path inside it, e.g. .env)");
         }
       }
       repository = Optional.of(new PlanModel.Repository(r.getUrl(), base, merge, r.getSetup().getSubmodules(),
@@ -295,9 +296,10 @@ final class PlanValidator {
         : TaskRouter.named(t.getOrchestrator());
     for (Map.Entry<String, String> e : new java.util.TreeMap<>(t.getPublishesMap()).entrySet()) {
       String p = e.getValue();
-      if (p.isBlank() || p.startsWith("/") || java.nio.file.Path.of(p).normalize().startsWith("..")) {
-        throw places.fail(path + ".publishes." + e.getKey(), "'" + p
-            + "' leaves the repository (expected: a relative path such as api/openapi.yaml)");
+      String problem = outside(p, "the repository");
+      if (problem != null) {
+        throw places.fail(path + ".publishes." + e.getKey(), problem
+            + " (expected: a relative path such as api/openapi.yaml)");
       }
     }
     PlanModel.Work work = new PlanModel.Work(budget(path + ".budget", t.getBudget()), optional(t.getVerify()),
@@ -444,4 +446,20 @@ final class PlanValidator {
     return millis / 60_000.0;
   }
 
+  /**
+   * Why {@code p} is not a relative path inside {@code root}, or null when it is one. A value the
+   * platform cannot take as a path at all (a NUL character, found by fuzzing) is refused here
+   * rather than failing later with {@code InvalidPathException}.
+   */
+  static String outside(String p, String root) {
+    String shown = "'" + p.replace("\0", "\\0") + "'";
+    if (p.isBlank() || p.startsWith("/")) {
+      return shown + " leaves " + root;
+    }
+    try {
+      return java.nio.file.Path.of(p).normalize().startsWith("..") ? shown + " leaves " + root : null;
+    } catch (java.nio.file.InvalidPathException e) {
+      return shown + " is not a path (" + e.getReason() + ")";
+    }
+  }
 }

@@ -65,6 +65,7 @@ class InvalidPlansTest {
       repository-without-url.yaml         | spec.repository.url                              | missing (expected: a git remote URL
       negative-budget.yaml                | spec.tasks[0].budget.usd                         | -1.0 (expected: a number of US dollars >= 0)
       publish-escapes.yaml                | spec.tasks[0].publishes.api_implementation       | '../../etc/passwd' leaves the repository
+      publish-nul.yaml                    | spec.tasks[0].publishes.api_contract             | 'web/\\0api-usage.yaml' is not a path (Nul character not allowed)
       unknown-merge.yaml                  | spec.repository.merge                            | unknown merge strategy 'squash' (expected one of: merge, rebase)
       """)
   void refusesWithPlaceAndProblem(String file, String place, String problem) throws IOException {
