@@ -1,5 +1,6 @@
 package dev.baton.cli.e2e;
 
+import dev.baton.runtime.server.RawCalls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.cli.mesh.Mesh;
@@ -18,22 +19,15 @@ import dev.baton.v1.SubOrchestratorDescriptor;
 import dev.baton.v1.SubOrchestratorGrpc;
 import dev.baton.v1.SubmitPlanRequest;
 import dev.baton.v1.ValidatePlanRequest;
-import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -53,13 +47,13 @@ class AbuseEndToEndTest {
     try (MasterApi api = new MasterApi(mesh.masterAddress())) {
       SubOrchestratorDescriptor.Builder evil = SubOrchestratorDescriptor.newBuilder().setId("devops-orchestrator-evil01")
           .setAddress("127.0.0.1:1").setSpecialization(Specialization.newBuilder().setDomain("devops"));
-      assertThat(coordinate(master, evil.clone().setId("x".repeat(10 << 20))).getCode())
+      assertThat(RawCalls.coordinate(CoordinationGrpc.newStub(master), evil.clone().setId("x".repeat(10 << 20)), false).getCode())
           .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-      assertThat(coordinate(master, evil.clone().setId("x".repeat(2048))).getDescription())
+      assertThat(RawCalls.coordinate(CoordinationGrpc.newStub(master), evil.clone().setId("x".repeat(2048)), false).getDescription())
           .isEqualTo("register.orchestrator.id: 2048 bytes (2.0 KiB) (expected: at most 128 bytes)");
-      assertThat(coordinate(master, evil.clone().setSpecialization(Specialization.newBuilder().setDomain("nosuch")))
+      assertThat(RawCalls.coordinate(CoordinationGrpc.newStub(master), evil.clone().setSpecialization(Specialization.newBuilder().setDomain("nosuch")), false)
           .getDescription()).contains("domain: 'nosuch'");
-      assertThat(coordinate(master, evil.clone().setAddress("not an address")).getDescription())
+      assertThat(RawCalls.coordinate(CoordinationGrpc.newStub(master), evil.clone().setAddress("not an address"), false).getDescription())
           .contains("address: 'not an address'");
 
       var direct = SubOrchestratorGrpc.newBlockingStub(backend).withDeadlineAfter(10, TimeUnit.SECONDS);
@@ -72,7 +66,7 @@ class AbuseEndToEndTest {
           .getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
       for (ManagedChannel c : List.of(master, backend)) {
         String method = c == master ? "baton.v1.Master/SubmitPlan" : "baton.v1.SubOrchestrator/Delegate";
-        assertThat(refusal(() -> raw(c, method, new byte[] {(byte) 0xff, (byte) 0xff, 0x07})).getCode())
+        assertThat(refusal(() -> RawCalls.unary(c, method, new byte[] {(byte) 0xff, (byte) 0xff, 0x07})).getCode())
             .isEqualTo(Status.Code.INVALID_ARGUMENT);
       }
       String yaml = Files.readString(TestPaths.example("ecommerce.yaml"));
@@ -113,48 +107,6 @@ class AbuseEndToEndTest {
     throw new AssertionError("the call was not refused");
   }
 
-  private static Status coordinate(ManagedChannel channel, SubOrchestratorDescriptor.Builder d) throws Exception {
-    CompletableFuture<Status> ended = new CompletableFuture<>();
-    StreamObserver<CoordinateRequest> requests = CoordinationGrpc.newStub(channel).coordinate(new StreamObserver<>() {
-      @Override
-      public void onNext(CoordinateResponse value) {}
 
-      @Override
-      public void onError(Throwable t) {
-        ended.complete(Status.fromThrowable(t));
-      }
 
-      @Override
-      public void onCompleted() {
-        ended.complete(Status.OK);
-      }
-    });
-    requests.onNext(CoordinateRequest.newBuilder().setRegister(Register.newBuilder().setOrchestrator(d).setProtocol(1)).build());
-    Status status = ended.get(10, TimeUnit.SECONDS);
-    requests.onCompleted();
-    return status;
-  }
-
-  private static byte[] raw(ManagedChannel channel, String method, byte[] bytes) {
-    MethodDescriptor<byte[], byte[]> m = MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(method)
-        .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
-    return ClientCalls.blockingUnaryCall(channel, m, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), bytes);
-  }
-
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }
-  };
 }

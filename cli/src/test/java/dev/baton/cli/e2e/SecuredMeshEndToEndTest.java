@@ -1,5 +1,6 @@
 package dev.baton.cli.e2e;
 
+import dev.baton.runtime.server.RawCalls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.cli.mesh.Mesh;
@@ -26,13 +27,10 @@ import dev.baton.v1.SubmitPlanRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -91,8 +89,8 @@ class SecuredMeshEndToEndTest {
 
     SubOrchestratorDescriptor.Builder evil = SubOrchestratorDescriptor.newBuilder().setId("devops-orchestrator-evil01")
         .setName("evil").setAddress("127.0.0.1:1").setSpecialization(Specialization.newBuilder().setDomain("devops"));
-    assertThat(coordinate(channel(mesh.masterAddress(), nobody), evil).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-    Status wrongDomain = coordinate(channel(mesh.masterAddress(), frontend), evil);
+    assertThat(RawCalls.coordinate(CoordinationGrpc.newStub(channel(mesh.masterAddress(), nobody)), evil, true).getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+    Status wrongDomain = RawCalls.coordinate(CoordinationGrpc.newStub(channel(mesh.masterAddress(), frontend)), evil, true);
     assertThat(wrongDomain.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
     assertThat(wrongDomain.getDescription()).contains("may register only for domain frontend, not devops");
 
@@ -124,29 +122,4 @@ class SecuredMeshEndToEndTest {
     throw new AssertionError("the call was not refused");
   }
 
-  private static Status coordinate(ManagedChannel channel, SubOrchestratorDescriptor.Builder d) throws Exception {
-    CompletableFuture<Status> ended = new CompletableFuture<>();
-    StreamObserver<CoordinateRequest> requests = CoordinationGrpc.newStub(channel).coordinate(new StreamObserver<>() {
-      @Override
-      public void onNext(CoordinateResponse value) {
-        if (value.hasRegistered()) {
-          ended.complete(Status.OK);
-        }
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        ended.complete(Status.fromThrowable(t));
-      }
-
-      @Override
-      public void onCompleted() {
-        ended.complete(Status.OK);
-      }
-    });
-    requests.onNext(CoordinateRequest.newBuilder().setRegister(Register.newBuilder().setOrchestrator(d).setProtocol(1)).build());
-    Status status = ended.get(10, TimeUnit.SECONDS);
-    requests.onCompleted();
-    return status;
-  }
 }

@@ -1,5 +1,7 @@
 package dev.baton.cli.security;
 
+import dev.baton.runtime.server.RawCalls;
+import static dev.baton.runtime.server.RawCalls.BYTES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -44,10 +46,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
-import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -242,51 +241,13 @@ class AccessControlMeshTest {
     return status.getCode();
   }
 
-  /** Opens a Coordinate stream and sends Register for {@code instanceId} of domain backend; returns how the stream ended. */
+
+
+  /** Registers {@code instanceId} of domain backend on a Coordinate stream; how the master answered. */
   private Status register(ClientSecurity security, CallCredentials token, String instanceId) throws Exception {
-    ManagedChannel channel = channel(master.address(), security);
-    var stub = CoordinationGrpc.newStub(channel);
-    CompletableFuture<Status> ended = new CompletableFuture<>();
-    StreamObserver<CoordinateRequest> up = (token == null ? stub : stub.withCallCredentials(token))
-        .coordinate(new StreamObserver<>() {
-          @Override
-          public void onNext(CoordinateResponse value) {
-            if (value.hasRegistered()) {
-              ended.complete(Status.OK);
-            }
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            ended.complete(Status.fromThrowable(t));
-          }
-
-          @Override
-          public void onCompleted() {
-            ended.complete(Status.OK);
-          }
-        });
-    up.onNext(CoordinateRequest.newBuilder().setRegister(Register.newBuilder().setProtocol(1)
-        .setOrchestrator(SubOrchestratorDescriptor.newBuilder().setId(instanceId).setName("x")
-            .setAddress("127.0.0.1:1").setSpecialization(Specialization.newBuilder().setDomain("backend")))).build());
-    Status s = ended.get(10, TimeUnit.SECONDS);
-    up.onCompleted();
-    return s;
+    var stub = CoordinationGrpc.newStub(channel(master.address(), security));
+    return RawCalls.coordinate(token == null ? stub : stub.withCallCredentials(token),
+        SubOrchestratorDescriptor.newBuilder().setId(instanceId).setName("x").setAddress("127.0.0.1:1")
+            .setSpecialization(Specialization.newBuilder().setDomain("backend")), true);
   }
-
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  };
 }

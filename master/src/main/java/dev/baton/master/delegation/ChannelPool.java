@@ -6,7 +6,6 @@ import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import dev.baton.runtime.server.GrpcServer;
 import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.netty.NettyChannelBuilder;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

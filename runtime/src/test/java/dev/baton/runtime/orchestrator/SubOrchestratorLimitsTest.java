@@ -1,5 +1,6 @@
 package dev.baton.runtime.orchestrator;
 
+import dev.baton.runtime.server.RawCalls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -10,20 +11,13 @@ import dev.baton.v1.DelegationPackage;
 import dev.baton.v1.DescribeRequest;
 import dev.baton.v1.SimulationSpec;
 import dev.baton.v1.SubOrchestratorGrpc;
-import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -90,7 +84,7 @@ class SubOrchestratorLimitsTest {
     byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01};
     for (String method : List.of("baton.v1.SubOrchestrator/Describe", "baton.v1.SubOrchestrator/Delegate",
         "grpc.health.v1.Health/Check")) {
-      assertThatThrownBy(() -> raw(method, garbage))
+      assertThatThrownBy(() -> RawCalls.unary(channel, method, garbage))
           .as(method)
           .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -134,27 +128,5 @@ class SubOrchestratorLimitsTest {
     return DelegateRequest.newBuilder().setPackage(p).build();
   }
 
-  /** A unary call whose request is {@code bytes} as they are, not a message. */
-  private byte[] raw(String method, byte[] bytes) {
-    MethodDescriptor<byte[], byte[]> m = MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(method)
-        .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
-    return ClientCalls.blockingUnaryCall(channel, m, CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS), bytes);
-  }
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
 }
