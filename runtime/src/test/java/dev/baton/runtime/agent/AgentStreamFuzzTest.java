@@ -57,7 +57,8 @@ class AgentStreamFuzzTest {
         && Double.isFinite(u.getCostUsd()) && u.getCostUsd() >= 0;
     if (!valid) {
       throw new AssertionError(parser.getClass().getSimpleName()
-          + " reported a usage with a negative or non-finite value (expected: counts and cost >= 0): " + u);
+          + " reported a usage with a negative or non-finite value (expected: counts and cost >= 0): "
+          + com.google.protobuf.TextFormat.shortDebugString(u));
     }
   }
 }
