@@ -1,66 +1,55 @@
 #!/usr/bin/env bash
-# Fuzzes one target (a *FuzzTest class) for longer than the build's short run, with coverage of
-# Jackson, SnakeYAML and swagger-parser guiding it too. See docs/security.md, "Fuzzing".
+# A longer coverage-guided fuzzing run of one target than the 10 s each gets in `./mvnw verify`.
+# Runs Jazzer's own driver on the target's @FuzzTest (the same code the build runs), from the
+# module directory, so that:
+#   - seeds come from <module>/src/test/resources/<package>/<Class>Inputs/<method>/ (committed),
+#   - the corpus it grows goes to <module>/.cifuzz-corpus/<Class>/<method>/ (gitignored; kept
+#     between runs, so a second run starts where the first stopped),
+#   - a finding (crash-*, timeout-*) is written next to the seeds, where every later build replays it.
 #
-#   scripts/fuzz.sh TARGET DURATION      e.g. scripts/fuzz.sh PlanYamlFuzzTest 30m
-#   scripts/fuzz.sh list                 the targets
+#   scripts/fuzz.sh TARGET [DURATION]     e.g. scripts/fuzz.sh plan-yaml 30m
+#   scripts/fuzz.sh list
 #
-# TARGET: PlanYamlFuzzTest, PlanProtoFuzzTest, SharedDocumentFuzzTest, DroidDefinitionFuzzTest,
-# AgentStreamFuzzTest. DURATION: 90s, 30m, 2h or seconds. The generated corpus grows in
-# <module>/.cifuzz-corpus/ (not committed; kept between runs, so later runs start where earlier
-# ones stopped). A finding stops the run, exits non-zero, and is written as
-# <module>/src/test/resources/<package>/<Target>Inputs/<method>/crash-<sha1>, where every
-# `./mvnw verify` replays it until the parser is fixed: commit it with the fix.
+# DURATION: seconds, or a number with s, m or h (default 10m). Exit status: 0 when the run ended
+# without a finding, 1 with a finding, 2 on a usage error. See docs/security.md, "Fuzzing".
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
 
-usage() {
-  echo "usage: $0 TARGET DURATION (e.g. $0 PlanYamlFuzzTest 30m), or $0 list" >&2
-  exit 2
-}
+targets="plan-yaml plan-proto shared-documents agent-streams droid-definitions"
+usage() { echo "usage: $0 TARGET [DURATION] (TARGET: ${targets// /, }; DURATION such as 600, 10m or 2h)" >&2; exit 2; }
 
-targets() {
-  find . -path ./.tools -prune -o -path '*/src/test/java/*' -name '*FuzzTest.java' -print | sort
-}
-
-[[ $# -ge 1 ]] || usage
-if [[ "$1" == list ]]; then
-  targets | sed 's#.*/##; s#\.java$##'
-  exit 0
-fi
-[[ $# -eq 2 ]] || usage
-target="$1"
-duration="$2"
-
-file="$(targets | grep "/${target}\.java$" || true)"
-if [[ -z "$file" ]]; then
-  echo "unknown target '$target' (expected one of: $(targets | sed 's#.*/##; s#\.java$##' | paste -sd, -))" >&2
-  exit 2
-fi
-module="$(echo "$file" | sed 's#^\./##; s#/src/test/java/.*##')"
+target="${1:-}"
+duration="${2:-10m}"
+case "$target" in
+  plan-yaml) module=master; class=dev.baton.master.plan.PlanFuzzTest; method=yaml ;;
+  plan-proto) module=master; class=dev.baton.master.plan.PlanFuzzTest; method=proto ;;
+  shared-documents) module=master; class=dev.baton.master.conflict.SharedDocumentFuzzTest; method=everyParser ;;
+  agent-streams) module=runtime; class=dev.baton.runtime.agent.AgentStreamFuzzTest; method=everyParser ;;
+  droid-definitions) module=runtime; class=dev.baton.runtime.droid.definition.DroidDefinitionFuzzTest; method=parse ;;
+  list) for t in $targets; do echo "$t"; done; exit 0 ;;
+  *) usage ;;
+esac
 
 case "$duration" in
-  *[0-9]s) seconds="${duration%s}" ;;
-  *[0-9]m) seconds=$(( ${duration%m} * 60 )) ;;
   *[0-9]h) seconds=$(( ${duration%h} * 3600 )) ;;
-  *) seconds="$duration" ;;
+  *[0-9]m) seconds=$(( ${duration%m} * 60 )) ;;
+  *[0-9]s) seconds=${duration%s} ;;
+  *[!0-9]*|'') usage ;;
+  *) seconds=$duration ;;
 esac
-if ! [[ "$seconds" =~ ^[0-9]+$ ]] || (( seconds < 1 )); then
-  echo "duration '$duration' is not a duration (expected: e.g. 90s, 30m, 2h or a number of seconds)" >&2
-  exit 2
-fi
+[[ "$seconds" =~ ^[0-9]+$ && "$seconds" -ge 1 ]] || usage
 
-echo "fuzzing $target ($module) for ${seconds}s; corpus in $module/.cifuzz-corpus/, findings in $module/src/test/resources/"
-# jazzer.internal.arg.N are libFuzzer's arguments (N = 0 names the program); Jazzer's JUnit
-# integration appends them after the @FuzzTest's maxDuration, so -max_total_time here wins.
-# -timeout: an input that runs longer than this many seconds is a finding (an unbounded loop).
-exec ./mvnw -B -ntp verify -pl "$module" -am -DskipITs -Dbaton.tools.skip=true \
-  -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dbaton.fuzz.targets="$target" \
-  -Dbaton.fuzz.instrument='dev.baton.**,com.fasterxml.jackson.**,org.yaml.snakeyaml.**,io.swagger.**' \
-  -Djazzer.internal.arg.0=fuzz \
-  -Djazzer.internal.arg.1=-max_total_time="$seconds" \
-  -Djazzer.internal.arg.2=-timeout=30 \
-  -Dbaton.fuzz.forkTimeout=$(( seconds + 600 ))
+cd "$root"
+classpath_file="$root/$module/target/fuzz-classpath.txt"
+echo "building $module's tests and their class path..." >&2
+./mvnw -B -ntp -q test-compile dependency:build-classpath -pl "$module" -am \
+  -Dmdep.outputFile="$classpath_file" -Dmdep.includeScope=test >&2
+
+cd "$root/$module"
+echo "fuzzing $class#$method for ${seconds}s (findings: $module/src/test/resources/${class//.//}Inputs/$method/)" >&2
+# -max_total_time given here comes after the @FuzzTest's maxDuration and so replaces it.
+exec java -cp "target/test-classes:target/classes:$(cat "$classpath_file")" \
+  com.code_intelligence.jazzer.Jazzer \
+  --target_class="$class" --target_method="$method" \
+  -max_total_time="$seconds"

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
       ValidateCommand.class,
       DroidsCommand.class,
       JournalCommand.class,
+      CertsCommand.class,
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {

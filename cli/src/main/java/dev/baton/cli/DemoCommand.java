@@ -49,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
     ValidateCommand.compile(source.yaml());
     PrintStream out = System.out;
     try (LocalMesh local = LocalMesh.start(basePort, runDir == null ? LocalMesh.defaultRunDir() : runDir, out, registry.settings());
-        MasterClient client = MasterClient.connect(local.mesh().masterAddress())) {
+        MasterClient client = local.client()) {
       out.println("mesh up:");
       local.printAddresses(out);
       SubmitPlanResponse response = PlanRun.submit(client, source.yaml(), timeScale, droids, source.file());

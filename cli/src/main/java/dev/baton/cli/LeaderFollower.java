@@ -1,12 +1,11 @@
 package dev.baton.cli;
 
-import dev.baton.runtime.server.Keepalive;
 import dev.baton.v1.MasterGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
+import dev.baton.runtime.security.ClientSecurity;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,14 +88,19 @@ final class LeaderFollower implements AutoCloseable {
 
   /** Plaintext Netty channels with Baton's keepalive, real time and sleep. */
   static LeaderFollower create(List<HostPort> addresses, RetryPolicy policy) {
-    return new LeaderFollower(addresses, policy, LeaderFollower::channel, Clock.systemUTC(),
+    return create(addresses, policy, ClientSecurity.plaintext());
+  }
+
+  /** Netty channels secured by {@code security} (TLS, call credentials) with Baton's keepalive. */
+  static LeaderFollower create(List<HostPort> addresses, RetryPolicy policy, ClientSecurity security) {
+    return new LeaderFollower(addresses, policy, address -> channel(address, security), Clock.systemUTC(),
         d -> TimeUnit.NANOSECONDS.sleep(d.toNanos()), new Random());
   }
 
-  private static ManagedChannel channel(HostPort address) {
-    return Keepalive.client(NettyChannelBuilder.forTarget(address.target()))
+  private static ManagedChannel channel(HostPort address, ClientSecurity security) {
+    // nettyBuilder applies Baton's keepalive; a DNS name of several masters is balanced round robin
+    return security.nettyBuilder(address.target())
         .defaultLoadBalancingPolicy("round_robin")
-        .usePlaintext()
         .maxInboundMessageSize(MAX_INBOUND_BYTES)
         .build();
   }

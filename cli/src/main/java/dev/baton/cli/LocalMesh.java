@@ -3,6 +3,8 @@ package dev.baton.cli;
 import dev.baton.cli.mesh.LaunchedProcess;
 import dev.baton.cli.mesh.Mesh;
 import dev.baton.cli.mesh.MeshLauncher;
+import dev.baton.cli.mesh.MeshPki;
+import java.util.List;
 import dev.baton.runtime.registry.ConsulSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -12,6 +14,8 @@ import java.nio.file.Path;
  * this JVM ends, however it ends (a shutdown hook here; {@code --parent-pid} in the children).
  */
 final class LocalMesh implements AutoCloseable {
+  /** The run directory's PKI: ca.pem, master.pem, user.pem, one pair per orchestrator. */
+  static final String PKI_DIR = "pki";
   private final MeshLauncher launcher;
   private final Thread hook;
   private Mesh mesh;
@@ -33,11 +37,15 @@ final class LocalMesh implements AutoCloseable {
    * Consul when {@code consul} is not null.
    */
   static LocalMesh start(int basePort, Path runDir, PrintStream out, ConsulSettings consul) {
-    MeshLauncher launcher = new MeshLauncher(MeshLauncher.Options.in(runDir).withConsul(consul));
+    // TLS on every hop with an ephemeral CA in the run directory
+    MeshLauncher.Options options = MeshLauncher.Options.in(runDir).withConsul(consul)
+        .withTls(MeshPki.in(runDir.resolve(PKI_DIR)));
+    MeshLauncher launcher = new MeshLauncher(options);
     Thread hook = new Thread(launcher::close, "baton-mesh-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    out.println("starting the master and " + MeshLauncher.DOMAINS.size()
-        + " sub-orchestrators (logs in " + runDir + ")...");
+    out.println("starting the master and " + MeshLauncher.DOMAINS.size() + " sub-orchestrators"
+        + (options.tls() != null ? " on mutual TLS (CA and certificates in " + options.tls().dir() + ")" : "")
+        + " (logs in " + runDir + ")...");
     out.flush();
     try {
       return new LocalMesh(launcher, hook, launcher.startMesh(basePort));
@@ -55,6 +63,27 @@ final class LocalMesh implements AutoCloseable {
 
   Mesh mesh() {
     return mesh;
+  }
+
+  /** The mesh's PKI, or null when it runs plaintext. */
+  MeshPki pki() {
+    return launcher.options().tls();
+  }
+
+  /** A client of this mesh's master, over TLS with the local user's certificate when the mesh has TLS. */
+  MasterClient client() {
+    return MasterClient.connect(List.of(HostPort.parse("--master", mesh.masterAddress())), RetryPolicy.DEFAULT,
+        launcher.clientSecurity());
+  }
+
+  /** The flags a CLI command needs to reach this mesh's master, after {@code --master ADDRESS}. */
+  String clientFlags() {
+    MeshPki pki = pki();
+    if (pki == null) {
+      return "";
+    }
+    var user = pki.user();
+    return " --tls-ca " + user.caBundle() + " --tls-cert " + user.certChain() + " --tls-key " + user.privateKey();
   }
 
   /**

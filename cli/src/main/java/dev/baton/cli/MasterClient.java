@@ -32,7 +32,13 @@ final class MasterClient implements AutoCloseable {
 
   /** A client of the masters at {@code addresses}, retrying under {@code policy}; connects lazily. */
   static MasterClient connect(List<HostPort> addresses, RetryPolicy policy) {
-    return new MasterClient(LeaderFollower.create(addresses, policy));
+    return connect(addresses, policy, dev.baton.runtime.security.ClientSecurity.plaintext());
+  }
+
+  /** Like {@link #connect(List, RetryPolicy)}, dialling with {@code security} (TLS, call credentials). */
+  static MasterClient connect(List<HostPort> addresses, RetryPolicy policy,
+      dev.baton.runtime.security.ClientSecurity security) {
+    return new MasterClient(LeaderFollower.create(addresses, policy, security));
   }
 
   /** A client of the one master at {@code address} ("host:port"), with the default retries. */

@@ -2,6 +2,7 @@ package dev.baton.cli;
 
 import dev.baton.cli.mesh.ReadyLine;
 import dev.baton.master.MasterConfig;
+import dev.baton.master.grpc.CallerLimits;
 import dev.baton.master.MasterServer;
 import dev.baton.master.journal.JournalException;
 import java.util.concurrent.Callable;
@@ -45,19 +46,47 @@ final class MasterCommand implements Callable<Integer> {
           + "Default (or 'memory'): in memory only. See docs/journal.md.")
   String journal;
 
+  @Option(names = "--max-plans-per-caller", paramLabel = "N",
+      defaultValue = "" + CallerLimits.Settings.DEFAULT_PLANS_PER_CALLER,
+      description = "Unfinished plans one caller may have at once; more are refused with RESOURCE_EXHAUSTED"
+          + " (default: ${DEFAULT-VALUE}).")
+  int maxPlansPerCaller;
+
+  @Option(names = "--submissions-per-minute", paramLabel = "N",
+      defaultValue = "" + CallerLimits.Settings.DEFAULT_SUBMISSIONS_PER_MINUTE,
+      description = "SubmitPlan and ValidatePlan calls one caller may make per minute (default: ${DEFAULT-VALUE}).")
+  int submissionsPerMinute;
+
+  @Option(names = "--watch-streams-per-caller", paramLabel = "N",
+      defaultValue = "" + CallerLimits.Settings.DEFAULT_WATCH_STREAMS_PER_CALLER,
+      description = "WatchPlan streams one caller may hold open at once (default: ${DEFAULT-VALUE}).")
+  int watchStreamsPerCaller;
+
   @Mixin RegistryOptions registry = new RegistryOptions();
+
+  @Mixin TlsOptions tls = new TlsOptions();
+
+  @Mixin AuthOptions auth = new AuthOptions();
 
   @Option(names = "--parent-pid", hidden = true, description = "Exit when this process exits (set by launchers).")
   Long parentPid;
 
   @Override
   public Integer call() throws InterruptedException {
+    CallerLimits.Settings limits;
+    try {
+      limits = new CallerLimits.Settings(maxPlansPerCaller, submissionsPerMinute, watchStreamsPerCaller,
+          CallerLimits.Settings.DEFAULT_MAX_CALLERS);
+    } catch (IllegalArgumentException e) {
+      throw CliException.invalidInput(e.getMessage());
+    }
     MasterServer server;
     try {
       server = MasterServer.start(
-          MasterConfig.builder().host(host).port(port).id(id).consul(registry.settings())
+          MasterConfig.builder().host(host).port(port).id(id).consul(registry.settings()).callerLimits(limits)
               .gitDir(gitDir).gitPort(gitPort).importLocalRepos(importLocalRepos)
-              .journal(journal == null || journal.equals("memory") ? null : journal).build());
+              .journal(journal == null || journal.equals("memory") ? null : journal)
+              .security(tls.security(host, auth.settings())).build());
     } catch (JournalException e) {
       // In use by another master, unreachable, not a journal: the message names it and the fix.
       throw CliException.invalidInput(e.getMessage());

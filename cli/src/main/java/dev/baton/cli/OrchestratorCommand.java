@@ -107,6 +107,11 @@ final class OrchestratorCommand implements Callable<Integer> {
       description = "Caches of remotes and task worktrees (default: <workspace>/git).")
   Path gitDir;
 
+  @Option(names = "--policy", paramLabel = "FILE", defaultValue = "${env:BATON_POLICY}",
+      description = "The droid policy: runners, commands, autonomy per role, environment and network droids may"
+          + " have (default: the built-in one, which allows everything; see docs/security.md, examples/policy.yaml).")
+  Path policy;
+
   @Option(names = "--containment", paramLabel = "KIND", defaultValue = "${env:BATON_CONTAINMENT:-auto}",
       description = "What every process started for a task runs in, so that a cancel kills it whole:"
           + " auto (default: the strongest that works here), pid-namespace, cgroup, process-tree"
@@ -114,6 +119,10 @@ final class OrchestratorCommand implements Callable<Integer> {
   String containment;
 
   @Mixin RegistryOptions registry = new RegistryOptions();
+
+  @Mixin TlsOptions tls = new TlsOptions();
+
+  @Mixin AuthOptions auth = new AuthOptions();
 
   @Spec CommandSpec spec;
 
@@ -150,7 +159,17 @@ final class OrchestratorCommand implements Callable<Integer> {
             .maxConcurrentTasks(maxConcurrentTasks)
             .droidsDir(droids)
             .agents(agentOptions())
+            .security(tls.security(host, auth.settings()))
+            // git presents the same certificate to the master's https git server
+            .gitTls(tls.files())
             .containment(containment);
+    if (policy != null) {
+      try {
+        config.policy(dev.baton.runtime.policy.PolicyParser.read(policy));
+      } catch (dev.baton.runtime.policy.PolicyException e) {
+        throw CliException.invalidInput("--policy: " + e.getMessage());
+      }
+    }
     if (workspace != null) {
       config.workspaceRoot(workspace);
     }

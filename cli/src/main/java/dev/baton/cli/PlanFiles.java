@@ -18,7 +18,7 @@ import java.util.Optional;
  * files so large that sending them would be pointless.
  */
 final class PlanFiles {
-  /** Files above this are refused before they are read: far past the plan format's 16 MiB. */
+  /** Files above this are refused before they are read: far past the plan format's 1 MiB. */
   static final long MAX_READ_BYTES = 64L * 1024 * 1024;
 
   static final String DEFAULT_DEMO_PLAN = "examples/ecommerce.yaml";

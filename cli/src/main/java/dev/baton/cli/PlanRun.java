@@ -11,9 +11,9 @@ final class PlanRun {
 
   /** Checks a time scale given on the command line: 0 means 1 (real estimates). */
   static double checkTimeScale(double timeScale) {
-    if (!(timeScale >= 0) || Double.isInfinite(timeScale)) {
+    if (!(timeScale >= 0) || timeScale > dev.baton.runtime.limits.BatonBounds.MAX_TIME_SCALE) {
       throw CliException.invalidInput(
-          "--time-scale: " + timeScale + " (expected: a number > 0, e.g. 0.001 for one plan minute in 60 ms)");
+          "--time-scale: " + timeScale + " (expected: a number > 0 and at most 1, e.g. 0.001 for one plan minute in 60 ms)");
     }
     return timeScale;
   }

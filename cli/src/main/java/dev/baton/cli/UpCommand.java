@@ -62,7 +62,11 @@ final class UpCommand implements Callable<Integer> {
       System.out.println("mesh up:");
       local.printAddresses(System.out);
       System.out.println("submit a plan with: baton submit examples/ecommerce.yaml --watch --time-scale 0.001 --master "
-          + local.mesh().masterAddress());
+          + local.mesh().masterAddress() + local.clientFlags());
+      if (local.pki() != null) {
+        System.out.println("TLS on every hop; certificates and the CA in " + local.pki().dir()
+            + " (or export BATON_TLS_CA, BATON_TLS_CERT, BATON_TLS_KEY)");
+      }
       if (repo != null) {
         String url = serve(local);
         System.out.println("repository " + repo + " served at " + url + ": submit plans on it with --repo " + url);

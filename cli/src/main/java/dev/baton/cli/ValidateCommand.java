@@ -43,8 +43,17 @@ final class ValidateCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  /** The compiled plan; a PlanException (exit 2, one line) when it is invalid. */
+  /**
+   * The compiled plan; a PlanException (exit 2, one line) when it is invalid, or when it holds a
+   * key-shaped value or a path out of the workspace (the master's checks that need no instance).
+   */
   static PlanModel.Plan compile(String yaml) {
-    return PlanCompiler.compileYaml(yaml);
+    PlanModel.Plan plan = PlanCompiler.compileYaml(yaml);
+    try {
+      dev.baton.master.policy.PlanPolicyGate.checkContent(plan);
+    } catch (dev.baton.runtime.server.BatonException e) {
+      throw CliException.invalidInput(e.getMessage());
+    }
+    return plan;
   }
 }

@@ -31,6 +31,20 @@ class OrchestratorCommandTest {
   }
 
   @Test
+  void refusesABadPolicyFileInOneLineNamingFileLineAndField(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path policy = dir.resolve("policy.yaml");
+    java.nio.file.Files.writeString(policy, "apiVersion: baton.dev/v1\nkind: DroidPolicy\nrunners: [sim, gpt]\n");
+
+    Run run = baton("orchestrator", "--domain", "devops", "--master", "127.0.0.1:7233", "--policy", policy.toString());
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).isEqualTo("baton: --policy: " + policy + ":3: runners: unknown runner 'gpt' (expected:"
+        + " claude, codex, command, droid, scripted, sim)\n");
+  }
+
+  @Test
   void refusesAnUnknownContainmentNamingTheChoices() {
     Run run = baton("orchestrator", "--domain", "frontend", "--master", "127.0.0.1:7233", "--containment", "chroot");
 

@@ -49,6 +49,8 @@ import java.util.concurrent.ScheduledExecutorService;
  *     {@code consul}: an in-process master cannot be registered
  * @param security how the master's server accepts calls and how it dials instances (default
  *     {@link dev.baton.runtime.security.Security#open()}: plaintext, every caller trusted)
+ * @param callerLimits per caller: unfinished plans, submissions per minute, WatchPlan streams
+ *     (default {@link dev.baton.master.grpc.CallerLimits.Settings#DEFAULTS}; docs/security.md)
  */
 public record MasterConfig(
     String host,
@@ -71,7 +73,8 @@ public record MasterConfig(
     Long seed,
     Threads threads,
     String inProcessName,
-    dev.baton.runtime.security.Security security) {
+    dev.baton.runtime.security.Security security,
+    dev.baton.master.grpc.CallerLimits.Settings callerLimits) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 0;
@@ -140,6 +143,7 @@ public record MasterConfig(
           + " (expected: > heartbeatInterval " + heartbeatInterval + ")");
     }
     Objects.requireNonNull(conflictDetector, "conflictDetector");
+    Objects.requireNonNull(callerLimits, "callerLimits");
     Objects.requireNonNull(resilience, "resilience");
     gitDir = (gitDir == null ? defaultGitDir(id) : gitDir).toAbsolutePath().normalize();
     if (gitPort < NO_GIT_SERVER || gitPort > 65_535) {
@@ -192,6 +196,13 @@ public record MasterConfig(
     private Threads threads = Threads.DAEMON;
     private String inProcessName;
     private dev.baton.runtime.security.Security security = dev.baton.runtime.security.Security.open();
+    private dev.baton.master.grpc.CallerLimits.Settings callerLimits = dev.baton.master.grpc.CallerLimits.Settings.DEFAULTS;
+
+    /** Per-caller limits of the master (default CallerLimits.Settings.DEFAULTS). */
+    public Builder callerLimits(dev.baton.master.grpc.CallerLimits.Settings limits) {
+      this.callerLimits = java.util.Objects.requireNonNull(limits, "callerLimits");
+      return this;
+    }
 
     private Builder() {}
 
@@ -314,7 +325,7 @@ public record MasterConfig(
     public MasterConfig build() {
       return new MasterConfig(host, port, id, heartbeatInterval, heartbeatTimeout, delegationDeadline,
           instanceWait, syncTimeoutFloor, conflictDetector, resilience, consul, gitDir, gitPort, importLocalRepos, journal, store,
-          clock, seed, threads, inProcessName, security);
+          clock, seed, threads, inProcessName, security, callerLimits);
     }
   }
 }

@@ -120,7 +120,8 @@ public final class MasterServer implements AutoCloseable {
         config.heartbeatInterval(), CoordinationService.Settings.DEFAULTS, timers, clock);
     try {
       List<io.grpc.BindableService> services = List.of(
-          new MasterService(engine, store, view, dashboard, config.id(), address::get, locals::resolve),
+          new MasterService(engine, store, view, dashboard, config.id(), address::get, locals::resolve,
+              new dev.baton.master.grpc.CallerLimits(config.callerLimits())),
           coordination);
       List<io.grpc.ServerInterceptor> gates = List.of(new dev.baton.master.grpc.StandbyGate(config.id(),
               () -> role.get() == null || role.get().leading(),
@@ -154,7 +155,8 @@ public final class MasterServer implements AutoCloseable {
     master.coordination = coordination;
     // (an in-process master has no host and port to register: MasterConfig refuses it with Consul)
     var registration = consul == null ? null : DescriptorMeta.masterRegistration(config.id(),
-        server.address().substring(0, server.address().lastIndexOf(':')), server.port());
+        server.address().substring(0, server.address().lastIndexOf(':')), server.port())
+        .withTls(!config.security().server().isPlaintext());
     if (consul != null) {
       consul.register(registration, () -> true);
       master.consul = consul;
@@ -216,7 +218,8 @@ public final class MasterServer implements AutoCloseable {
     }
     try {
       java.nio.file.Files.createDirectories(GitIntegrations.servedRoot(config.gitDir()));
-      return GitHttpServer.start(GitIntegrations.servedRoot(config.gitDir()), config.host(), config.gitPort());
+      return GitHttpServer.start(GitIntegrations.servedRoot(config.gitDir()), config.host(), config.gitPort(),
+          config.security().server());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot serve repositories from " + config.gitDir() + ": " + e.getMessage(), e);
     }

@@ -46,6 +46,31 @@ final class Mesh implements AutoCloseable {
 
   /** @param journal the master's journal (a file, or postgres://...), or null to keep plans in memory */
   static Mesh start(int replicas, int maxConcurrent, String journal) {
+    return start(replicas, maxConcurrent, journal, Securities.OPEN);
+  }
+
+  /** How each server of a mesh is secured: the master's, and each instance's by its domain. */
+  interface Securities {
+    /** Plaintext, every caller trusted: what every figure but the security one measures. */
+    Securities OPEN = new Securities() {
+      @Override
+      public dev.baton.runtime.security.Security master() {
+        return dev.baton.runtime.security.Security.open();
+      }
+
+      @Override
+      public dev.baton.runtime.security.Security orchestrator(String domain) {
+        return dev.baton.runtime.security.Security.open();
+      }
+    };
+
+    dev.baton.runtime.security.Security master();
+
+    dev.baton.runtime.security.Security orchestrator(String domain);
+  }
+
+  /** As {@link #start(int, int, String)}, each server secured by {@code security}. */
+  static Mesh start(int replicas, int maxConcurrent, String journal, Securities security) {
     Path workspaces;
     try {
       workspaces = Files.createTempDirectory("baton-bench");
@@ -56,6 +81,7 @@ final class Mesh implements AutoCloseable {
         .conflictDetector(ConflictDetector.none())
         .heartbeatInterval(Duration.ofMillis(200))
         .journal(journal)
+        .security(security.master())
         .build());
     Mesh mesh = new Mesh(master, workspaces);
     try {
@@ -67,6 +93,7 @@ final class Mesh implements AutoCloseable {
               .workspaceRoot(workspaces)
               .heartbeatInterval(Duration.ofMillis(200))
               .maxConcurrentTasks(maxConcurrent)
+              .security(security.orchestrator(domain))
               .build(), Specialisations.find(domain)));
         }
       }

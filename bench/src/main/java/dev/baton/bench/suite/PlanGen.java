@@ -33,7 +33,7 @@ final class PlanGen {
   private PlanGen() {}
 
   static PlanModel.Plan compile(Plan proto) {
-    return PlanCompiler.compile(proto);
+    return PlanCompiler.compileTrusted(proto);
   }
 
   /** {@code tasks} independent no-op tasks spread round robin over the four domains. */

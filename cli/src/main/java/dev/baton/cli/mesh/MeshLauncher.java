@@ -1,13 +1,13 @@
 package dev.baton.cli.mesh;
 
 import dev.baton.runtime.registry.ConsulSettings;
+import dev.baton.runtime.security.ClientSecurity;
 import dev.baton.v1.InstanceHealth;
 import dev.baton.v1.ListOrchestratorsRequest;
 import dev.baton.v1.ListOrchestratorsResponse;
 import dev.baton.v1.MasterGrpc;
 import dev.baton.v1.OrchestratorInstance;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,6 +58,11 @@ public final class MeshLauncher implements AutoCloseable {
       // Plans outlive the master's process: journaled in the run directory unless the caller chose.
       args.addAll(List.of("--journal", options.runDir().resolve("journal.db").toString()));
     }
+    if (options.tls() != null) {
+      args.addAll(MeshPki.args(options.tls().master()));
+      // The local user's certificate is the mesh's admin: the CLI commands `up` prints can do everything.
+      args.addAll(List.of("--tokens", options.tls().callersFile().toString()));
+    }
     args.addAll(options.masterArgs());
     LaunchedProcess master = launch("master", args);
     master.awaitReady(options.readyTimeout());
@@ -86,6 +91,10 @@ public final class MeshLauncher implements AutoCloseable {
     args.addAll(List.of("--host", options.host(), "--port", Integer.toString(port),
         "--workspace", options.workspaceRoot().resolve(name).toString()));
     args.addAll(options.registryArgs());
+    if (options.tls() != null) {
+      args.addAll(MeshPki.args(options.tls().orchestrator(name, domain)));
+      args.addAll(List.of("--tokens", options.tls().callersFile().toString()));
+    }
     args.addAll(options.orchestratorArgs());
     return launch(name, args);
   }
@@ -104,8 +113,13 @@ public final class MeshLauncher implements AutoCloseable {
     }
     orchestrators.values().forEach(o -> o.awaitReady(options.readyTimeout()));
     Mesh mesh = new Mesh(master, orchestrators);
-    awaitRegistered(master.address(), Set.copyOf(DOMAINS), options.readyTimeout());
+    awaitRegistered(master.address(), Set.copyOf(DOMAINS), options.readyTimeout(), clientSecurity());
     return mesh;
+  }
+
+  /** How this JVM dials the mesh: TLS with the local user's certificate when the mesh has TLS, else plaintext. */
+  public ClientSecurity clientSecurity() {
+    return options.tls() == null ? ClientSecurity.plaintext() : options.tls().userClient();
   }
 
   /**
@@ -129,7 +143,13 @@ public final class MeshLauncher implements AutoCloseable {
    */
   public static ListOrchestratorsResponse awaitRegistered(
       String masterAddress, Set<String> domains, Duration timeout) {
-    ManagedChannel channel = ManagedChannelBuilder.forTarget(masterAddress).usePlaintext().build();
+    return awaitRegistered(masterAddress, domains, timeout, ClientSecurity.plaintext());
+  }
+
+  /** Like {@link #awaitRegistered(String, Set, Duration)}, dialling with {@code security}. */
+  public static ListOrchestratorsResponse awaitRegistered(
+      String masterAddress, Set<String> domains, Duration timeout, ClientSecurity security) {
+    ManagedChannel channel = security.nettyBuilder(masterAddress).build();
     try {
       MasterGrpc.MasterBlockingStub stub = MasterGrpc.newBlockingStub(channel);
       Instant deadline = Instant.now().plus(timeout);
@@ -210,10 +230,13 @@ public final class MeshLauncher implements AutoCloseable {
    * @param consul the Consul agent every child registers with, or null (default) for the embedded
    *     registry; passed to the children explicitly, so a CONSUL_HTTP_ADDR in their environment
    *     cannot flip them
+   * @param tls the mesh's PKI: every child gets {@code --tls-*} flags and this JVM dials with the
+   *     user's certificate; null (the default) for plaintext on loopback
    */
   public record Options(
       Path runDir, Path workspaceRoot, JavaCommand java, String host, Duration readyTimeout,
-      Duration stopGrace, ConsulSettings consul, List<String> masterArgs, List<String> orchestratorArgs) {
+      Duration stopGrace, ConsulSettings consul, List<String> masterArgs, List<String> orchestratorArgs,
+      MeshPki tls) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(10);
@@ -237,7 +260,7 @@ public final class MeshLauncher implements AutoCloseable {
     public static Options in(Path runDir) {
       return new Options(
           runDir, runDir.resolve("workspaces"), JavaCommand.current(), DEFAULT_HOST,
-          DEFAULT_READY_TIMEOUT, DEFAULT_STOP_GRACE, null, List.of(), List.of());
+          DEFAULT_READY_TIMEOUT, DEFAULT_STOP_GRACE, null, List.of(), List.of(), null);
     }
 
     /** {@code --registry ...} arguments that give a child this mesh's registry choice. */
@@ -254,7 +277,7 @@ public final class MeshLauncher implements AutoCloseable {
     }
 
     public Options withConsul(ConsulSettings value) {
-      return new Options(runDir, workspaceRoot, java, host, readyTimeout, stopGrace, value, masterArgs, orchestratorArgs);
+      return new Options(runDir, workspaceRoot, java, host, readyTimeout, stopGrace, value, masterArgs, orchestratorArgs, tls);
     }
 
     /** A fresh run directory under {@code parent}, named by the time and this process's pid. */
@@ -264,25 +287,30 @@ public final class MeshLauncher implements AutoCloseable {
     }
 
     public Options withJava(JavaCommand value) {
-      return new Options(runDir, workspaceRoot, value, host, readyTimeout, stopGrace, consul, masterArgs, orchestratorArgs);
+      return new Options(runDir, workspaceRoot, value, host, readyTimeout, stopGrace, consul, masterArgs, orchestratorArgs, tls);
     }
 
     public Options withReadyTimeout(Duration value) {
-      return new Options(runDir, workspaceRoot, java, host, value, stopGrace, consul, masterArgs, orchestratorArgs);
+      return new Options(runDir, workspaceRoot, java, host, value, stopGrace, consul, masterArgs, orchestratorArgs, tls);
     }
 
     public Options withStopGrace(Duration value) {
-      return new Options(runDir, workspaceRoot, java, host, readyTimeout, value, consul, masterArgs, orchestratorArgs);
+      return new Options(runDir, workspaceRoot, java, host, readyTimeout, value, consul, masterArgs, orchestratorArgs, tls);
     }
 
     /** Extra arguments of every {@code baton orchestrator} this launcher starts (e.g. --claude-bin). */
     public Options withOrchestratorArgs(List<String> value) {
-      return new Options(runDir, workspaceRoot, java, host, readyTimeout, stopGrace, consul, masterArgs, value);
+      return new Options(runDir, workspaceRoot, java, host, readyTimeout, stopGrace, consul, masterArgs, value, tls);
     }
 
     /** Extra arguments of the {@code baton master} this launcher starts. */
     public Options withMasterArgs(List<String> value) {
-      return new Options(runDir, workspaceRoot, java, host, readyTimeout, stopGrace, consul, value, orchestratorArgs);
+      return new Options(runDir, workspaceRoot, java, host, readyTimeout, stopGrace, consul, value, orchestratorArgs, tls);
+    }
+
+    /** TLS on every hop with {@code value}'s certificates; null for plaintext. */
+    public Options withTls(MeshPki value) {
+      return new Options(runDir, workspaceRoot, java, host, readyTimeout, stopGrace, consul, masterArgs, orchestratorArgs, value);
     }
   }
 }

@@ -112,9 +112,16 @@ class BadPlansEndToEndTest {
                   after: [ghost]
                   before: [ui]
             """, List.of("spec.syncPoints[0].after[0]", "ghost")),
-        Arguments.of("oversized file", HEAD + "  context:\n    project: " + "x".repeat(17_000_000) + "\n" + TASKS,
-            List.of("at most 16 MiB")),
-        Arguments.of("YAML alias bomb", aliasBomb(), List.of("alias")));
+        Arguments.of("oversized file", HEAD + "  context:\n    project: " + "x ".repeat(600_000) + "\n" + TASKS,
+            List.of("(expected: at most 1048576 bytes (1.0 MiB))")),
+        Arguments.of("YAML alias bomb", aliasBomb(), List.of("alias")),
+
+        Arguments.of("a key in the plan", HEAD + TASKS.replace("id: ui\n", "id: ui\n      description: deploy with"
+            + " ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789\n"),
+            List.of("task 'ui'", "description", "looks like a secret", "github-token", "--secrets")),
+        Arguments.of("a deliverable out of the workspace", HEAD + TASKS.replace("id: api\n",
+            "id: api\n      deliverables: [../../etc/passwd]\n"),
+            List.of("task 'api'", "deliverables[0]", "leaves the workspace")));
   }
 
   /** The "billion laughs": nine levels of nine aliases each. */

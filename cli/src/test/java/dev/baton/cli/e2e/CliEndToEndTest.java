@@ -158,6 +158,11 @@ class CliEndToEndTest {
     assertThat(run.stdout()).contains("mesh up:", "Plan ecommerce-platform", "SUCCEEDED", "Critical path (145 min)",
         "against 435 min sequential", "Makespan measured", "API Contract Agreement", "Infrastructure Ready",
         "Integration Testing", "level 0:");
+    // every hop on TLS: the mesh says so, and each server logged its TLS listener
+    assertThat(run.stdout()).contains("on mutual TLS");
+    for (String server : List.of("master", "frontend", "backend", "devops", "testing")) {
+      assertThat(dir.resolve("demo").resolve(server + ".log")).content().contains("(TLS) with [baton.v1.");
+    }
   }
 
   @Test

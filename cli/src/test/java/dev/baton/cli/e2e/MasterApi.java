@@ -19,6 +19,11 @@ final class MasterApi implements AutoCloseable {
     this.channel = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
   }
 
+  /** A client dialling with {@code security}: TLS to a mesh started with a {@code MeshPki}. */
+  MasterApi(String address, dev.baton.runtime.security.ClientSecurity security) {
+    this.channel = security.nettyBuilder(address).build();
+  }
+
   MasterGrpc.MasterBlockingStub call() {
     return MasterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
   }

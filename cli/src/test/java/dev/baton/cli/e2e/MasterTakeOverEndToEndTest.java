@@ -240,9 +240,11 @@ class MasterTakeOverEndToEndTest {
       long lastOld = v.records().stream().filter(r -> r.epoch() == old.epoch()).mapToLong(r -> r.position()).max().orElseThrow();
       long firstNew = v.records().stream().filter(r -> r.epoch() == next.epoch()).mapToLong(r -> r.position()).min().orElseThrow();
       assertThat(lastOld).isLessThan(firstNew);
+      // Whether the paused leader still tried an append after SIGCONT (refused: "fenced: this master
+      // appends under epoch N but the journal is at epoch M") or learnt from Consul first that it had
+      // lost the lock depends on which of its threads runs first; either way nothing of it landed
+      // after its successor's claim (above).
       String log = trio.log(paused);
-      assertThat(log).as("%s's log", paused)
-          .contains("fenced: this master appends under epoch " + old.epoch() + " but the journal is at epoch");
       System.out.println("TAKEOVER " + paused + " after SIGCONT: " + log.lines()
           .filter(l -> l.contains("fenced") || l.contains("lost the leadership") || l.contains("stale master")
               || l.contains("leading under") || l.contains("closed (was"))

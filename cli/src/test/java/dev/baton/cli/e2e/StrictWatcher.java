@@ -5,7 +5,6 @@ import dev.baton.v1.PlanEvent;
 import dev.baton.v1.WatchPlanRequest;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -39,10 +38,14 @@ final class StrictWatcher implements AutoCloseable {
   private volatile Context.CancellableContext current;
 
   StrictWatcher(List<String> addresses, String planId) {
+    this(addresses, planId, dev.baton.runtime.security.ClientSecurity.plaintext());
+  }
+
+  StrictWatcher(List<String> addresses, String planId, dev.baton.runtime.security.ClientSecurity security) {
     this.addresses = List.copyOf(addresses);
     this.planId = planId;
     for (String a : addresses) {
-      channels.add(ManagedChannelBuilder.forTarget(a).usePlaintext().build());
+      channels.add(security.nettyBuilder(a).build());
     }
     Thread t = new Thread(this::run, "strict-watch-" + planId);
     t.setDaemon(true);

@@ -29,4 +29,14 @@ interface TakeOverMesh {
 
   /** The masters' journal, opened read-only. */
   Journal journal();
+
+  /** How a test dials the masters: plaintext unless the mesh runs TLS. */
+  default dev.baton.runtime.security.ClientSecurity security() {
+    return dev.baton.runtime.security.ClientSecurity.plaintext();
+  }
+
+  /** The {@code --tls-*} flags a CLI process needs to reach the masters; none for plaintext. */
+  default List<String> cliTlsArgs() {
+    return List.of();
+  }
 }

@@ -47,12 +47,13 @@ final class TakeOverRun implements AutoCloseable {
     this.mesh = mesh;
     this.planId = planId;
     this.before = before;
-    this.watcher = new StrictWatcher(mesh.addressList(), planId);
+    this.watcher = new StrictWatcher(mesh.addressList(), planId, mesh.security());
     try {
       cliOut = Files.createTempFile("baton-watch-", ".out");
       cliErr = Files.createTempFile("baton-watch-", ".err");
-      cliWatch = new ProcessBuilder(JavaCommand.current().baton(
-          List.of("watch", planId, "--master", mesh.addresses(), "--retry-for", "120s")))
+      List<String> watch = new ArrayList<>(List.of("watch", planId, "--master", mesh.addresses(), "--retry-for", "120s"));
+      watch.addAll(mesh.cliTlsArgs());
+      cliWatch = new ProcessBuilder(JavaCommand.current().baton(watch))
           .redirectOutput(cliOut.toFile()).redirectError(cliErr.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
     } catch (IOException e) {

@@ -12,7 +12,6 @@ import dev.baton.v1.MasterGrpc;
 import dev.baton.v1.SubOrchestratorGrpc;
 import dev.baton.v1.SubmitPlanRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,6 +44,8 @@ final class UpMesh implements TakeOverMesh, AutoCloseable {
   /** name (master, frontend...) -> {address, pid, id}, as first printed. */
   private final Map<String, String[]> servers = new LinkedHashMap<>();
   private Journal journal;
+  /** TLS with the user's certificate from the run directory's PKI: baton up runs TLS on every hop. */
+  private dev.baton.runtime.security.ClientSecurity security;
 
   private UpMesh(Path runDir, Process up, Path out, Path err) {
     this.runDir = runDir;
@@ -77,6 +78,7 @@ final class UpMesh implements TakeOverMesh, AutoCloseable {
             mesh.servers.put(m.group(1), new String[] {m.group(2), m.group(3), m.group(4)});
           }
         }
+        mesh.security = dev.baton.cli.mesh.MeshPki.in(runDir.resolve("pki")).userClient();
         mesh.journal = Journals.open(mesh.journalPath().toString(), JournalSettings.defaults(), Clock.systemUTC(), true);
         return mesh;
       } catch (RuntimeException e) {
@@ -132,7 +134,7 @@ final class UpMesh implements TakeOverMesh, AutoCloseable {
   public String submit(String yaml, double timeScale) {
     SubmitPlanRequest request = SubmitPlanRequest.newBuilder().setPlanYaml(yaml).setTimeScale(timeScale)
         .setRequestId("embedded-" + System.nanoTime()).build();
-    ManagedChannel channel = ManagedChannelBuilder.forTarget(masterAddress()).usePlaintext().build();
+    ManagedChannel channel = security.nettyBuilder(masterAddress()).build();
     try {
       String[] id = new String[1];
       await("the master taking the plan").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
@@ -151,7 +153,7 @@ final class UpMesh implements TakeOverMesh, AutoCloseable {
     Map<String, LoadMetrics> loads = new LinkedHashMap<>();
     servers.forEach((name, s) -> {
       if (!name.equals("master")) {
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(s[0]).usePlaintext().build();
+        ManagedChannel channel = security.nettyBuilder(s[0]).build();
         try {
           loads.put(name, SubOrchestratorGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
               .describe(DescribeRequest.getDefaultInstance()).getLoad());
@@ -176,7 +178,7 @@ final class UpMesh implements TakeOverMesh, AutoCloseable {
 
   @Override
   public void cancel(String planId) {
-    ManagedChannel channel = ManagedChannelBuilder.forTarget(masterAddress()).usePlaintext().build();
+    ManagedChannel channel = security.nettyBuilder(masterAddress()).build();
     try {
       MasterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS).cancelPlan(
           dev.baton.v1.CancelPlanRequest.newBuilder().setPlanId(planId).setReason("the test ended").build());
@@ -190,6 +192,18 @@ final class UpMesh implements TakeOverMesh, AutoCloseable {
   @Override
   public Journal journal() {
     return journal;
+  }
+
+  @Override
+  public dev.baton.runtime.security.ClientSecurity security() {
+    return security;
+  }
+
+  @Override
+  public List<String> cliTlsArgs() {
+    var user = dev.baton.cli.mesh.MeshPki.in(runDir.resolve("pki")).user();
+    return List.of("--tls-ca", user.caBundle().toString(), "--tls-cert", user.certChain().toString(),
+        "--tls-key", user.privateKey().toString());
   }
 
   /** Stops {@code baton up} (SIGTERM: it stops its children) and waits; kills what is left. */

@@ -26,7 +26,9 @@ import java.util.TreeSet;
 /**
  * Reads an OpenAPI 3 document (YAML or JSON) with swagger-parser's {@link OpenAPIV3Parser} into an
  * {@link ApiSurface}. Nothing is fetched: external references are refused, local ones followed
- * here, so a document cannot make the master open a connection.
+ * here, so a document cannot make the master open a connection. The text must first pass
+ * {@link YamlDocument}'s bounded reader, so malformed or hostile YAML fails there, quietly and with
+ * the same message as in the other documents.
  */
 final class OpenApiParser {
   static final String EXPECTED = "an OpenAPI 3 document (openapi: 3.0.x or 3.1.x, with paths)";
@@ -37,6 +39,17 @@ final class OpenApiParser {
     if (content.getBytes(StandardCharsets.UTF_8).length > YamlDocument.MAX_BYTES) {
       throw new DocumentException(documentName, "", "the document is larger than " + YamlDocument.MAX_BYTES + " bytes");
     }
+    if (!content.stripLeading().startsWith("{")) {
+      // YAML (JSON goes to Jackson's JSON parser, which is linear): see YamlCost.
+      try {
+        dev.baton.runtime.limits.YamlCost.checkRuns("document", content);
+      } catch (dev.baton.runtime.limits.BoundsException e) {
+        throw new DocumentException(documentName, "", e.getMessage().substring("document (".length()).replaceFirst("\\): ", ": "));
+      }
+    }
+    // The bounded reader first (nesting, aliases, size; one clear error): swagger-parser's own YAML
+    // reading has none of these bounds and logs a stack trace at ERROR for every malformed document.
+    YamlDocument.parse(documentName, content, EXPECTED);
     ParseOptions options = new ParseOptions();
     options.setResolve(false);
     SwaggerParseResult result = new OpenAPIV3Parser().readContents(content, null, options);

@@ -23,8 +23,8 @@ import org.yaml.snakeyaml.LoaderOptions;
  * (size, nesting, aliases) since documents come from droids.
  */
 final class YamlDocument {
-  /** Documents larger than this are refused; a real shared document is a few KiB. */
-  static final int MAX_BYTES = 2 * 1024 * 1024;
+  /** Documents larger than this (1 MiB, as over the wire) are refused; a real shared document is a few KiB. */
+  static final int MAX_BYTES = dev.baton.runtime.limits.BatonBounds.DOCUMENT_BYTES;
   static final int MAX_DEPTH = 40;
 
   private static final ObjectMapper MAPPER = mapper();
@@ -54,6 +54,11 @@ final class YamlDocument {
     YamlDocument doc = new YamlDocument(documentName);
     if (content.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
       throw doc.fail("", "the document is larger than " + MAX_BYTES + " bytes");
+    }
+    try {
+      dev.baton.runtime.limits.YamlCost.checkRuns("document", content);
+    } catch (dev.baton.runtime.limits.BoundsException e) {
+      throw doc.fail("", e.getMessage().substring("document (".length()).replaceFirst("\\): ", ": "));
     }
     JsonNode root;
     try {

@@ -144,7 +144,7 @@ final class Dispatcher {
     // every attempt that may be running, and re-attaches to it instead of delegating it again.
     run.append(e -> e.setTaskDelegated(TaskDelegated.newBuilder().setTaskId(task.id()).setAttempt(number)
         .setInstanceId(a.instance.id()).setPolicy(policy.name()).setScore(a.score).putAllCandidateScores(a.scores)
-        .setReason(via == null ? "" : via)));
+        .setReason(via == null ? "" : via).setSubmitter(run.submitter)));
     engine.outbox(() -> send(a, number));
     return false;
   }
@@ -184,6 +184,8 @@ final class Dispatcher {
     if (run.integration != null) {
       a.pkg = run.integration.decorate(a.pkg);
     }
+    // The sub-orchestrator's policy weighs the submitter's roles (autonomy per role).
+    a.pkg = a.pkg.toBuilder().setSubmitter(run.submitter).build();
   }
 
   /**

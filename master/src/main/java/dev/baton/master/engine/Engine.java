@@ -145,6 +145,27 @@ public final class Engine implements AutoCloseable {
    * @param requestId the client's id of the submission, or empty for none
    */
   public Submitted submit(PlanModel.Plan plan, PlanAnalysis analysis, double timeScale, String requestId) {
+    return submit(plan, analysis, timeScale, requestId, dev.baton.v1.Caller.getDefaultInstance(), unfinished -> { });
+  }
+
+  /**
+   * Decides whether a caller may start one more plan, given how many of its plans are unfinished;
+   * refuses by throwing (the master's per-caller limit: RESOURCE_EXHAUSTED). Runs on the scheduler
+   * thread, so the count and the start that follows are one step: concurrent submissions of one
+   * caller cannot both pass the last free place.
+   */
+  @FunctionalInterface
+  public interface Admission {
+    void admit(int unfinishedOfCaller);
+  }
+
+  /**
+   * Like {@link #submit(PlanModel.Plan, PlanAnalysis, double, String)}, recording {@code submitter}
+   * on the plan (PlanAccepted.submitted_by, hence PlanStatus.submitted_by) and asking
+   * {@code admission} first with the number of the submitter's unfinished plans on this master.
+   */
+  public Submitted submit(PlanModel.Plan plan, PlanAnalysis analysis, double timeScale, String requestId,
+      dev.baton.v1.Caller submitter, Admission admission) {
     if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
       throw BatonException.invalidArgument("time_scale: " + timeScale + " (expected: > 0)");
     }
@@ -157,7 +178,14 @@ public final class Engine implements AutoCloseable {
       if (known != null) {
         return new Submitted(known, false);
       }
-      String id = start(plan, analysis, timeScale, requestId);
+      int unfinished = 0;
+      for (PlanRun r : active.values()) {
+        if (r.submitter.getSubject().equals(submitter.getSubject())) {
+          unfinished++;
+        }
+      }
+      admission.admit(unfinished);
+      String id = start(plan, analysis, timeScale, requestId, submitter);
       if (!requestId.isEmpty()) {
         byRequestId.put(requestId, id);
       }
@@ -166,12 +194,14 @@ public final class Engine implements AutoCloseable {
   }
 
   /** Starts the plan under a fresh id (scheduler thread). */
-  private String start(PlanModel.Plan plan, PlanAnalysis analysis, double timeScale, String requestId) {
+  private String start(PlanModel.Plan plan, PlanAnalysis analysis, double timeScale, String requestId,
+      dev.baton.v1.Caller submitter) {
     String id = plan.name() + "-" + HexFormat.of().toHexDigits(random.nextInt()).substring(0, 6);
     while (store.status(id).isPresent()) {
       id = plan.name() + "-" + HexFormat.of().toHexDigits(random.nextInt()).substring(0, 6);
     }
     PlanRun run = new PlanRun(this, id, plan, timeScale);
+    run.submitter = submitter;
     active.put(id, run);
     log.info("plan {} accepted: {} tasks, strategy {}, time scale {}", id, plan.tasks().size(),
         plan.strategy().word(), timeScale);
@@ -211,8 +241,9 @@ public final class Engine implements AutoCloseable {
           continue;
         }
         Resumption r = Resumption.of(events);
-        PlanModel.Plan plan = dev.baton.master.plan.PlanCompiler.compile(accepted.getPlan());
+        PlanModel.Plan plan = dev.baton.master.plan.PlanCompiler.compileTrusted(accepted.getPlan());
         PlanRun run = new PlanRun(this, st.getPlanId(), plan, accepted.getTimeScale());
+        run.submitter = accepted.getSubmittedBy();
         active.put(st.getPlanId(), run);
         log.info("plan {} resumed at event {}: {} attempt(s) to re-attach", st.getPlanId(), st.getLastSequence(),
             r.running.size());

@@ -97,6 +97,9 @@ final class PlanRun {
   /** The tasks added while the plan runs, by id. */
   private final Map<String, PlanModel.Task> addedTasks = new HashMap<>();
 
+  /** Who submitted the plan (set once by the engine before start or resume; scheduler thread). */
+  dev.baton.v1.Caller submitter = dev.baton.v1.Caller.getDefaultInstance();
+
   PlanRun(Engine engine, String planId, PlanModel.Plan plan, double timeScale) {
     this.engine = engine;
     this.planId = planId;
@@ -125,6 +128,7 @@ final class PlanRun {
         .setDescription(plan.description() == null ? "" : plan.description())
         .setAnalysis(analysis)
         .setTimeScale(timeScale)
+        .setSubmittedBy(submitter)
         .setStrategy(plan.strategy().word())
         .setDelegationPolicy(plan.delegationPolicy().word())
         .setFailureHandling(plan.failureHandling().word());

@@ -312,6 +312,7 @@ public final class PlanReducer {
         .setFailureHandling(a.getFailureHandling())
         .setTimeScale(a.getTimeScale())
         .setRequestId(a.getRequestId())
+        .setSubmittedBy(a.getSubmittedBy())
         .setSubmittedAt(e.getTime())
         .setAnalysis(a.getAnalysis())
         .addAllTasks(a.getTasksList())

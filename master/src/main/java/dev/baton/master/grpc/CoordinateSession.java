@@ -30,7 +30,12 @@ final class CoordinateSession implements CoordinateSink {
   private final Consumer<CoordinateSession> onOverflow;
   private volatile Instant detachedAt;
 
-  CoordinateSession(String instanceId, boolean legacy, int capacity, Consumer<CoordinateSession> onOverflow) {
+  /** The subject of the identity that registered the instance: only it may register the id again. */
+  final String owner;
+
+  CoordinateSession(String instanceId, boolean legacy, int capacity, Consumer<CoordinateSession> onOverflow,
+      String owner) {
+    this.owner = owner;
     this.instanceId = instanceId;
     this.legacy = legacy;
     this.outbox = new Outbox<>(capacity, !legacy);

@@ -315,6 +315,9 @@ public final class CoordinationService extends CoordinationGrpc.CoordinationImpl
     private boolean closed;
     private volatile boolean ackOwed;
 
+    /** Who opened the stream (its certificate's identity), fixed for the stream's life. */
+    private final dev.baton.runtime.security.Principal caller = dev.baton.runtime.security.Principal.current();
+
     Stream(ServerCallStreamObserver<CoordinateResponse> out) {
       this.out = out;
       open.add(this);
@@ -399,19 +402,54 @@ public final class CoordinationService extends CoordinationGrpc.CoordinationImpl
       }
     }
 
+    /**
+     * Why this stream's caller may not register for {@code domain}, or null: an orchestrator's
+     * certificate names the one domain it serves (an open server trusts every caller).
+     */
+    private String refusedIdentity(String domain) {
+      if (caller.source() == dev.baton.runtime.security.Principal.Source.OPEN) {
+        return null;
+      }
+      if (!caller.has(dev.baton.runtime.security.Role.ORCHESTRATOR) || caller.domain().isEmpty()) {
+        return caller.display() + " is not an orchestrator identity (expected a certificate naming"
+            + " spiffe://<trust domain>/orchestrator/<domain>)";
+      }
+      if (!caller.domain().equals(domain)) {
+        return caller.display() + " may register only for domain " + caller.domain() + ", not " + domain;
+      }
+      return null;
+    }
+
     private void register(Register r) {
       var d = r.getOrchestrator();
+      try {
+        // Sizes were checked by the server's BoundsInterceptor; here what they must mean.
+        dev.baton.runtime.limits.RegisterCheck.check(d);
+      } catch (IllegalArgumentException e) {
+        throw BatonException.invalidArgument("Register." + e.getMessage());
+      }
       if (instanceId != null && !instanceId.equals(d.getId())) {
         fail(Status.INVALID_ARGUMENT.withDescription("this stream is registered as " + instanceId
             + "; open another stream to register " + d.getId()));
         return;
       }
+      String refused = refusedIdentity(d.getSpecialization().getDomain());
       prune();
       CoordinateSession existing = sessions.get(d.getId());
+      if (refused == null && existing != null && !existing.owner.equals(caller.subject())) {
+        refused = "instance id " + d.getId() + " is registered by " + existing.owner + ", not "
+            + caller.display() + " (pick another --id)";
+      }
+      if (refused != null) {
+        dev.baton.runtime.security.auth.Audit.denied("baton.v1.Coordination/Coordinate", caller, "", refused);
+        fail(Status.PERMISSION_DENIED.withDescription(refused));
+        return;
+      }
       boolean resumed = r.getProtocol() >= 1 && existing != null && !r.getSessionId().isEmpty()
           && r.getSessionId().equals(existing.id);
       CoordinateSession s = resumed ? existing
-          : new CoordinateSession(d.getId(), r.getProtocol() < 1, settings.bufferCapacity(), CoordinationService.this::overflow);
+          : new CoordinateSession(d.getId(), r.getProtocol() < 1, settings.bufferCapacity(), CoordinationService.this::overflow,
+              caller.subject());
       // Registering first makes a late end of the old stream a no-op (its token is stale).
       long newToken;
       try {

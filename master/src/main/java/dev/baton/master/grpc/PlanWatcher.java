@@ -25,8 +25,16 @@ final class PlanWatcher {
   private volatile long delivered;
   private volatile boolean done;
   private volatile PlanStore.Subscription subscription;
+  /** Run once when the stream ends, however it ends (gives the caller's stream back to its limit). */
+  private final Runnable onEnd;
 
   PlanWatcher(PlanStore store, String planId, long afterSequence, ServerCallStreamObserver<PlanEvent> call) {
+    this(store, planId, afterSequence, call, () -> { });
+  }
+
+  PlanWatcher(PlanStore store, String planId, long afterSequence, ServerCallStreamObserver<PlanEvent> call,
+      Runnable onEnd) {
+    this.onEnd = onEnd;
     this.store = store;
     this.planId = planId;
     this.call = call;
@@ -42,6 +50,7 @@ final class PlanWatcher {
       // Resumed after the last event of a finished plan: nothing more will come.
       done = true;
       call.onCompleted();
+      onEnd.run();
       return;
     }
     // The listener only signals (and bounds what drain may send): the events themselves are read
@@ -84,6 +93,7 @@ final class PlanWatcher {
 
   private void stop() {
     done = true;
+    onEnd.run();
     PlanStore.Subscription s = subscription;
     if (s != null) {
       s.close();

@@ -1,7 +1,8 @@
 package dev.baton.master.plan;
 
 import dev.baton.v1.Plan;
-import java.util.Locale;
+import dev.baton.runtime.limits.BatonBounds;
+import dev.baton.runtime.limits.BoundsException;
 
 /**
  * The one way into a runnable plan: YAML text or the {@code baton.v1.Plan} proto in, a validated,
@@ -10,15 +11,16 @@ import java.util.Locale;
  * same validator, so a plan means the same whether it came from a file or over gRPC.
  *
  * <p>Untrusted input is bounded before it is parsed: at most {@link #MAX_PLAN_BYTES} bytes, nesting
- * and aliases limited (see {@code YamlTreeReader}), at most 100,000 tasks. Stateless and thread-safe;
+ * and aliases limited (see {@code YamlTreeReader}), at most 10,000 tasks, every field within BatonBounds. Stateless and thread-safe;
  * the methods are static, the constructor is there for callers that prefer an instance.
  */
 public final class PlanCompiler {
   /**
-   * The largest plan accepted, YAML or serialized proto: 16 MiB, room for the 100,000 tasks the
-   * validator allows with short descriptions (a generated 100,000-task plan is about 3.5 MiB).
+   * The largest plan accepted, YAML or serialized proto: 1 MiB ({@code BatonBounds.PLAN_BYTES}, as
+   * the proto says), room for the 10,000 tasks the validator allows with short descriptions (a
+   * generated 10,000-task plan, each task with one dependency, is about 0.95 MiB of YAML).
    */
-  public static final int MAX_PLAN_BYTES = 16 * 1_048_576;
+  public static final int MAX_PLAN_BYTES = BatonBounds.PLAN_BYTES;
 
   public PlanCompiler() {}
 
@@ -30,17 +32,38 @@ public final class PlanCompiler {
   /** Like {@link #compileYaml(String)}, with {@code overrides} applied to the parsed plan before validation. */
   public static PlanModel.Plan compileYaml(String yaml, java.util.function.UnaryOperator<Plan> overrides) {
     YamlTreeReader.Tree tree = YamlTreeReader.read(yaml == null ? "" : yaml);
-    return PlanValidator.validate(overrides.apply(toProto(tree)), tree.places());
+    Plan plan = overrides.apply(toProto(tree));
+    bounds(plan, tree.places());
+    return PlanValidator.validate(plan, tree.places());
   }
 
   /** Validates, routes and analyses a plan received as a proto (messages then carry no lines). */
   public static PlanModel.Plan compile(Plan proto) {
     int size = proto.getSerializedSize();
     if (size > MAX_PLAN_BYTES) {
-      throw new PlanException("", String.format(
-          Locale.ROOT, "plan is %.1f MiB (expected: at most %d MiB)", size / 1048576.0, MAX_PLAN_BYTES / 1048576));
+      throw new PlanException("", "plan: " + dev.baton.runtime.limits.MessageBounds.size(size) + " in all (expected: at most "
+          + dev.baton.runtime.limits.MessageBounds.size(MAX_PLAN_BYTES) + ")");
     }
+    bounds(proto, Places.NONE);
     return PlanValidator.validate(proto, Places.NONE);
+  }
+
+  /**
+   * Like {@link #compile(Plan)} for a plan of the master's own making (one it journaled, a
+   * benchmark's): neither its size nor its number of tasks is bounded.
+   */
+  public static PlanModel.Plan compileTrusted(Plan proto) {
+    return PlanValidator.validateTrusted(proto);
+  }
+
+  /** Every field of the plan within the bounds every server applies (BatonBounds), named by its path. */
+  private static void bounds(Plan plan, Places places) {
+    try {
+      BatonBounds.standard().check(plan, "");
+    } catch (BoundsException e) {
+      String m = e.getMessage();
+      throw places.fail(e.field(), m.startsWith(e.field() + ": ") ? m.substring(e.field().length() + 2) : m);
+    }
   }
 
   /**

@@ -11,10 +11,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.baton.runtime.limits.BoundsException;
+import dev.baton.runtime.limits.YamlCost;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -67,6 +68,12 @@ final class YamlTreeReader {
 
   static Tree read(String yaml) {
     checkSize(yaml);
+    try {
+      // SnakeYAML's cost is quadratic in the longest run without a blank (see YamlCost).
+      YamlCost.checkRuns("plan", yaml);
+    } catch (BoundsException e) {
+      throw new PlanException("", e.getMessage());
+    }
     Places places = Places.recorder();
     try (JsonParser parser = FACTORY.createParser(yaml)) {
       JsonToken first = parser.nextToken();
@@ -114,13 +121,9 @@ final class YamlTreeReader {
     }
     long bytes = yaml.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > PlanCompiler.MAX_PLAN_BYTES) {
-      throw new PlanException(
-          "",
-          String.format(
-              Locale.ROOT,
-              "plan is %.1f MiB (expected: at most %d MiB)",
-              bytes / 1048576.0,
-              PlanCompiler.MAX_PLAN_BYTES / 1048576));
+      // Worded as every server words a bound (MessageBounds), so SubmitPlan and baton validate agree.
+      throw new PlanException("", "plan: " + dev.baton.runtime.limits.MessageBounds.size(bytes) + " (expected: at most "
+          + dev.baton.runtime.limits.MessageBounds.size(PlanCompiler.MAX_PLAN_BYTES) + ")");
     }
   }
 

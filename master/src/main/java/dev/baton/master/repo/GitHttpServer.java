@@ -2,6 +2,17 @@ package dev.baton.master.repo;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import dev.baton.runtime.security.BindGuard;
+import dev.baton.runtime.security.ServerSecurity;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * container (Jetty: a dozen jars) on the master's class path, while git is already required on every
  * machine that runs Baton, and {@code http-backend} speaks protocol v2, packs with native speed and
  * is exactly the server that git clients are tested against.
+ *
+ * <p>With TLS (the master's {@link ServerSecurity}) it is an HTTPS server that requires a client
+ * certificate from the mesh's CA; sub-orchestrators pass theirs to git ({@code http.sslCert}, see
+ * {@code dev.baton.runtime.git.GitTls}).
  *
  * <p>Pushes are limited to {@code refs/heads/baton/*} (task and integration branches) by a
  * {@code pre-receive} hook that this server writes into its own directory and hands to
@@ -103,7 +118,24 @@ public final class GitHttpServer implements AutoCloseable {
 
   public static GitHttpServer start(Path root, String host, int port, Duration requestTimeout,
       int threads) throws IOException {
+    return start(root, host, port, requestTimeout, threads, ServerSecurity.open());
+  }
+
+  /** Serves {@code root} with the defaults, over HTTPS when {@code security} has TLS ({@link #start(Path, String, int, Duration, int, ServerSecurity)}). */
+  public static GitHttpServer start(Path root, String host, int port, ServerSecurity security) throws IOException {
+    return start(root, host, port, DEFAULT_REQUEST_TIMEOUT, DEFAULT_THREADS, security);
+  }
+
+  /**
+   * Serves {@code root} on {@code host:port}. With TLS in {@code security} (the master's certificate)
+   * the server speaks HTTPS and REQUIRES a client certificate that chains to the CA bundle: only
+   * orchestrators and masters fetch and push, people do not. Plaintext is refused on an interface other
+   * than loopback unless {@code security} is insecure ({@link BindGuard}).
+   */
+  public static GitHttpServer start(Path root, String host, int port, Duration requestTimeout,
+      int threads, ServerSecurity security) throws IOException {
     Objects.requireNonNull(root, "root");
+    Objects.requireNonNull(security, "security");
     Objects.requireNonNull(host, "host");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port: " + port + " (expected: 0-65535; 0 for an ephemeral port)");
@@ -122,12 +154,28 @@ public final class GitHttpServer implements AutoCloseable {
     Path hook = hooks.resolve("pre-receive");
     Files.writeString(hook, HOOK, StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
-    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
+    BindGuard.check("git HTTP server", host, port, security.isPlaintext(), security.insecure());
+    HttpServer server;
+    if (security.isPlaintext()) {
+      server = HttpServer.create(new InetSocketAddress(host, port), 64);
+    } else {
+      HttpsServer https = HttpsServer.create(new InetSocketAddress(host, port), 64);
+      https.setHttpsConfigurator(new HttpsConfigurator(sslContext(security.credentials())) {
+        @Override
+        public void configure(HttpsParameters params) {
+          SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
+          ssl.setNeedClientAuth(true);
+          params.setSSLParameters(ssl);
+        }
+      });
+      server = https;
+    }
     ExecutorService handlers = Executors.newFixedThreadPool(threads, daemon("git-http"));
     ExecutorService pumps = Executors.newCachedThreadPool(daemon("git-http-body"));
     server.setExecutor(handlers);
     String urlHost = host.contains(":") ? "[" + host + "]" : host;
-    String baseUrl = "http://" + urlHost + ":" + server.getAddress().getPort() + "/";
+    String scheme = security.isPlaintext() ? "http" : "https";
+    String baseUrl = scheme + "://" + urlHost + ":" + server.getAddress().getPort() + "/";
     GitHttpServer git = new GitHttpServer(served, server, handlers, pumps, hooks, requestTimeout, baseUrl);
     server.createContext("/", git::handle);
     server.start();
@@ -135,7 +183,26 @@ public final class GitHttpServer implements AutoCloseable {
     return git;
   }
 
-  /** {@code http://host:port/}. */
+  /**
+   * An SSL context on the same reloading key and trust managers as the gRPC server's credentials, so
+   * a rotated certificate reaches both servers at once.
+   */
+  private static SSLContext sslContext(ServerCredentials credentials) {
+    if (!(credentials instanceof TlsServerCredentials tls) || tls.getKeyManagers() == null
+        || tls.getTrustManagers() == null) {
+      throw new IllegalArgumentException("the git server's TLS needs key and trust managers"
+          + " (build the ServerSecurity with dev.baton.runtime.security.tls.TlsMaterial)");
+    }
+    try {
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(tls.getKeyManagers().toArray(KeyManager[]::new), tls.getTrustManagers().toArray(TrustManager[]::new), null);
+      return ctx;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("this JVM has no TLS context: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code http://host:port/}, or {@code https://host:port/} with TLS. */
   public String baseUrl() {
     return baseUrl;
   }

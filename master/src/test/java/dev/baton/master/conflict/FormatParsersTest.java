@@ -125,6 +125,19 @@ class FormatParsersTest {
   }
 
   @Test
+  void openApiParserReadsTheYamlWithTheBoundedReaderFirst() {
+    // Found by SharedDocumentFuzzTest: malformed YAML reached swagger-parser, which logged a stack
+    // trace at ERROR for each; deep nesting and alias bombs had no bound there.
+    assertThatThrownBy(() -> OpenApiParser.parse("o.yaml", "openapi: 3.0.3\npaths: {/a: [unclosed\n"))
+        .isInstanceOf(DocumentException.class)
+        .hasMessageStartingWith("o.yaml: not valid YAML")
+        .hasMessageContaining("(expected: an OpenAPI 3 document");
+    assertThatThrownBy(() -> OpenApiParser.parse("o.yaml", "openapi: 3.0.3\nx: " + "[".repeat(100) + "]".repeat(100)))
+        .isInstanceOf(DocumentException.class)
+        .hasMessageContaining("o.yaml: not valid YAML");
+  }
+
+  @Test
   void openApiParserRefusesExternalReferences() {
     String doc = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n"
         + "        '200':\n          description: ok\n          content:\n            application/json:\n"

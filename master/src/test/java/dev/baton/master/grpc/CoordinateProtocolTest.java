@@ -82,7 +82,7 @@ class CoordinateProtocolTest {
         new CoordinationClient.Handler() {
           @Override
           public SubOrchestratorDescriptor descriptor() {
-            return CoordinateProtocolTest.descriptor(id, "");
+            return CoordinateProtocolTest.descriptor(id, "127.0.0.1:1");
           }
 
           @Override
@@ -246,7 +246,7 @@ class CoordinateProtocolTest {
       }
     });
     up.onNext(CoordinateRequest.newBuilder().setRegister(Register.newBuilder()
-        .setOrchestrator(descriptor("slow-1", "")).setProtocol(1)).build());
+        .setOrchestrator(descriptor("slow-1", "127.0.0.1:1")).setProtocol(1)).build());
     await().atMost(Duration.ofSeconds(5)).until(() -> registry.sink("slow-1").isPresent());
 
     Struct big = Struct.newBuilder().putFields("blob", Value.newBuilder()
@@ -285,7 +285,7 @@ class CoordinateProtocolTest {
         new CoordinationClient.Handler() {
           @Override
           public SubOrchestratorDescriptor descriptor() {
-            return CoordinateProtocolTest.descriptor("backend-z", "");
+            return CoordinateProtocolTest.descriptor("backend-z", "127.0.0.1:1");
           }
 
           @Override

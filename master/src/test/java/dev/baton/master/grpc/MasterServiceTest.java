@@ -168,7 +168,7 @@ class MasterServiceTest {
     assertThatThrownBy(() -> stub.submitPlan(SubmitPlanRequest.newBuilder().setPlanYaml(YAML).setTimeScale(-1).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-          assertThat(e.getStatus().getDescription()).contains("time_scale: -1.0");
+          assertThat(e.getStatus().getDescription()).isEqualTo("timeScale: -1.0 (expected: 0..1)");
         });
     assertThatThrownBy(() -> stub.getPlan(GetPlanRequest.newBuilder().setPlanId("nope-123").build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {

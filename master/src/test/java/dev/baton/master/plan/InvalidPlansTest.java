@@ -65,6 +65,7 @@ class InvalidPlansTest {
       repository-without-url.yaml         | spec.repository.url                              | missing (expected: a git remote URL
       negative-budget.yaml                | spec.tasks[0].budget.usd                         | -1.0 (expected: a number of US dollars >= 0)
       publish-escapes.yaml                | spec.tasks[0].publishes.api_implementation       | '../../etc/passwd' leaves the repository
+      publish-nul.yaml                    | spec.tasks[0].publishes.api_contract             | 'web/\\0api-usage.yaml' is not a path (Nul character not allowed)
       unknown-merge.yaml                  | spec.repository.merge                            | unknown merge strategy 'squash' (expected one of: merge, rebase)
       """)
   void refusesWithPlaceAndProblem(String file, String place, String problem) throws IOException {
@@ -136,10 +137,11 @@ class InvalidPlansTest {
     dev.baton.v1.Plan big = dev.baton.v1.Plan.newBuilder()
         .setApiVersion("baton.dev/v1")
         .setKind("Plan")
-        .setMetadata(dev.baton.v1.PlanMetadata.newBuilder().setName("big").setDescription("x".repeat(17_000_000)))
+        .setMetadata(dev.baton.v1.PlanMetadata.newBuilder().setName("big").setDescription("x".repeat(1_200_000)))
         .build();
 
-    assertThatThrownBy(() -> PlanCompiler.compile(big)).hasMessage("plan is 16.2 MiB (expected: at most 16 MiB)");
+    assertThatThrownBy(() -> PlanCompiler.compile(big))
+        .hasMessage("plan: " + big.getSerializedSize() + " bytes (1.1 MiB) in all (expected: at most 1048576 bytes (1.0 MiB))");
   }
 
   @Test
@@ -155,9 +157,41 @@ class InvalidPlansTest {
               description: Product API
               orchestrator: backend
               estimate: 30m
-        """ + "# " + "padding ".repeat(2_200_000) + "\n";
+        """ + "# " + "padding ".repeat(140_000) + "\n";
 
-    assertThatThrownBy(() -> PlanCompiler.compileYaml(yaml)).hasMessage("plan is 16.8 MiB (expected: at most 16 MiB)");
+    assertThatThrownBy(() -> PlanCompiler.compileYaml(yaml))
+        .hasMessage("plan: " + yaml.length() + " bytes (1.1 MiB) (expected: at most 1048576 bytes (1.0 MiB))");
+  }
+
+  /**
+   * The largest plan allowed, as one word: refused before SnakeYAML sees it, whose cost on such a
+   * run is quadratic (YamlCost). Measured figures: BENCHMARKS.md, issue 11.
+   */
+  @Test
+  void refusesALongestRunBeforeParsingAndNamesItsLine() {
+    String yaml = "apiVersion: baton.dev/v1\nkind: Plan\nmetadata:\n  name: big\n  description: "
+        + "x".repeat(1_048_000) + "\n";
+    assertThatThrownBy(() -> PlanCompiler.compileYaml(yaml)).hasMessage("plan (line 5): a run of 1048000 characters"
+        + " without a space or line break (expected: at most 65536; break long values over lines with a YAML block"
+        + " scalar '|' or '>')");
+  }
+
+  @Test
+  void boundsEveryFieldOfThePlanTheSameOverYamlAndProto() {
+    String yaml = "apiVersion: baton.dev/v1\nkind: Plan\nmetadata:\n  name: wordy\nspec:\n  tasks:\n    - id: api\n"
+        + "      description: " + "word ".repeat(14_000) + "\n      orchestrator: backend\n      estimate: 30m\n";
+    assertThatThrownBy(() -> PlanCompiler.compileYaml(yaml)).hasMessage("spec.tasks[0].description (line 8): 69999 bytes"
+        + " (68.4 KiB) (expected: at most 65536 bytes (64.0 KiB))");
+    assertThatThrownBy(() -> PlanCompiler.compile(PlanCompiler.parseYaml(yaml))).hasMessage("spec.tasks[0].description:"
+        + " 69999 bytes (68.4 KiB) (expected: at most 65536 bytes (64.0 KiB))");
+  }
+
+  @Test
+  void refusesDurationsLongerThanSevenDays() {
+    String yaml = "apiVersion: baton.dev/v1\nkind: Plan\nmetadata:\n  name: long\nspec:\n  tasks:\n    - id: api\n"
+        + "      description: Product API\n      orchestrator: backend\n      estimate: 200h\n";
+    assertThatThrownBy(() -> PlanCompiler.compileYaml(yaml))
+        .hasMessage("spec.tasks[0].estimate (line 10): '200h' is longer than 7 days (expected: at most 168h)");
   }
 
   @Test

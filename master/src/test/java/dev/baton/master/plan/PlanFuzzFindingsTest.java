@@ -7,13 +7,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * What {@link PlanProtoFuzzTest} and {@link PlanYamlFuzzTest} found, as plain tests with the
- * expected message (the inputs also stay in their Inputs directories).
+ * What {@link PlanFuzzTest} found (in branch fuzz2, as PlanProtoFuzzTest), as plain tests with the
+ * expected message (the input is kept as PlanFuzzTestInputs/proto/crash-8a062a96...).
  */
 class PlanFuzzFindingsTest {
   @Test
   void aLineBreakInAQuotedValueIsShownEscapedSoTheMessageStaysOneLine() {
-    // Found by PlanProtoFuzzTest: a task id with a line break was quoted as it was, so a submitter
+    // Found by fuzzing the proto plan: a task id with a line break was quoted as it was, so a submitter
     // could forge lines in `baton validate`'s output and in the master's log.
     assertThatThrownBy(() -> TestPlans.compile("parallel", task("inventory-manag\n   t", "backend", "10m")))
         .isInstanceOf(PlanException.class)
@@ -23,7 +23,8 @@ class PlanFuzzFindingsTest {
 
   @Test
   void aHugeQuotedValueIsCutButTheExpectedFormIsKept() {
-    String id = "x".repeat(100_000) + "!";
+    // Under the 64 KiB bound of a string field, far over a readable message.
+    String id = "x".repeat(60_000) + "!";
 
     assertThatThrownBy(() -> TestPlans.compile("parallel", List.of(task(id, "backend", "10m")), List.of()))
         .isInstanceOf(PlanException.class)

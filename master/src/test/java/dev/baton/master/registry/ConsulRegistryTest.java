@@ -158,7 +158,9 @@ class ConsulRegistryTest {
         .workspaceRoot(workspaces.resolve("lonely"))
         .build(), new Backend());
     closeables.add(lonely);
-    ConsulMembership membership = ConsulMembership.connect(settings(), Clock.systemUTC(), new Random());
+    // A TTL check: its grpc.health says NOT_SERVING, since no master has it registered (issue 11).
+    ConsulMembership membership = ConsulMembership.connect(settings().toBuilder()
+        .checkMode(dev.baton.runtime.registry.CheckMode.TTL).build(), Clock.systemUTC(), new Random());
     closeables.add(membership);
     String address = lonely.address();
     membership.register(DescriptorMeta.registration(lonely.descriptor(), "127.0.0.1",

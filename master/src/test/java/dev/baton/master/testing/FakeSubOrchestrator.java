@@ -112,6 +112,9 @@ public final class FakeSubOrchestrator implements AutoCloseable {
   private volatile boolean answerSync = true;
   /** The SharedDocument kind of every document this fake publishes at a sync point. */
   private volatile String documentKind = "api_contract";
+  /** The droid policy it publishes (none by default), and droids it describes besides its own. */
+  private volatile dev.baton.v1.DroidPolicySpec policy;
+  private volatile List<Droid> extraDroids = List.of();
   private int outstanding;
   private int maxOutstanding;
   private volatile StreamObserver<CoordinateRequest> up;
@@ -323,7 +326,7 @@ public final class FakeSubOrchestrator implements AutoCloseable {
   }
 
   public SubOrchestratorDescriptor descriptor() {
-    return SubOrchestratorDescriptor.newBuilder()
+    SubOrchestratorDescriptor.Builder b = SubOrchestratorDescriptor.newBuilder()
         .setId(id).setName(domain + " fake").setRole("sub_orchestrator").setAddress(address())
         .setSpecialization(Specialization.newBuilder().setDomain(domain)
             .addAllExpertise(expertise.isEmpty() ? List.of("API Design") : expertise))
@@ -331,7 +334,19 @@ public final class FakeSubOrchestrator implements AutoCloseable {
             .addAllDomainExpertise(expertise.isEmpty() ? List.of("REST APIs") : expertise))
         .addDroids(Droid.newBuilder().setName(domain + "-droid")
             .addAllExpertise(expertise.isEmpty() ? List.of("build") : expertise))
-        .build();
+        .addAllDroids(extraDroids);
+    if (policy != null) {
+      b.setPolicy(policy);
+    }
+    return b.build();
+  }
+
+  /** Publishes {@code policy} and describes {@code droids} too: registers again with them. */
+  public FakeSubOrchestrator withPolicy(dev.baton.v1.DroidPolicySpec policy, Droid... droids) {
+    this.policy = policy;
+    this.extraDroids = List.of(droids);
+    connect();
+    return this;
   }
 
   private void connect() {

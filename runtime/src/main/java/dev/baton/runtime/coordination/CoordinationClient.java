@@ -86,6 +86,17 @@ public final class CoordinationClient implements AutoCloseable {
     /** The live peers and their addresses changed. */
     default void onPeers(Map<String, String> peerAddresses) {}
 
+    /** A sync point was released (delivered once, in order); the client keeps nothing of it. */
+    default void onRelease(SyncRelease release) {}
+
+    /**
+     * The instance became registered with a master (true: it answered Registered on an open
+     * stream) or stopped being so (false: the stream ended or the client closed). Called on the
+     * thread that saw the change, outside the client's lock; a sub-orchestrator's grpc.health
+     * follows it.
+     */
+    default void onRegistration(boolean registered) {}
+
     /**
      * Adds the executions this instance holds ({@code held_executions}, {@code held_truncated}) to
      * a Register about to be sent; called before every dial.
@@ -182,8 +193,6 @@ public final class CoordinationClient implements AutoCloseable {
   private int resumptions;
   private String sessionId = "";
   private final Set<String> subscriptions = new LinkedHashSet<>();
-  private final List<SyncRelease> releases = new ArrayList<>();
-  private final List<CrossOrchestratorMessage> messages = new ArrayList<>();
 
   /** How the master is dialled (default plaintext); set before {@link #start()}. */
   private volatile dev.baton.runtime.security.ClientSecurity security =
@@ -274,13 +283,6 @@ public final class CoordinationClient implements AutoCloseable {
     return outbox.size();
   }
 
-  public synchronized List<SyncRelease> releases() {
-    return List.copyOf(releases);
-  }
-
-  public synchronized List<CrossOrchestratorMessage> messages() {
-    return List.copyOf(messages);
-  }
 
   /** Dials that failed since the last registration (0 while registered). */
   public synchronized int failedDials() {
@@ -412,6 +414,7 @@ public final class CoordinationClient implements AutoCloseable {
     Duration delay;
     int failure;
     boolean freeHint = false;
+    boolean wasRegistered;
     String leader = error == null ? null : LeaderHint.from(error).orElse(null);
     synchronized (this) {
       if (closed || current != stream) {
@@ -420,6 +423,7 @@ public final class CoordinationClient implements AutoCloseable {
       current = null;
       failure = failures++;
       rotate = !stream.registered;
+      wasRegistered = stream.registered;
       if (leader != null && !leader.equals(target)) {
         hint = leader;
         freeHint = hintsInARow++ < MAX_FREE_HINTS;
@@ -429,6 +433,9 @@ public final class CoordinationClient implements AutoCloseable {
       }
     }
     outbox.detach(stream);
+    if (wasRegistered) {
+      handler.onRegistration(false);
+    }
     if (freeHint) {
       log.info("master at {} is a standby; dialling the leader it names at {}", describeMaster(), leader);
     } else if (leader != null) {
@@ -488,6 +495,7 @@ public final class CoordinationClient implements AutoCloseable {
       outbox.offer(CoordinateRequest.newBuilder().setSubscribe(Subscribe.newBuilder().addAllSubjects(subjects)).build());
     }
     handler.onPeers(answer.getPeerAddressesMap());
+    handler.onRegistration(true);
     if (answer.getHeartbeatIntervalMs() > 0) {
       stream.scheduleHeartbeats(Duration.ofMillis(answer.getHeartbeatIntervalMs()));
     }
@@ -510,15 +518,12 @@ public final class CoordinationClient implements AutoCloseable {
     }
   }
 
-  private synchronized void record(SyncRelease release) {
-    releases.add(release);
+  private void record(SyncRelease release) {
     log.info("sync point '{}' of plan {} released", release.getSyncPoint(), release.getPlanId());
+    handler.onRelease(release);
   }
 
   private void record(CrossOrchestratorMessage message) {
-    synchronized (this) {
-      messages.add(message);
-    }
     log.debug("{} message from {}: {}", message.getType(), message.getFromOrchestrator(), message.getPayload().getSubject());
     handler.onMessage(message);
   }

@@ -119,13 +119,16 @@ public final class CommandDroidExecutor implements DroidExecutor {
               .redirectErrorStream(true)
               .redirectOutput(logFile.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      // Only the policy's environment: nothing else of the sub-orchestrator's (its keys) leaks.
       Map<String, String> env = builder.environment();
+      task.options().applyTo(env);
       env.put("BATON_PLAN_ID", delegation.getPlanId());
       env.put("BATON_TASK_ID", delegation.getTaskId());
       env.put("BATON_ATTEMPT", Integer.toString(delegation.getAttempt()));
       env.put("BATON_DROID", task.droid());
       env.put("BATON_WORKSPACE", workspace.toString());
-      process = container.start(builder);
+      // The policy's network switch: the container cuts it, or refuses to start when it cannot.
+      process = container.network(task.options().network()).start(builder);
     } catch (IOException | RuntimeException e) {
       return finished(DroidOutcome.failed("cannot start the command: " + e.getMessage()));
     }

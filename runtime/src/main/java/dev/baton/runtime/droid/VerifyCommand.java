@@ -41,6 +41,11 @@ public final class VerifyCommand {
 
   /** Runs {@code command} in {@code workspace}; exit code -1 when it timed out or could not start. */
   public VerifyResult run(String command, Path workspace, int attempt) throws InterruptedException {
+    return run(command, workspace, attempt, RunOptions.defaults());
+  }
+
+  /** Like {@link #run(String, Path, int)}, with the task's environment and network from its policy. */
+  public VerifyResult run(String command, Path workspace, int attempt, RunOptions options) throws InterruptedException {
     long start = System.nanoTime();
     VerifyResult.Builder result = VerifyResult.newBuilder().setCommand(command);
     Path logFile = workspace.resolve(".baton").resolve("verify-attempt-" + attempt + ".log");
@@ -48,11 +53,13 @@ public final class VerifyCommand {
     Process process;
     try {
       Files.createDirectories(logFile.getParent());
-      process = container.start(new ProcessBuilder("/bin/sh", "-c", command)
+      ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command)
           .directory(workspace.toFile())
           .redirectErrorStream(true)
           .redirectOutput(logFile.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))));
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      options.applyTo(builder.environment());
+      process = container.network(options.network()).start(builder);
     } catch (IOException e) {
       return result.setExitCode(-1).setOutputTail("verify could not start: " + e.getMessage()).build();
     }

@@ -78,7 +78,20 @@ public final class Workspaces {
     return candidate;
   }
 
-  /** The deliverable for a file in the workspace, if it exists as a regular file. */
+  /**
+   * True when {@code file}, with every symbolic link followed, is still inside {@code base}: a
+   * droid could otherwise leave {@code api/openapi.yaml -> /etc/shadow} and have it published.
+   * False when the file does not exist.
+   */
+  public static boolean reallyInside(Path base, Path file) {
+    try {
+      return file.toRealPath().startsWith(base.toRealPath());
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The deliverable for a file in the workspace, if it exists as a regular file inside it. */
   public static Optional<Deliverable> deliverable(Path workspace, String name) {
     Path file;
     try {
@@ -86,7 +99,7 @@ public final class Workspaces {
     } catch (BatonException e) {
       return Optional.empty();
     }
-    if (!Files.isRegularFile(file)) {
+    if (!Files.isRegularFile(file) || !reallyInside(workspace, file)) {
       return Optional.empty();
     }
     try {

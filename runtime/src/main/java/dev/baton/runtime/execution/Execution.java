@@ -1,5 +1,6 @@
 package dev.baton.runtime.execution;
 
+import dev.baton.runtime.droid.RunOptions;
 import dev.baton.runtime.droid.RunningDroid;
 import dev.baton.v1.DelegationPackage;
 import dev.baton.v1.DelegationResult;
@@ -36,6 +37,8 @@ final class Execution {
   ExecutionUpdate lastUpdate;
   /** The runner carrying it out (claude, sim...), resolved when it starts. */
   String runner = "";
+  /** How its processes run, as the droid policy decided at Delegate. */
+  RunOptions options;
   final DroidEventLog events = new DroidEventLog();
 
   Execution(String id, DelegationPackage delegation, String droid, long seq, Instant acceptedAt) {

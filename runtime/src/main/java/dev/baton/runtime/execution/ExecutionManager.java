@@ -5,9 +5,11 @@ import dev.baton.runtime.droid.DroidExecutor;
 import dev.baton.runtime.droid.DroidOutcome;
 import dev.baton.runtime.droid.DroidTask;
 import dev.baton.runtime.droid.ProgressListener;
+import dev.baton.runtime.droid.RunOptions;
 import dev.baton.runtime.droid.RunningDroid;
 import dev.baton.runtime.droid.Usages;
 import dev.baton.runtime.droid.definition.DroidDefinition;
+import dev.baton.runtime.policy.Redactor;
 import dev.baton.runtime.server.BatonException;
 import dev.baton.v1.DelegationPackage;
 import dev.baton.v1.DelegationResult;
@@ -108,6 +110,8 @@ public final class ExecutionManager implements AutoCloseable {
   private final String defaultRunner;
   private final Executor callbacks;
   private final LoadWindow window;
+  private final PolicyGate gate;
+  private final Redactor redactor;
 
   private final Map<String, Execution> byId = new HashMap<>();
   private final Map<Key, Execution> byKey = new HashMap<>();
@@ -143,6 +147,28 @@ public final class ExecutionManager implements AutoCloseable {
       Function<String, DroidDefinition> definitions,
       String defaultRunner,
       Executor callbacks) {
+    this(settings, clock, selector, executors, definitions, defaultRunner, callbacks, PolicyGate.permissive(),
+        Redactor.patternsOnly());
+  }
+
+  /**
+   * @param gate the droid policy: refuses forbidden delegations at {@link #delegate}, and decides
+   *     each task's environment and network
+   * @param redactor applied to droid events, progress messages and results before they are kept or
+   *     sent: nothing this manager hands out carries a secret it knows of
+   */
+  public ExecutionManager(
+      Settings settings,
+      Clock clock,
+      DroidSelector selector,
+      Map<String, DroidExecutor> executors,
+      Function<String, DroidDefinition> definitions,
+      String defaultRunner,
+      Executor callbacks,
+      PolicyGate gate,
+      Redactor redactor) {
+    this.gate = Objects.requireNonNull(gate, "gate");
+    this.redactor = Objects.requireNonNull(redactor, "redactor");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.selector = Objects.requireNonNull(selector, "selector");
@@ -176,8 +202,12 @@ public final class ExecutionManager implements AutoCloseable {
           "instance " + settings.instanceId() + " is shutting down (delegate to another instance)");
     }
     String droid = selector.select(delegation);
+    // Before anything runs or is queued: a refused delegation leaves no execution behind.
+    DroidDefinition chosen = definitions.apply(droid);
+    RunOptions options = gate.admit(delegation, droid, chosen, runnerOf(delegation, chosen));
     Execution execution =
         new Execution(settings.instanceId() + "/" + (++seq), delegation, droid, seq, clock.instant());
+    execution.options = options;
     byId.put(execution.id, execution);
     byKey.put(key, execution);
     if (busySlots < settings.maxConcurrentTasks()) {
@@ -378,7 +408,8 @@ public final class ExecutionManager implements AutoCloseable {
           + String.join(", ", runners()) + "; enable it on the sub-orchestrator, or choose another runner)");
     } else {
       try {
-        run = executor.start(new DroidTask(execution.delegation, execution.droid, definition, null, ""),
+        DroidTask task = new DroidTask(execution.delegation, execution.droid, definition, null, "", execution.options);
+        run = executor.start(task,
             new ProgressListener() {
               @Override
               public void progress(double fraction, String message) {
@@ -415,7 +446,7 @@ public final class ExecutionManager implements AutoCloseable {
       return;
     }
     execution.progress = Math.max(0, Math.min(1, fraction));
-    execution.message = message;
+    execution.message = redactor.redact(message);
     publish(execution);
   }
 
@@ -423,7 +454,7 @@ public final class ExecutionManager implements AutoCloseable {
     if (execution.terminal()) {
       return;
     }
-    DroidEvent kept = execution.events.append(event, clock.instant());
+    DroidEvent kept = execution.events.append(redactor.redact(event), clock.instant());
     publish(execution, List.of(kept));
   }
 
@@ -472,7 +503,7 @@ public final class ExecutionManager implements AutoCloseable {
       execution.progress = 1;
     }
     execution.queuePosition = 0;
-    execution.message = outcome.message();
+    execution.message = redactor.redact(outcome.message());
     long queuedMillis = Duration.between(execution.acceptedAt,
         execution.startedAt != null ? execution.startedAt : now).toMillis();
     long runMillis = execution.startedAt == null ? 0 : Duration.between(execution.startedAt, now).toMillis();
@@ -497,6 +528,8 @@ public final class ExecutionManager implements AutoCloseable {
             .setDroid(execution.droid)
             .setOutputTail(outcome.outputTail())
             .build();
+    // Output tails, issues, verify output, deliverables (the documents peers get): all redacted here.
+    execution.result = redactor.redact(execution.result);
     costTotal += usage.getCostUsd();
     tokensTotal += Usages.tokens(usage);
     if (outcome.status() == DelegationStatus.DELEGATION_STATUS_FAILED) {

@@ -12,6 +12,7 @@ import dev.baton.runtime.droid.definition.DroidDefinition;
 import dev.baton.runtime.git.GitException;
 import dev.baton.runtime.git.PreparedWorkspace;
 import dev.baton.runtime.git.WorkspaceProvider;
+import dev.baton.runtime.policy.Autonomy;
 import dev.baton.runtime.prompt.PromptRenderer;
 import dev.baton.v1.DelegationPackage;
 import dev.baton.v1.DelegationResult;
@@ -159,6 +160,12 @@ public final class TaskPipeline implements DroidExecutor {
             return;
           }
           definition = own.orElse(definition);
+          // The repository's own definition may ask for more than the one Delegate was judged by.
+          String refused = autonomyRefused(definition);
+          if (refused != null) {
+            fail(refused);
+            return;
+          }
         } else if (prompted || !d.getVerify().isEmpty()) {
           path = Workspaces.resolve(settings.workspaceRoot(), d, "");
         } else {
@@ -173,7 +180,7 @@ public final class TaskPipeline implements DroidExecutor {
             return;
           }
           armDeadline();
-          started = inner.start(new DroidTask(d, task.droid(), definition, path, rendered), progress);
+          started = inner.start(new DroidTask(d, task.droid(), definition, path, rendered, task.options()), progress);
           running = started;
         }
         started.outcome().whenComplete((o, error) -> settings.blocking().execute(() ->
@@ -185,6 +192,18 @@ public final class TaskPipeline implements DroidExecutor {
         log.warn("task {} could not start", d.getTaskId(), e);
         fail("could not start the droid: " + e.getMessage());
       }
+    }
+
+    /** Why the task's options forbid this definition's autonomy on this runner, or null. */
+    private String autonomyRefused(DroidDefinition definition) {
+      Autonomy max = task.options().maxAutonomy();
+      Optional<Autonomy> wanted = Autonomy.of(definition, runner);
+      if (max == null || wanted.isEmpty() || wanted.get().atMost(max)) {
+        return null;
+      }
+      return "droid policy: droid '" + task.droid() + "' as the repository defines it (" + definition.source()
+          + ") runs " + runner + " at autonomy " + wanted.get().wireName() + ", above " + max.wireName()
+          + ", the highest for this submitter (lower its autonomy, or have a role with more submit the plan)";
     }
 
     private void armDeadline() {
@@ -231,7 +250,7 @@ public final class TaskPipeline implements DroidExecutor {
       try {
         if (result.status() == DelegationStatus.DELEGATION_STATUS_SUCCEEDED && !d.getVerify().isEmpty()) {
           progress.progress(0.95, "verifying: " + d.getVerify());
-          VerifyResult verify = settings.verify().run(d.getVerify(), path, d.getAttempt());
+          VerifyResult verify = settings.verify().run(d.getVerify(), path, d.getAttempt(), task.options());
           details.setVerify(verify);
           if (verify.getExitCode() != 0) {
             // The issue says it all too: the master reports a failed task by its first error issue.

@@ -66,6 +66,8 @@ public final class Git {
   private final int maxOutputBytes;
   private final String name;
   private final String email;
+  /** TLS for https remotes (a master's git server), or null: git's own settings. */
+  private final GitTls tls;
 
   /** Git from the PATH with the default timeout, output bound and identity. */
   public Git() {
@@ -73,6 +75,11 @@ public final class Git {
   }
 
   public Git(String executable, Duration timeout, int maxOutputBytes, String name, String email) {
+    this(executable, timeout, maxOutputBytes, name, email, null);
+  }
+
+  private Git(String executable, Duration timeout, int maxOutputBytes, String name, String email, GitTls tls) {
+    this.tls = tls;
     this.executable = Objects.requireNonNull(executable, "executable");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     if (timeout.isZero() || timeout.isNegative()) {
@@ -88,12 +95,21 @@ public final class Git {
 
   /** This git with another timeout. */
   public Git withTimeout(Duration newTimeout) {
-    return new Git(executable, newTimeout, maxOutputBytes, name, email);
+    return new Git(executable, newTimeout, maxOutputBytes, name, email, tls);
   }
 
   /** This git committing as another identity. */
   public Git withIdentity(String newName, String newEmail) {
-    return new Git(executable, timeout, maxOutputBytes, newName, newEmail);
+    return new Git(executable, timeout, maxOutputBytes, newName, newEmail, tls);
+  }
+
+  /**
+   * This git presenting {@code tls}'s client certificate to https remotes and verifying them against
+   * its CA bundle (plus the JDK's public roots): what a master's git server asks of orchestrators
+   * when the mesh runs TLS. Null: git's own settings.
+   */
+  public Git withTls(GitTls newTls) {
+    return new Git(executable, timeout, maxOutputBytes, name, email, newTls);
   }
 
   public Duration timeout() {
@@ -183,6 +199,9 @@ public final class Git {
       environment.put("GIT_TERMINAL_PROMPT", "0");
       environment.put("LC_ALL", "C");
       environment.put("LANGUAGE", "C");
+      if (tls != null) {
+        environment.putAll(tls.environment());
+      }
       environment.putAll(env);
       Process process;
       try {

@@ -124,18 +124,32 @@ public final class TaskWorkspaces implements WorkspaceProvider {
   private final RepositoryCache cache;
   private final ProcessContainment containment;
 
-  /** With the plain process-tree kill for set-up commands. */
+  /** The environment of set-up commands (the droid policy's), besides Baton's variables. */
+  private final Map<String, String> environment;
+
   public TaskWorkspaces(Settings settings, Clock clock) {
     this(settings, clock, Containments.processTree());
   }
 
   /** @param containment what each set-up command runs in (the sub-orchestrator passes the one it detected) */
   public TaskWorkspaces(Settings settings, Clock clock, ProcessContainment containment) {
+    this(settings, clock, containment, dev.baton.runtime.droid.RunOptions.defaults().environment(), null);
+  }
+
+  /**
+   * @param environment what a set-up command gets besides Baton's variables (the droid policy's
+   *     environment): nothing else of the sub-orchestrator's
+   * @param tls what git presents to https remotes (the master's git server when the mesh runs TLS);
+   *     null: git's own settings
+   */
+  public TaskWorkspaces(Settings settings, Clock clock, ProcessContainment containment,
+      Map<String, String> environment, GitTls tls) {
+    this.environment = Map.copyOf(environment);
     this.containment = Objects.requireNonNull(containment, "containment");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.git = new Git().withTimeout(settings.gitTimeout())
-        .withIdentity(settings.authorName(), settings.authorEmail());
+        .withIdentity(settings.authorName(), settings.authorEmail()).withTls(tls);
     this.cache = new RepositoryCache(settings.root().resolve("caches"), git);
   }
 
@@ -192,9 +206,10 @@ public final class TaskWorkspaces implements WorkspaceProvider {
     // Outside the lock: the checkout writes only this worktree's index and files.
     git.run(worktree, "reset", "--hard", "--quiet");
     mergeIn(checkout, worktree);
-    Map<String, String> env = Map.of(
+    Map<String, String> env = new java.util.LinkedHashMap<>(environment);
+    env.putAll(Map.of(
         "BATON_PLAN_ID", plan, "BATON_TASK_ID", task, "BATON_ATTEMPT", Integer.toString(attempt),
-        "BATON_WORKSPACE", worktree.toString());
+        "BATON_WORKSPACE", worktree.toString()));
     List<String> copied = WorkspaceSetup.run(git, worktree, checkout.getSetup(),
         settings.filesDirectory(), settings.setupTimeout(), env, attempt, containment);
     return new TaskWorktree(this, git, cacheDir, worktree, branch, base, copied, checkout.getMasterEpoch());

@@ -149,6 +149,10 @@ final class TaskWorktree implements PreparedWorkspace {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
+    if (!Workspaces.reallyInside(path, file)) {
+      throw new GitException("'" + relativePath + "' is a symbolic link out of the worktree (expected: a file"
+          + " inside it; links are not followed out of a task's worktree)");
+    }
     try {
       long bytes = Files.size(file);
       if (bytes > READ_LIMIT_BYTES) {

@@ -109,6 +109,8 @@ final class WorkspaceSetup {
           .redirectErrorStream(true)
           .redirectOutput(log.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      // Only what the caller gives (the droid policy's environment and Baton's variables).
+      builder.environment().clear();
       builder.environment().putAll(env);
       builder.environment().put("GIT_TERMINAL_PROMPT", "0");
       process = container.start(builder);

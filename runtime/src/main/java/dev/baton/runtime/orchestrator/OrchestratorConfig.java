@@ -36,6 +36,10 @@ import java.util.Objects;
  * @param containment what every process started for a task runs in: one of {@link
  *     dev.baton.runtime.containment.Containments#NAMES}; {@code auto} (default) probes at start and
  *     takes the strongest that works (see docs/security.md, "Process containment")
+ * @param policy what its droids may run ({@code --policy FILE}; default {@link
+ *     dev.baton.runtime.policy.DroidPolicy#builtIn()}, docs/security.md)
+ * @param gitTls the certificate, key and CA bundle git presents to and checks of https remotes (a
+ *     master's git server when the mesh runs TLS); null (default) for git's own settings
  */
 public record OrchestratorConfig(
     String host,
@@ -50,7 +54,9 @@ public record OrchestratorConfig(
     Path droidsDir,
     AgentOptions agents,
     dev.baton.runtime.security.Security security,
-    String containment) {
+    String containment,
+    dev.baton.runtime.policy.DroidPolicy policy,
+    dev.baton.runtime.security.tls.TlsFiles gitTls) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 0;
@@ -109,6 +115,7 @@ public record OrchestratorConfig(
     }
     droidsDir = droidsDir == null ? null : droidsDir.toAbsolutePath().normalize();
     agents = agents == null ? AgentOptions.DEFAULTS : agents;
+    policy = policy == null ? dev.baton.runtime.policy.DroidPolicy.builtIn() : policy;
   }
 
   public static Builder builder() {
@@ -149,7 +156,9 @@ public record OrchestratorConfig(
         .droidsDir(droidsDir)
         .agents(agents)
         .security(security)
-        .containment(containment);
+        .containment(containment)
+        .policy(policy)
+        .gitTls(gitTls);
   }
 
   /** The configured instance id, or a fresh {@code <domain>-orchestrator-<6 hex>}. */
@@ -202,8 +211,23 @@ public record OrchestratorConfig(
     private AgentOptions agents = AgentOptions.DEFAULTS;
     private dev.baton.runtime.security.Security security = dev.baton.runtime.security.Security.open();
     private String containment = DEFAULT_CONTAINMENT;
+    private dev.baton.runtime.policy.DroidPolicy policy = dev.baton.runtime.policy.DroidPolicy.builtIn();
 
     private Builder() {}
+
+    /** What droids may run (default: the built-in policy). */
+    public Builder policy(dev.baton.runtime.policy.DroidPolicy policy) {
+      this.policy = java.util.Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    private dev.baton.runtime.security.tls.TlsFiles gitTls;
+
+    /** The certificate git presents to a master's https git server, with its CA bundle; null: none. */
+    public Builder gitTls(dev.baton.runtime.security.tls.TlsFiles gitTls) {
+      this.gitTls = gitTls;
+      return this;
+    }
 
     /**
      * What task processes run in: {@code auto} (default), {@code pid-namespace}, {@code cgroup} or
@@ -289,7 +313,7 @@ public record OrchestratorConfig(
     public OrchestratorConfig build() {
       return new OrchestratorConfig(host, port, masterAddresses, instanceId, workspaceRoot,
           heartbeatInterval, defaultCommandTimeout, maxConcurrentTasks, consul, droidsDir, agents, security,
-          containment);
+          containment, policy, gitTls);
     }
   }
 }

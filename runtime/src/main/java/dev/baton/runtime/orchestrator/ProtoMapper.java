@@ -58,6 +58,8 @@ final class ProtoMapper {
           .addAllExpertise(droid.expertise())
           .setRunner(droid.runner())
           .setModel(droid.model())
+          .setAutonomy(droid.autonomy())
+          .setPermissionMode(droid.permissionMode())
           .setSource(droid.source()));
     }
     return descriptor.build();

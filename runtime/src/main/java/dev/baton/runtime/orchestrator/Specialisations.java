@@ -62,6 +62,11 @@ public final class Specialisations {
             + ")");
   }
 
+  /** True when {@code domain}'s specialisation is on the class path (one resource looked up). */
+  public static boolean exists(String domain) {
+    return domain != null && ResourceSpecialisation.exists(loader(), domain);
+  }
+
   /** The domains on the class path, sorted. */
   public static List<String> domains() {
     return domains(loader());

@@ -11,6 +11,9 @@ import dev.baton.runtime.droid.SimDroidExecutor;
 import dev.baton.runtime.droid.definition.DroidSources;
 import dev.baton.runtime.execution.DroidSelector;
 import dev.baton.runtime.execution.ExecutionManager;
+import dev.baton.runtime.execution.PolicyGate;
+import dev.baton.runtime.policy.DomainPolicy;
+import dev.baton.runtime.policy.Redactor;
 import dev.baton.runtime.execution.TaskPipeline;
 import dev.baton.runtime.droid.VerifyCommand;
 import dev.baton.runtime.droid.definition.DroidDefinition;
@@ -94,11 +97,16 @@ public final class SubOrchestratorServer implements AutoCloseable {
   /** Runs the blocking steps of tasks (git worktrees, verify commands): one thread per such step. */
   private final ExecutorService blocking;
   private final ExecutionManager manager;
+  /** The droid policy resolved for this domain: enforced at Delegate, published in the descriptor. */
+  private final DomainPolicy policy;
+  private final String defaultRunner;
   private final Messenger messenger;
   private final EpochFence fence;
   /** What every process started for a task runs in: command, verify, set-up, agent CLI. */
   private final ProcessContainment containment;
   private volatile GrpcServer grpc;
+  /** Health follows the Coordinate registration (false with Consul); set once at start. */
+  private volatile boolean followsRegistration;
   private volatile CoordinationClient coordination;
   private volatile ConsulMembership consul;
   private final Object closeLock = new Object();
@@ -122,7 +130,9 @@ public final class SubOrchestratorServer implements AutoCloseable {
     if (agents.repoFiles() != null) {
       worktrees = worktrees.withFilesDirectory(agents.repoFiles());
     }
-    this.workspaces = new TaskWorkspaces(worktrees, Clock.systemUTC(), containment);
+    this.policy = config.policy().forDomain(profile.domain());
+    this.workspaces = new TaskWorkspaces(worktrees, Clock.systemUTC(), containment, policy.environment(System.getenv()),
+        config.gitTls() == null ? null : new dev.baton.runtime.git.GitTls(config.gitTls(), gitDir));
     TaskPipeline.Settings pipeline = new TaskPipeline.Settings(
         instanceId,
         config.workspaceRoot(),
@@ -133,15 +143,19 @@ public final class SubOrchestratorServer implements AutoCloseable {
         (worktree, droid) -> droids.forRepository(worktree).find(droid),
         blocking,
         scheduler);
+    this.defaultRunner = agents.defaultRunner();
+    Map<String, String> host = System.getenv();
+    List<String> keyVariables = AgentSettings.DEFAULT_KEYS.values().stream().flatMap(List::stream).toList();
     Map<String, DroidExecutor> runners = new LinkedHashMap<>();
     runners.put(ExecutionManager.SIM, new SimDroidExecutor(config.workspaceRoot(), scheduler));
     runners.put(ExecutionManager.COMMAND,
         new CommandDroidExecutor(config.workspaceRoot(), config.defaultCommandTimeout(), scheduler, containment));
     runners.put(ScriptedRunner.KIND, new ScriptedRunner(agents.scenarioDir(), scheduler, Clock.systemUTC(), prices));
-    runners.put(ClaudeRunner.KIND, new ClaudeRunner(cli(agents, ClaudeRunner.KIND, prices), scheduler, containment));
+    runners.put(ClaudeRunner.KIND,
+        new ClaudeRunner(cli(agents, ClaudeRunner.KIND, prices, policy), scheduler, containment));
     runners.put(FactoryDroidRunner.KIND,
-        new FactoryDroidRunner(cli(agents, FactoryDroidRunner.KIND, prices), scheduler, containment));
-    runners.put(CodexRunner.KIND, new CodexRunner(cli(agents, CodexRunner.KIND, prices), scheduler, containment));
+        new FactoryDroidRunner(cli(agents, FactoryDroidRunner.KIND, prices, policy), scheduler, containment));
+    runners.put(CodexRunner.KIND, new CodexRunner(cli(agents, CodexRunner.KIND, prices, policy), scheduler, containment));
     this.manager = new ExecutionManager(
         ExecutionManager.Settings.of(instanceId, maxConcurrentTasks),
         Clock.systemUTC(),
@@ -149,7 +163,11 @@ public final class SubOrchestratorServer implements AutoCloseable {
         TaskPipeline.wrapAll(runners, pipeline),
         name -> droids.pool().find(name).orElseGet(() -> DroidDefinition.builtIn(name, "", List.of())),
         agents.defaultRunner(),
-        callbacks);
+        callbacks,
+        new PolicyGate(policy, host),
+        Redactor.forOrchestrator(agents.secretsDir(), host, keyVariables));
+    log.info("{} runs droids under the {} policy ({}): runners {}, network {}", instanceId, profile.domain(),
+        policy.source(), policy.runners(), policy.network() ? "allowed" : "cut");
     // Kept worktrees of failed attempts go after their retention, and the oldest past the disk bound.
     // Their disk use is measured then too (walking the trees is too slow for every heartbeat).
     scheduler.scheduleWithFixedDelay(() -> {
@@ -176,6 +194,14 @@ public final class SubOrchestratorServer implements AutoCloseable {
       server.grpc = GrpcServer.start(config.host(), config.port(), List.of(
           new SubOrchestratorService(server.manager, server::descriptor, server::load, server.instanceId, server.fence),
           new PeerService(server.messenger)), List.of(), config.security().server());
+      // NOT_SERVING until the master answers Registered (CoordinationHandler.onRegistration), so a
+      // probe (Kubernetes) sees an instance no master can delegate to. With Consul the masters take
+      // instances from Consul, whose gRPC check is this health: there an instance passing in Consul
+      // is delegable without a Coordinate stream (docs/consul.md), so health stays SERVING.
+      server.followsRegistration = config.consul() == null;
+      if (server.followsRegistration) {
+        server.grpc.setServing(false);
+      }
       server.messenger.security(config.security().client());
       CoordinationClient.Settings coordinationSettings;
       if (config.consul() != null) {
@@ -204,7 +230,8 @@ public final class SubOrchestratorServer implements AutoCloseable {
         String address = server.grpc.address();
         int colon = address.lastIndexOf(':');
         server.consul.register(
-            DescriptorMeta.registration(server.descriptor(), address.substring(0, colon), server.grpc.port()),
+            DescriptorMeta.registration(server.descriptor(), address.substring(0, colon), server.grpc.port())
+                .withTls(!config.security().server().isPlaintext()),
             () -> !server.isClosed());
       }
     } catch (RuntimeException e) {
@@ -261,7 +288,8 @@ public final class SubOrchestratorServer implements AutoCloseable {
     }
     return ProtoMapper.descriptor(
         specialisation.profile(), droids.pool(), instanceId, address(), maxConcurrentTasks, masterId, peers)
-        .toBuilder().setProcessContainment(containment.name()).build();
+        .toBuilder().setProcessContainment(containment.name())
+        .setPolicy(policy.toProto().toBuilder().setDefaultRunner(defaultRunner)).build();
   }
 
   /** What this instance's task processes run in. */
@@ -401,9 +429,11 @@ public final class SubOrchestratorServer implements AutoCloseable {
   }
 
   /** An agent CLI's settings: its binary (configured or on PATH), the price table, the secret files. */
-  private static AgentSettings cli(AgentOptions agents, String kind, PriceTable prices) {
+  private static AgentSettings cli(AgentOptions agents, String kind, PriceTable prices, DomainPolicy policy) {
     AgentSettings.Builder b = AgentSettings.builder(kind).binary(agents.binary(kind)).prices(prices)
         .extraArgs(agents.extraArgs().getOrDefault(kind, List.of()));
+    // The policy's environment on top of what an agent always gets (PATH, HOME, its keys).
+    policy.environment(System.getenv()).forEach(b::environment);
     if (agents.secretsDir() != null) {
       b.secretsDir(agents.secretsDir());
     }
@@ -448,6 +478,14 @@ public final class SubOrchestratorServer implements AutoCloseable {
     @Override
     public void onPeers(Map<String, String> peerAddresses) {
       messenger.updatePeers(peerAddresses);
+    }
+
+    @Override
+    public void onRegistration(boolean registered) {
+      GrpcServer g = grpc;
+      if (g != null && followsRegistration) {
+        g.setServing(registered);
+      }
     }
 
     @Override

@@ -49,6 +49,27 @@ public record ServiceRegistration(
     });
   }
 
+  /**
+   * The tag of a process that serves TLS: the agent's gRPC check then dials it with TLS (without
+   * verifying the certificate, which chains to Baton's CA, not the agent's; the check reads only health).
+   */
+  public static final String TLS_TAG = "tls";
+
+  /** This registration with {@link #TLS_TAG} when {@code tls}. */
+  public ServiceRegistration withTls(boolean tls) {
+    if (!tls || tags.contains(TLS_TAG)) {
+      return this;
+    }
+    List<String> more = new java.util.ArrayList<>(tags);
+    more.add(TLS_TAG);
+    return new ServiceRegistration(service, id, host, port, more, meta);
+  }
+
+  /** True when the process serves TLS ({@link #TLS_TAG}). */
+  public boolean tls() {
+    return tags.contains(TLS_TAG);
+  }
+
   /** {@code host:port}. */
   public String address() {
     return host + ":" + port;

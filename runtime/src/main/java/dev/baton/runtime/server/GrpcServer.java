@@ -8,6 +8,9 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import dev.baton.runtime.security.BindGuard;
+import dev.baton.runtime.limits.BatonBounds;
+import dev.baton.runtime.limits.BoundsInterceptor;
 import dev.baton.runtime.security.ServerSecurity;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -34,19 +37,29 @@ import org.slf4j.LoggerFactory;
  */
 public final class GrpcServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GrpcServer.class);
-  /** Largest request a server takes: above the plan format's 16 MiB, so a too-large plan is refused by name. */
-  public static final int MAX_INBOUND_BYTES = 20 * 1024 * 1024;
+  /** Every request message of every service against Baton's bounds (docs/security.md). */
+  private static final BoundsInterceptor BOUNDS = new BoundsInterceptor(BatonBounds.standard());
+  /**
+   * Largest message a server takes, master and sub-orchestrators alike: 8 MiB, twice the largest
+   * delegation package ({@link BatonBounds#PACKAGE_BYTES}) and eight times the largest plan, so that
+   * anything within the bounds arrives and is refused by name by {@link BoundsInterceptor}; a larger
+   * message is refused by gRPC itself (RESOURCE_EXHAUSTED) before it is parsed.
+   */
+  public static final int MAX_INBOUND_BYTES = 8 * 1024 * 1024;
 
   private final Server server;
   private final HealthStatusManager health;
+  private final List<String> serviceNames;
   /** Null for an in-process server. */
   private final String host;
   /** Null for a Netty server. */
   private final String inProcessName;
 
-  private GrpcServer(Server server, HealthStatusManager health, String host, String inProcessName) {
+  private GrpcServer(Server server, HealthStatusManager health, List<String> serviceNames, String host,
+      String inProcessName) {
     this.server = server;
     this.health = health;
+    this.serviceNames = List.copyOf(serviceNames);
     this.host = host;
     this.inProcessName = inProcessName;
   }
@@ -72,9 +85,13 @@ public final class GrpcServer implements AutoCloseable {
    * Like {@link #start(String, int, List, List)}, secured by {@code security}: its transport
    * credentials, and its interceptors outside every other (the caller's {@link
    * dev.baton.runtime.security.Principal} is known before any service code runs).
+   *
+   * @throws IllegalStateException for plaintext on an interface other than loopback, unless {@link
+   *     ServerSecurity#insecure()} ({@link BindGuard})
    */
   public static GrpcServer start(String host, int port, List<BindableService> services,
       List<io.grpc.ServerInterceptor> interceptors, ServerSecurity security) {
+    BindGuard.check("gRPC server", host, port, security.isPlaintext(), security.insecure());
     NettyServerBuilder builder =
         Keepalive.server(NettyServerBuilder.forAddress(new InetSocketAddress(host, port), security.credentials()))
             .maxInboundMessageSize(MAX_INBOUND_BYTES);
@@ -112,6 +129,17 @@ public final class GrpcServer implements AutoCloseable {
       ServerSecurity security) {
     HealthStatusManager health = new HealthStatusManager();
     List<String> names = new ArrayList<>();
+    if (security.interceptors().stream().anyMatch(i -> i instanceof dev.baton.runtime.security.auth.AccessControl)) {
+      List<io.grpc.ServerServiceDefinition> served = new ArrayList<>();
+      services.forEach(s -> served.add(s.bindService()));
+      served.add(health.getHealthService().bindService());
+      served.add(ProtoReflectionServiceV1.newInstance().bindService());
+      List<String> missing = dev.baton.runtime.security.auth.AccessRules.missing(served);
+      if (!missing.isEmpty()) {
+        throw new IllegalStateException("no access rule for " + missing
+            + " (every RPC a server serves needs a row in AccessRules; see docs/security.md)");
+      }
+    }
     for (BindableService service : services) {
       var definition = service.bindService();
       names.add(definition.getServiceDescriptor().getName());
@@ -121,11 +149,15 @@ public final class GrpcServer implements AutoCloseable {
       if (!interceptors.isEmpty()) {
         definition = ServerInterceptors.interceptForward(definition, interceptors);
       }
+      definition = ServerInterceptors.intercept(definition, BOUNDS);
       definition = ServerInterceptors.intercept(definition, new StatusMapping());
-      builder.addService(ServerInterceptors.interceptForward(definition, security.interceptors()));
+      builder.addService(MalformedMessages.guard(ServerInterceptors.interceptForward(definition, security.interceptors())));
     }
-    builder.addService(health.getHealthService());
-    builder.addService(ProtoReflectionServiceV1.newInstance());
+    // Health is public in the access table (probes), reflection needs a role: both behind the same checks.
+    builder.addService(MalformedMessages.guard(
+        ServerInterceptors.interceptForward(health.getHealthService().bindService(), security.interceptors())));
+    builder.addService(MalformedMessages.guard(
+        ServerInterceptors.interceptForward(ProtoReflectionServiceV1.newInstance().bindService(), security.interceptors())));
     Set<String> direct = new HashSet<>();
     for (BindableService service : services) {
       if (service instanceof NonBlocking nb) {
@@ -154,8 +186,8 @@ public final class GrpcServer implements AutoCloseable {
       health.setStatus(name, ServingStatus.SERVING);
     }
     log.info("gRPC server {} with {}", inProcessName != null ? "in process as " + inProcessName
-        : "listening on " + host + ":" + server.getPort(), names);
-    return new GrpcServer(server, health, host, inProcessName);
+        : "listening on " + host + ":" + server.getPort() + (security.isPlaintext() ? " (plaintext)" : " (TLS)"), names);
+    return new GrpcServer(server, health, names, host, inProcessName);
   }
 
   /**
@@ -189,6 +221,19 @@ public final class GrpcServer implements AutoCloseable {
     }
     String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
     return h + ":" + port();
+  }
+
+  /**
+   * Sets what {@code grpc.health.v1} reports for {@code ""} and every service of this server: a
+   * sub-orchestrator is NOT_SERVING until it is registered with a master, so probes see it. After
+   * {@link #enterShutdown()} this does nothing (the server stays NOT_SERVING). Thread-safe.
+   */
+  public void setServing(boolean serving) {
+    ServingStatus status = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+    health.setStatus("", status);
+    for (String name : serviceNames) {
+      health.setStatus(name, status);
+    }
   }
 
   /** Marks every service NOT_SERVING, so health checks fail before the port closes. */

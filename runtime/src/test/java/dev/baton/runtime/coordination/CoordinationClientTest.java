@@ -29,7 +29,27 @@ class CoordinationClientTest {
   private FakeMaster master;
   private CoordinationClient client;
 
+  /** What the handler was given: the client itself keeps nothing (a long-running instance must not grow). */
+  private final List<SyncRelease> releases = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<CrossOrchestratorMessage> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Boolean> registrations = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private final CoordinationClient.Handler handler = new CoordinationClient.Handler() {
+    @Override
+    public void onRelease(SyncRelease release) {
+      releases.add(release);
+    }
+
+    @Override
+    public void onMessage(CrossOrchestratorMessage message) {
+      messages.add(message);
+    }
+
+    @Override
+    public void onRegistration(boolean registered) {
+      registrations.add(registered);
+    }
+
     @Override
     public SubOrchestratorDescriptor descriptor() {
       return SubOrchestratorDescriptor.newBuilder().setId("backend-orchestrator-abc123").setRole("sub_orchestrator").build();
@@ -107,8 +127,8 @@ class CoordinationClientTest {
         .setPlanId("shop").setSyncPoint("API Contract Agreement")).build());
     master.sendToAll(CoordinateResponse.newBuilder().setMessage(CrossOrchestratorMessage.newBuilder()
         .setType(MessageType.MESSAGE_TYPE_DEPENDENCY_UPDATE).setFromOrchestrator("master")).build());
-    await().until(() -> client.releases().size() == 1 && client.messages().size() == 1);
-    assertThat(client.releases().get(0).getSyncPoint()).isEqualTo("API Contract Agreement");
+    await().until(() -> releases.size() == 1 && messages.size() == 1);
+    assertThat(releases.get(0).getSyncPoint()).isEqualTo("API Contract Agreement");
   }
 
   @Test
@@ -122,6 +142,9 @@ class CoordinationClientTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> client.registrations() == 2);
     await().until(() -> master.count(CoordinateRequest.BodyCase.HEARTBEAT) >= 1);
     assertThat(master.frames.get(0).hasRegister()).isTrue();
+    // The handler heard each change: registered, lost with the master, registered again.
+    await().until(() -> registrations.size() >= 3);
+    assertThat(registrations.subList(0, 3)).containsExactly(true, false, true);
   }
 
   @Test

@@ -77,6 +77,23 @@ class ConsulRegistrationTest {
   }
 
   @Test
+  void aTlsServersGrpcCheckDialsTlsAndPasses(@org.junit.jupiter.api.io.TempDir java.nio.file.Path pkiDir) {
+    try (var pki = dev.baton.runtime.security.tls.TestPki.create(pkiDir)) {
+      GrpcServer server = GrpcServer.start("127.0.0.1", 0, List.of(), List.of(),
+          pki.security(dev.baton.runtime.security.tls.TestPki.orchestrator("backend")).server());
+      closeables.add(server);
+      ConsulMembership m = membership(consul.settings().build());
+      ServiceWatcher watcher = m.watch("baton-tls", l -> { });
+
+      m.register(registration("baton-tls", "tls-1", server).withTls(true), () -> true);
+
+      await().atMost(WAIT).until(() -> watcher.passing().size() == 1);
+      assertThat(watcher.passing().get(0).tags()).containsExactly("baton", "tls");
+      assertThat(consul.checkStatuses("baton-tls")).containsExactly(Map.entry("service:tls-1:grpc", "grpc:passing"));
+    }
+  }
+
+  @Test
   void checkGoesCriticalWhenTheServerStopsServingAndTheWatcherDropsIt() {
     GrpcServer notServing = server();
     GrpcServer stopped = server();
