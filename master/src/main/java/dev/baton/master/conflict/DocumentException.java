@@ -12,7 +12,7 @@ final class DocumentException extends RuntimeException {
   private final String field;
 
   DocumentException(String document, String field, String problem) {
-    super(document + (field.isEmpty() ? "" : ": " + field) + ": " + problem);
+    super(dev.baton.runtime.text.Suggestions.oneLine(document + (field.isEmpty() ? "" : ": " + field) + ": " + problem));
     this.document = document;
     this.field = field;
   }

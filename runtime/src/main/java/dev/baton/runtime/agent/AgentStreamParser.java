@@ -268,6 +268,16 @@ public abstract class AgentStreamParser {
     return value.canConvertToLong() ? Math.max(0, value.asLong()) : 0;
   }
 
+  /**
+   * {@code a + b} for token counts, at most {@link Long#MAX_VALUE}: counts come from the agent's
+   * output, and an overflow would make a usage negative, which budgets would read as credit
+   * (found by {@code AgentStreamFuzzTest}).
+   */
+  protected static long plus(long a, long b) {
+    long sum = a + b;
+    return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
+  }
+
   private String relative(String path) {
     if (workspace == null) {
       return path;

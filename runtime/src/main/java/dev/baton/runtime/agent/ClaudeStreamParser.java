@@ -78,10 +78,10 @@ public final class ClaudeStreamParser extends AgentStreamParser {
     perMessage.put(id.isEmpty() ? "#" + (++anonymousMessages) : id, tokens(message.path("usage")));
     Usage.Builder total = Usage.newBuilder().setModel(model).setTurns(perMessage.size());
     for (Usage u : perMessage.values()) {
-      total.setInputTokens(total.getInputTokens() + u.getInputTokens())
-          .setOutputTokens(total.getOutputTokens() + u.getOutputTokens())
-          .setCacheReadTokens(total.getCacheReadTokens() + u.getCacheReadTokens())
-          .setCacheWriteTokens(total.getCacheWriteTokens() + u.getCacheWriteTokens());
+      total.setInputTokens(plus(total.getInputTokens(), u.getInputTokens()))
+          .setOutputTokens(plus(total.getOutputTokens(), u.getOutputTokens()))
+          .setCacheReadTokens(plus(total.getCacheReadTokens(), u.getCacheReadTokens()))
+          .setCacheWriteTokens(plus(total.getCacheWriteTokens(), u.getCacheWriteTokens()));
     }
     usage(prices().estimate(total.build()));
   }
@@ -118,9 +118,12 @@ public final class ClaudeStreamParser extends AgentStreamParser {
       finalModel = modelUsage.fieldNames().next();
     }
     total.setModel(finalModel)
-        .setTurns(event.has("num_turns") ? event.path("num_turns").asInt() : perMessage.size());
-    if (event.path("total_cost_usd").isNumber()) {
-      total.setCostUsd(event.path("total_cost_usd").asDouble()).setCostEstimated(false);
+        .setTurns(event.has("num_turns") ? Math.max(0, event.path("num_turns").asInt()) : perMessage.size());
+    // A reported cost that is negative or not finite (1e400 reads as Infinity) would let a run
+    // past its budget or stop every run after it: estimated instead (found by AgentStreamFuzzTest).
+    double reported = event.path("total_cost_usd").asDouble(-1);
+    if (event.path("total_cost_usd").isNumber() && Double.isFinite(reported) && reported >= 0) {
+      total.setCostUsd(reported).setCostEstimated(false);
     } else {
       total.setCostUsd(prices().cost(total.build())).setCostEstimated(true);
     }

@@ -51,9 +51,9 @@ public final class CodexStreamParser extends AgentStreamParser {
         JsonNode u = event.path("usage");
         long cached = longAt(u, "cached_input_tokens");
         tokens = tokens.toBuilder()
-            .setInputTokens(tokens.getInputTokens() + Math.max(0, longAt(u, "input_tokens") - cached))
-            .setCacheReadTokens(tokens.getCacheReadTokens() + cached)
-            .setOutputTokens(tokens.getOutputTokens() + longAt(u, "output_tokens"))
+            .setInputTokens(plus(tokens.getInputTokens(), Math.max(0, longAt(u, "input_tokens") - cached)))
+            .setCacheReadTokens(plus(tokens.getCacheReadTokens(), cached))
+            .setOutputTokens(plus(tokens.getOutputTokens(), longAt(u, "output_tokens")))
             .build();
         turnsCompleted++;
         publishUsage();

@@ -65,7 +65,7 @@ public final class FactoryDroidStreamParser extends AgentStreamParser {
         if (usage.isObject()) {
           tokens = Usage.newBuilder()
               .setInputTokens(longAt(usage, "input_tokens"))
-              .setOutputTokens(longAt(usage, "output_tokens") + longAt(usage, "thinking_tokens"))
+              .setOutputTokens(plus(longAt(usage, "output_tokens"), longAt(usage, "thinking_tokens")))
               .setCacheReadTokens(longAt(usage, "cache_read_input_tokens"))
               .setCacheWriteTokens(longAt(usage, "cache_creation_input_tokens"))
               .build();

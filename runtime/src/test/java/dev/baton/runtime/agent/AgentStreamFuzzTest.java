@@ -42,6 +42,23 @@ class AgentStreamFuzzTest {
     }
     check(parser.endOfStream());
     assertThat(parser.usage()).isNotNull();
+    checkUsage(parser, parser.usage());
+    parser.completion().ifPresent(c -> checkUsage(parser, c.getUsage()));
+  }
+
+  /**
+   * Budgets are enforced on this usage: a negative or non-finite value is credit a droid could
+   * spend (found with the hand-written seeds {@code claude-negative-cost.jsonl}, {@code *-token-overflow.jsonl}).
+   */
+  private static void checkUsage(AgentStreamParser parser, dev.baton.v1.Usage u) {
+    boolean valid = u.getInputTokens() >= 0 && u.getOutputTokens() >= 0 && u.getCacheReadTokens() >= 0
+        && u.getCacheWriteTokens() >= 0 && u.getTurns() >= 0
+        && Double.isFinite(u.getCostUsd()) && u.getCostUsd() >= 0;
+    if (!valid) {
+      throw new AssertionError(parser.getClass().getSimpleName()
+          + " reported a usage with a negative or non-finite value (expected: counts and cost >= 0): "
+          + u.toString().replace('\n', ' '));
+    }
   }
 
   // The contract beyond "does not throw": events are well-formed protos of bounded size.
