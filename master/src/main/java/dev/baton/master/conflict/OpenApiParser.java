@@ -46,10 +46,10 @@ final class OpenApiParser {
       } catch (dev.baton.runtime.limits.BoundsException e) {
         throw new DocumentException(documentName, "", e.getMessage().substring("document (".length()).replaceFirst("\\): ", ": "));
       }
+      // The bounded reader first (nesting, aliases, size; one clear error): swagger-parser's own YAML
+      // reading has none of these bounds and logs a stack trace at ERROR for every malformed document.
+      YamlDocument.parse(documentName, content, EXPECTED);
     }
-    // The bounded reader first (nesting, aliases, size; one clear error): swagger-parser's own YAML
-    // reading has none of these bounds and logs a stack trace at ERROR for every malformed document.
-    YamlDocument.parse(documentName, content, EXPECTED);
     ParseOptions options = new ParseOptions();
     options.setResolve(false);
     SwaggerParseResult result = new OpenAPIV3Parser().readContents(content, null, options);
