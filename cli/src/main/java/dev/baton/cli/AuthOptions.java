@@ -20,6 +20,10 @@ final class AuthOptions {
   @Option(names = "--jwks", paramLabel = "FILE", description = "Accept JWT bearer tokens signed by a key of this JWKS file.")
   Path jwks;
 
+  @Option(names = "--jwt-public-key", paramLabel = "PEM",
+      description = "Accept JWT bearer tokens signed by this public key, PEM (repeatable; with or instead of --jwks).")
+  java.util.List<Path> publicKeys = new java.util.ArrayList<>();
+
   @Option(names = "--jwt-issuer", paramLabel = "ISS", description = "The issuer (iss) JWTs must name.")
   String issuer;
 
@@ -35,13 +39,14 @@ final class AuthOptions {
   String trustDomain;
 
   AuthSettings settings() {
-    if (jwks == null && (issuer != null || audience != null)) {
-      throw CliException.invalidInput("--jwt-issuer/--jwt-audience without --jwks (expected: the JWKS file of the"
+    boolean jwt = jwks != null || !publicKeys.isEmpty();
+    if (!jwt && (issuer != null || audience != null)) {
+      throw CliException.invalidInput("--jwt-issuer/--jwt-audience without --jwks or --jwt-public-key (expected: the"
           + " keys that sign the tokens)");
     }
     try {
       return new AuthSettings(trustDomain, callers,
-          jwks == null ? null : new JwtVerifier.Settings(jwks, issuer, audience, rolesClaim));
+          jwt ? new JwtVerifier.Settings(jwks, publicKeys, issuer, audience, rolesClaim) : null);
     } catch (IllegalArgumentException e) {
       throw CliException.invalidInput("--trust-domain: " + e.getMessage());
     }

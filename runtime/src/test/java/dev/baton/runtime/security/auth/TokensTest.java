@@ -62,6 +62,22 @@ class TokensTest {
   }
 
   @Test
+  void aPemPublicKeyVerifiesTooAndABadPemIsNamed() throws Exception {
+    Path pem = dir.resolve("key.pem");
+    Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes())
+        .encodeToString(key.toECPublicKey().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+    JwtVerifier fromPem = JwtVerifier.load(new JwtVerifier.Settings(null, List.of(pem), null, null, null));
+    assertThat(fromPem.verify(jwt(key, "any", "any", Instant.now().plusSeconds(60), List.of("admin"))).roles())
+        .containsExactly(Role.ADMIN);
+    assertThatThrownBy(() -> fromPem.verify(jwt(otherKey, "any", "any", Instant.now().plusSeconds(60), null)))
+        .hasMessageContaining("signature");
+    Path bad = dir.resolve("bad.pem");
+    Files.writeString(bad, "not a key");
+    assertThatThrownBy(() -> JwtVerifier.load(new JwtVerifier.Settings(null, List.of(bad), null, null, null)))
+        .hasMessageContaining("bad.pem: not a PEM public key");
+  }
+
+  @Test
   void expiredWrongIssuerWrongAudienceAndWrongKeyAreRefused() throws Exception {
     Instant later = Instant.now().plusSeconds(60);
     assertThatThrownBy(() -> verifier.verify(jwt(key, "https://idp.example", "baton", Instant.now().minusSeconds(600), null)))
