@@ -68,11 +68,14 @@ final class MasterCommand implements Callable<Integer> {
 
   @Mixin AuthOptions auth = new AuthOptions();
 
+  @Mixin ProbeOptions probes = new ProbeOptions();
+
   @Option(names = "--parent-pid", hidden = true, description = "Exit when this process exits (set by launchers).")
   Long parentPid;
 
   @Override
   public Integer call() throws InterruptedException {
+    probes.validate();
     CallerLimits.Settings limits;
     try {
       limits = new CallerLimits.Settings(maxPlansPerCaller, submissionsPerMinute, watchStreamsPerCaller,
@@ -91,6 +94,15 @@ final class MasterCommand implements Callable<Integer> {
       // In use by another master, unreachable, not a journal: the message names it and the fix.
       throw CliException.invalidInput(e.getMessage());
     }
+    dev.baton.runtime.server.HealthPort health;
+    dev.baton.runtime.metrics.MetricsPort metrics;
+    try {
+      health = probes.healthPort < 0 ? null : server.startHealthPort(probes.healthPort);
+      metrics = probes.startMetrics(host, registry -> dev.baton.master.MasterMetrics.bind(registry, server));
+    } catch (RuntimeException e) {
+      server.close();
+      throw CliException.invalidInput(e.getMessage());
+    }
     return ServerProcess.serve(
         new ServerProcess.Server() {
           @Override
@@ -101,6 +113,13 @@ final class MasterCommand implements Callable<Integer> {
           @Override
           public void close() {
             server.close();
+            // Last: probes see NOT_SERVING until the process is gone.
+            if (metrics != null) {
+              metrics.close();
+            }
+            if (health != null) {
+              health.close();
+            }
           }
         },
         new ReadyLine("master", "-", server.id(), server.address(), server.gitUrl().orElse("")),

@@ -24,6 +24,7 @@ import dev.baton.runtime.registry.ConsulMembership;
 import dev.baton.runtime.registry.DescriptorMeta;
 import dev.baton.runtime.registry.ServiceNames;
 import dev.baton.runtime.server.GrpcServer;
+import dev.baton.runtime.server.HealthPort;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -281,6 +282,19 @@ public final class MasterServer implements AutoCloseable {
   public boolean leading() {
     MasterRole r = role;
     return r == null || r.leading();
+  }
+
+  /** Plans this master runs now (0 on a standby). */
+  public int activePlans() {
+    return engine.activePlans();
+  }
+
+  /**
+   * Serves this master's health on a plaintext port of its own (see {@link HealthPort}), for
+   * probes that cannot speak TLS; the caller closes it after this server.
+   */
+  public HealthPort startHealthPort(int port) {
+    return server.startHealthPort(port);
   }
 
   /** The epoch this master leads under; 0 without a journal or while standing by. */
