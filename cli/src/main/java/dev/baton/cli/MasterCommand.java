@@ -21,6 +21,12 @@ final class MasterCommand implements Callable<Integer> {
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to listen on (default: ${DEFAULT-VALUE}).")
   String host;
 
+  @Option(names = "--advertise", paramLabel = "HOST", defaultValue = "${env:BATON_ADVERTISE}",
+      description = "The host clients, standby masters' leader hints, Consul and the git URL name for this process, when it is not --host:"
+          + " e.g. a DNS name its certificate carries while --host is a pod IP or 0.0.0.0 (default: $BATON_ADVERTISE,"
+          + " else --host).")
+  String advertise;
+
   @Option(names = "--port", defaultValue = "7233", description = "Port to listen on; 0 takes a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
@@ -86,7 +92,7 @@ final class MasterCommand implements Callable<Integer> {
     MasterServer server;
     try {
       server = MasterServer.start(
-          MasterConfig.builder().host(host).port(port).id(id).consul(registry.settings()).callerLimits(limits)
+          MasterConfig.builder().host(host).advertise(advertise).port(port).id(id).consul(registry.settings()).callerLimits(limits)
               .gitDir(gitDir).gitPort(gitPort).importLocalRepos(importLocalRepos)
               .journal(journal == null || journal.equals("memory") ? null : journal)
               .security(tls.security(host, auth.settings())).build());

@@ -43,6 +43,12 @@ final class OrchestratorCommand implements Callable<Integer> {
       description = "Interface to listen on (default: ${DEFAULT-VALUE}).")
   String host;
 
+  @Option(names = "--advertise", paramLabel = "HOST", defaultValue = "${env:BATON_ADVERTISE}",
+      description = "The host the master and peers (its registration and Consul) name for this process, when it is not --host:"
+          + " e.g. a DNS name its certificate carries while --host is a pod IP or 0.0.0.0 (default: $BATON_ADVERTISE,"
+          + " else --host).")
+  String advertise;
+
   @Option(names = "--port", defaultValue = "0",
       description = "Port to listen on; 0 takes a free one (default: ${DEFAULT-VALUE}).")
   int port;
@@ -164,6 +170,7 @@ final class OrchestratorCommand implements Callable<Integer> {
     OrchestratorConfig.Builder config =
         OrchestratorConfig.builder()
             .host(host)
+            .advertise(advertise)
             .port(port)
             .masterAddress(consul == null ? master : null)
             .consul(consul)

@@ -114,9 +114,12 @@ public final class SubOrchestratorServer implements AutoCloseable {
   /** Set once by {@link #drainAndClose}: heartbeats then say so, and health stays NOT_SERVING. */
   private volatile boolean draining;
   private volatile SubOrchestratorService service;
+  /** The host others dial (null: the bound one). */
+  private final String advertise;
 
   private SubOrchestratorServer(OrchestratorConfig config, Specialisation specialisation) {
     this.specialisation = specialisation;
+    this.advertise = config.advertise();
     SpecialisationProfile profile = specialisation.profile();
     this.droids = DroidSources.of(profile.droids(), config.droidsDir());
     this.instanceId = config.instanceIdFor(profile.domain());
@@ -231,7 +234,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
       server.messenger.attach(server.coordination);
       server.coordination.start();
       if (server.consul != null) {
-        String address = server.grpc.address();
+        String address = server.advertisedAddress();
         int colon = address.lastIndexOf(':');
         server.consul.register(
             DescriptorMeta.registration(server.descriptor(), address.substring(0, colon), server.grpc.port())
@@ -253,6 +256,18 @@ public final class SubOrchestratorServer implements AutoCloseable {
   public String address() {
     GrpcServer g = grpc;
     return g == null ? "" : g.address();
+  }
+
+  /** {@code host:port} the master and peers dial: the advertised host when set, else {@link #address()}. */
+  public String advertisedAddress() {
+    GrpcServer g = grpc;
+    if (g == null) {
+      return "";
+    }
+    if (advertise == null) {
+      return g.address();
+    }
+    return (advertise.contains(":") ? "[" + advertise + "]" : advertise) + ":" + g.port();
   }
 
   public String instanceId() {
@@ -291,7 +306,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
       }
     }
     return ProtoMapper.descriptor(
-        specialisation.profile(), droids.pool(), instanceId, address(), maxConcurrentTasks, masterId, peers)
+        specialisation.profile(), droids.pool(), instanceId, advertisedAddress(), maxConcurrentTasks, masterId, peers)
         .toBuilder().setProcessContainment(containment.name())
         .setPolicy(policy.toProto().toBuilder().setDefaultRunner(defaultRunner)).build();
   }
