@@ -3,10 +3,10 @@ package dev.baton.cli.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.cli.mesh.MeshLauncher;
 import dev.baton.master.journal.Journal;
 import dev.baton.runtime.server.LeaderHint;
 import dev.baton.v1.PlanEvent;
+import dev.baton.v1.PlanState;
 import dev.baton.v1.SubmitPlanRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -79,7 +79,7 @@ class PartitionEndToEndTest {
       Journal.Epoch next = mesh.awaitLeader(old.epoch());
       Instant ledAt = Instant.now();
       assertThat(next.holder()).isNotEqualTo(cut);
-      MeshLauncher.awaitRegistered(next.address(), Set.copyOf(MeshLauncher.DOMAINS), PartitionMesh.TAKE_OVER);
+      mesh.awaitRegistered(next.address(), Set.copyOf(mesh.instanceIds().values()), PartitionMesh.TAKE_OVER);
       Instant followedAt = Instant.now();
       // Alone, the cut master finds it cannot renew its Consul session and stands down.
       await(cut + " stepping down while cut off").atMost(PartitionMesh.TAKE_OVER).pollInterval(Duration.ofMillis(50))
@@ -107,6 +107,9 @@ class PartitionEndToEndTest {
           assertStandby(mesh.address(id), next.address());
         }
       }
+      // No epoch after the cut one was claimed by the cut master: it never led again.
+      assertThat(mesh.journal().epochs()).filteredOn(e -> e.epoch() > old.epoch())
+          .extracting(Journal.Epoch::holder).doesNotContain(cut);
       assertThat(v.under(old.epoch())).isNotEmpty();
       assertThat(v.under(next.epoch())).isNotEmpty();
       long lastOld = v.records().stream().filter(r -> r.epoch() == old.epoch()).mapToLong(r -> r.position()).max().orElseThrow();
@@ -115,6 +118,102 @@ class PartitionEndToEndTest {
       System.out.println("PARTITION cut master's log: " + mesh.log(cut).lines()
           .filter(l -> l.contains("fenced") || l.contains("lost the leadership") || l.contains("consul session")).toList());
     }
+  }
+
+  /**
+   * A backend replica's link is cut while it runs tasks. The master finds it gone (its Execute
+   * stream silent, Describe unanswered) and, the plan saying {@code failureHandling: failover},
+   * moves its tasks to the other backend replica under a new attempt. The link is healed only once
+   * the moved tasks succeeded there: by then the cut replica's own executions (started earlier,
+   * same length) finished too, so it comes back holding results of attempts the master gave up.
+   * Healing within the restart grace (5 s) instead would race the failure detector (about 2-4 s
+   * here), so the test would not know which path it checks. What must hold: every task succeeded
+   * exactly once; no success is taken from the cut replica for a task moved off it; the replica
+   * registers again with the leader.
+   */
+  @Test
+  @Order(2)
+  void aPartitionedSubOrchestratorsTasksFailOverAndItsLateResultsAreNotTaken() throws Exception {
+    String victimNode = "backend";
+    String victim = mesh.instanceIds().get(victimNode);
+    String backup = mesh.instanceIds().get("backend2");
+    Journal.Epoch leader = mesh.epoch();
+    try (TakeOverRun run = TakeOverRun.submit(mesh, backendPlan(8, 20), 1 / 300.0)) {
+      PlanEvent delegated = run.awaitEvent("a task delegated to " + victim,
+          e -> e.hasTaskDelegated() && e.getTaskDelegated().getInstanceId().equals(victim), MOMENT);
+      String task = delegated.getTaskDelegated().getTaskId();
+      run.awaitEvent(task + " started", e -> e.hasTaskStarted() && e.getTaskStarted().getTaskId().equals(task), MOMENT);
+      Instant cutAt = Instant.now();
+      mesh.net.cut(victimNode);
+
+      PlanEvent recovery = run.awaitEvent("a recovery of " + victim, e -> e.hasRecoveryPerformed()
+          && e.getRecoveryPerformed().getResult().getFailedOrchestrator().equals(victim), MOMENT);
+      Instant recoveredAt = Instant.now();
+      List<String> moved = recovery.getRecoveryPerformed().getResult().getTaskIdsList();
+      assertThat(moved).as("tasks moved off %s", victim).contains(task);
+      for (String m : moved) {
+        run.awaitEvent(m + " succeeded elsewhere", e -> e.hasTaskSucceeded() && e.getTaskSucceeded().getTaskId().equals(m),
+            MOMENT);
+      }
+      mesh.net.heal(victimNode);
+      Instant healedAt = Instant.now();
+      mesh.awaitRegistered(leader.address(), Set.of(victim), PartitionMesh.TAKE_OVER);
+      Instant backAt = Instant.now();
+      System.out.printf("PARTITION sub-orchestrator %s cut running %s; recovery (%s) of %s after %d ms;"
+              + " healed, it registered again after %d ms%n", victim, task,
+          recovery.getRecoveryPerformed().getResult().getRecoveryType(), moved,
+          Duration.between(cutAt, recoveredAt).toMillis(), Duration.between(healedAt, backAt).toMillis());
+
+      List<PlanEvent> events = run.watcher.awaitEnd(PLAN_END_SECONDS);
+      PlanEvent last = events.get(events.size() - 1);
+      assertThat(last.getPlanFinished().getState()).as("plan %s: %s%n%s", run.planId, last.getPlanFinished().getReason(),
+          ChaosPlan.describe(events)).isEqualTo(PlanState.PLAN_STATE_SUCCEEDED);
+      assertThat(run.watcher.violations).isEmpty();
+      assertThat(run.records().stream().map(Journal.JournalRecord::event).toList()).isEqualTo(events);
+      assertThat(mesh.epoch().epoch()).as("no take-over: the cut was a sub-orchestrator's").isEqualTo(leader.epoch());
+      // Every task succeeded exactly once; the moved ones on the backup, under a later attempt.
+      assertThat(TakeOverRun.count(events, PlanEvent::hasTaskSucceeded, e -> e.getTaskSucceeded().getTaskId()))
+          .hasSize(8).allSatisfy((t, n) -> assertThat(n).as("TaskSucceeded of %s", t).isEqualTo(1L));
+      assertThat(events).filteredOn(e -> e.hasTaskSucceeded() && moved.contains(e.getTaskSucceeded().getTaskId()))
+          .allSatisfy(e -> {
+            assertThat(e.getTaskSucceeded().getInstanceId()).isEqualTo(backup);
+            assertThat(e.getTaskSucceeded().getAttempt()).isGreaterThan(1);
+          });
+      assertThat(events).filteredOn(e -> e.hasTaskDelegated() && moved.contains(e.getTaskDelegated().getTaskId())
+          && e.getTaskDelegated().getAttempt() > 1).allSatisfy(e -> assertThat(e.getTaskDelegated().getReason())
+          .startsWith("failover from " + victim));
+      List<PlanEvent> ignored = events.stream().filter(PlanEvent::hasTaskResultIgnored).toList();
+      assertThat(ignored).as("results ignored").allSatisfy(e -> {
+        assertThat(e.getTaskResultIgnored().getInstanceId()).isEqualTo(victim);
+        assertThat(moved).contains(e.getTaskResultIgnored().getTaskId());
+      });
+      System.out.println("PARTITION late results of " + victim + " ignored: " + ignored.stream()
+          .map(e -> e.getTaskResultIgnored().getTaskId() + "#" + e.getTaskResultIgnored().getAttempt() + " "
+              + e.getTaskResultIgnored().getOutcome()).toList());
+    }
+  }
+
+  /** {@code n} independent backend tasks of {@code minutes} each, failing over when an instance is lost. */
+  private static String backendPlan(int n, int minutes) {
+    StringBuilder yaml = new StringBuilder("""
+        apiVersion: baton.dev/v1
+        kind: Plan
+        metadata:
+          name: partition-sub
+        spec:
+          strategy: parallel
+          failureHandling: failover
+          tasks:
+        """);
+    for (int i = 1; i <= n; i++) {
+      yaml.append("""
+              - id: endpoint-%02d
+                description: REST API endpoint %d with its database queries
+                orchestrator: backend
+                estimate: %dm
+          """.formatted(i, i, minutes));
+    }
+    return yaml.toString();
   }
 
   /** A write to {@code address} is refused UNAVAILABLE with a hint naming {@code leader}. */

@@ -13,6 +13,8 @@ import dev.baton.runtime.registry.ConsulAgent;
 import dev.baton.runtime.registry.ConsulSettings;
 import dev.baton.runtime.server.LeaderHint;
 import dev.baton.v1.DescribeRequest;
+import dev.baton.v1.InstanceHealth;
+import dev.baton.v1.ListOrchestratorsRequest;
 import dev.baton.v1.LoadMetrics;
 import dev.baton.v1.MasterGrpc;
 import dev.baton.v1.SubOrchestratorGrpc;
@@ -34,11 +36,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A Baton mesh spread over network namespaces ({@link NetNamespaces}): PostgreSQL (node {@code pg}),
  * Consul ({@code consul}), three masters ({@code m1..m3}, electing their leader through Consul, on a
- * PostgreSQL journal) and one sub-orchestrator per domain (node named after its domain), every one
+ * PostgreSQL journal) and one sub-orchestrator per domain (node named after its domain) plus a
+ * second backend replica ({@code backend2}), every one
  * a real process started with {@code ip netns exec NS} and bound to its namespace's address, so a
  * test can cut any one of them off the others with {@link NetNamespaces#cut}.
  *
@@ -55,6 +59,8 @@ final class PartitionMesh implements TakeOverMesh, AutoCloseable {
   /** Election after a cut: Consul sees the leader's health check fail, or its session expire (TTL 10 s), then a standby claims. */
   static final Duration TAKE_OVER = Duration.ofSeconds(60);
   static final List<String> MASTERS = List.of("m1", "m2", "m3");
+  /** Sub-orchestrator nodes and their domains: two backend replicas, so a cut one's tasks can fail over. */
+  static final Map<String, String> SUBS = orderedSubs();
   static final int MASTER_PORT = 7233;
   static final int SUB_PORT = 7300;
 
@@ -67,6 +73,13 @@ final class PartitionMesh implements TakeOverMesh, AutoCloseable {
   private final Map<String, LaunchedProcess> subs = new LinkedHashMap<>();
   private String journalUrl;
   private Journal journal;
+
+  private static Map<String, String> orderedSubs() {
+    Map<String, String> subs = new LinkedHashMap<>();
+    MeshLauncher.DOMAINS.forEach(d -> subs.put(d, d));
+    subs.put("backend2", "backend");
+    return java.util.Collections.unmodifiableMap(subs);
+  }
 
   private PartitionMesh(NetNamespaces net, Path runDir) {
     this.net = net;
@@ -93,12 +106,13 @@ final class PartitionMesh implements TakeOverMesh, AutoCloseable {
       }
       mesh.journal = Journals.open(mesh.journalUrl, JournalSettings.defaults(), Clock.systemUTC(), true);
       Journal.Epoch leader = mesh.awaitLeader(0);
-      for (String domain : MeshLauncher.DOMAINS) {
-        net.add(domain);
-        mesh.subs.put(domain, mesh.launcher(domain).startOrchestrator(domain, domain, mesh.addresses(), SUB_PORT));
+      for (var sub : SUBS.entrySet()) {
+        net.add(sub.getKey());
+        mesh.subs.put(sub.getKey(), mesh.launcher(sub.getKey()).startOrchestrator(sub.getKey(), sub.getValue(),
+            mesh.addresses(), SUB_PORT));
       }
       mesh.subs.values().forEach(s -> s.awaitReady(READY));
-      MeshLauncher.awaitRegistered(leader.address(), Set.copyOf(MeshLauncher.DOMAINS), READY);
+      mesh.awaitRegistered(leader.address(), Set.copyOf(mesh.instanceIds().values()), READY);
       return mesh;
     } catch (Exception | AssertionError e) {
       mesh.close();
@@ -165,6 +179,24 @@ final class PartitionMesh implements TakeOverMesh, AutoCloseable {
     return found[0];
   }
 
+  /**
+   * Polls the master's ListOrchestrators until every instance in {@code instanceIds} is there and
+   * healthy; fails naming the missing ones after {@code timeout}.
+   */
+  void awaitRegistered(String masterAddress, Set<String> instanceIds, Duration timeout) {
+    ManagedChannel channel = ManagedChannelBuilder.forTarget(masterAddress).usePlaintext().build();
+    try {
+      MasterGrpc.MasterBlockingStub stub = MasterGrpc.newBlockingStub(channel);
+      await("instances " + instanceIds + " registered and healthy with " + masterAddress).atMost(timeout)
+          .pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(() -> stub.withDeadlineAfter(2, TimeUnit.SECONDS)
+              .listOrchestrators(ListOrchestratorsRequest.getDefaultInstance()).getInstancesList().stream()
+              .filter(i -> i.getHealth() == InstanceHealth.INSTANCE_HEALTH_HEALTHY)
+              .map(i -> i.getOrchestrator().getId()).collect(Collectors.toSet()).containsAll(instanceIds));
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
   /** A node's log (stderr), as written so far. */
   String log(String node) {
     try {
@@ -175,8 +207,9 @@ final class PartitionMesh implements TakeOverMesh, AutoCloseable {
     }
   }
 
-  LaunchedProcess sub(String domain) {
-    return subs.get(domain);
+  /** The sub-orchestrator on {@code node} (a domain's name, or {@code backend2}). */
+  LaunchedProcess sub(String node) {
+    return subs.get(node);
   }
 
   /** Submits a plan to whichever master leads, following a standby's hint. */
@@ -238,6 +271,7 @@ final class PartitionMesh implements TakeOverMesh, AutoCloseable {
     return loads;
   }
 
+  /** Each sub-orchestrator's instance id, keyed by node (so the two backend replicas differ). */
   @Override
   public Map<String, String> instanceIds() {
     Map<String, String> ids = new LinkedHashMap<>();
