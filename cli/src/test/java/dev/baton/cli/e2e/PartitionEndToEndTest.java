@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.baton.master.journal.Journal;
 import dev.baton.runtime.server.LeaderHint;
+import dev.baton.v1.InstanceHealth;
 import dev.baton.v1.PlanEvent;
 import dev.baton.v1.PlanState;
 import dev.baton.v1.SubmitPlanRequest;
@@ -157,7 +158,10 @@ class PartitionEndToEndTest {
       }
       mesh.net.heal(victimNode);
       Instant healedAt = Instant.now();
-      mesh.awaitRegistered(leader.address(), Set.of(victim), PartitionMesh.TAKE_OVER);
+      // Back: its heartbeats reach the leader again and Consul's check passes. Its breaker is
+      // half-open (SUSPECT) until a delegation probes it: the second plan below does.
+      mesh.awaitListed(leader.address(), Set.of(victim),
+          Set.of(InstanceHealth.INSTANCE_HEALTH_HEALTHY, InstanceHealth.INSTANCE_HEALTH_SUSPECT), PartitionMesh.TAKE_OVER);
       Instant backAt = Instant.now();
       System.out.printf("PARTITION sub-orchestrator %s cut running %s; recovery (%s) of %s after %d ms;"
               + " healed, it registered again after %d ms%n", victim, task,
@@ -187,6 +191,15 @@ class PartitionEndToEndTest {
         assertThat(e.getTaskResultIgnored().getInstanceId()).isEqualTo(victim);
         assertThat(moved).contains(e.getTaskResultIgnored().getTaskId());
       });
+      // Back in service: more backend tasks than the backup has slots (5), so some go to it, and succeed.
+      try (TakeOverRun after = TakeOverRun.submit(mesh, backendPlan(12, 3), 1 / 300.0)) {
+        List<PlanEvent> more = after.watcher.awaitEnd(PLAN_END_SECONDS);
+        assertThat(more.get(more.size() - 1).getPlanFinished().getState()).as("the plan after the heal: %s",
+            ChaosPlan.describe(more)).isEqualTo(PlanState.PLAN_STATE_SUCCEEDED);
+        assertThat(more).as("tasks the healed replica ran").anyMatch(e -> e.hasTaskSucceeded()
+            && e.getTaskSucceeded().getInstanceId().equals(victim));
+      }
+      mesh.awaitRegistered(leader.address(), Set.of(victim), PartitionMesh.TAKE_OVER);
       System.out.println("PARTITION late results of " + victim + " ignored: " + ignored.stream()
           .map(e -> e.getTaskResultIgnored().getTaskId() + "#" + e.getTaskResultIgnored().getAttempt() + " "
               + e.getTaskResultIgnored().getOutcome()).toList());

@@ -184,13 +184,21 @@ final class PartitionMesh implements TakeOverMesh, AutoCloseable {
    * healthy; fails naming the missing ones after {@code timeout}.
    */
   void awaitRegistered(String masterAddress, Set<String> instanceIds, Duration timeout) {
+    awaitListed(masterAddress, instanceIds, Set.of(InstanceHealth.INSTANCE_HEALTH_HEALTHY), timeout);
+  }
+
+  /**
+   * Like {@link #awaitRegistered}, accepting any health in {@code accepted}: an instance back
+   * from a partition is SUSPECT while its circuit breaker is half-open, until its probe delegation.
+   */
+  void awaitListed(String masterAddress, Set<String> instanceIds, Set<InstanceHealth> accepted, Duration timeout) {
     ManagedChannel channel = ManagedChannelBuilder.forTarget(masterAddress).usePlaintext().build();
     try {
       MasterGrpc.MasterBlockingStub stub = MasterGrpc.newBlockingStub(channel);
-      await("instances " + instanceIds + " registered and healthy with " + masterAddress).atMost(timeout)
+      await("instances " + instanceIds + " listed " + accepted + " by " + masterAddress).atMost(timeout)
           .pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(() -> stub.withDeadlineAfter(2, TimeUnit.SECONDS)
               .listOrchestrators(ListOrchestratorsRequest.getDefaultInstance()).getInstancesList().stream()
-              .filter(i -> i.getHealth() == InstanceHealth.INSTANCE_HEALTH_HEALTHY)
+              .filter(i -> accepted.contains(i.getHealth()))
               .map(i -> i.getOrchestrator().getId()).collect(Collectors.toSet()).containsAll(instanceIds));
     } finally {
       channel.shutdownNow();
