@@ -186,6 +186,21 @@ class PartitionEndToEndTest {
       assertThat(events).filteredOn(e -> e.hasTaskDelegated() && moved.contains(e.getTaskDelegated().getTaskId())
           && e.getTaskDelegated().getAttempt() > 1).allSatisfy(e -> assertThat(e.getTaskDelegated().getReason())
           .startsWith("failover from " + victim));
+      // The sub-orchestrators' own counters: the backup finished exactly what the journal credits
+      // it with; the cut replica may have finished its orphaned executions too (their results were
+      // not taken), but no more than the tasks moved off it.
+      var after = mesh.loads();
+      long victimSucceeded = events.stream().filter(e -> e.hasTaskSucceeded()
+          && e.getTaskSucceeded().getInstanceId().equals(victim)).count();
+      long backupSucceeded = events.stream().filter(e -> e.hasTaskSucceeded()
+          && e.getTaskSucceeded().getInstanceId().equals(backup)).count();
+      long victimRan = after.get(victimNode).getCompletedTasks() - run.before().get(victimNode).getCompletedTasks();
+      assertThat(after.get("backend2").getCompletedTasks() - run.before().get("backend2").getCompletedTasks())
+          .as("executions finished on the backup").isEqualTo(backupSucceeded);
+      assertThat(victimRan - victimSucceeded).as("executions the cut replica finished but the master did not take")
+          .isBetween(0L, (long) moved.size());
+      System.out.printf("PARTITION %s finished %d execution(s): %d taken, %d orphaned by the failover%n", victim,
+          victimRan, victimSucceeded, victimRan - victimSucceeded);
       List<PlanEvent> ignored = events.stream().filter(PlanEvent::hasTaskResultIgnored).toList();
       assertThat(ignored).as("results ignored").allSatisfy(e -> {
         assertThat(e.getTaskResultIgnored().getInstanceId()).isEqualTo(victim);
