@@ -159,7 +159,7 @@ class PartitionEndToEndTest {
       mesh.net.heal(victimNode);
       Instant healedAt = Instant.now();
       // Back: its heartbeats reach the leader again and Consul's check passes. Its breaker is
-      // half-open (SUSPECT) until a delegation probes it: the second plan below does.
+      // half-open (SUSPECT) until a delegation probes it: the plans below do.
       mesh.awaitListed(leader.address(), Set.of(victim),
           Set.of(InstanceHealth.INSTANCE_HEALTH_HEALTHY, InstanceHealth.INSTANCE_HEALTH_SUSPECT), PartitionMesh.TAKE_OVER);
       Instant backAt = Instant.now();
@@ -186,26 +186,26 @@ class PartitionEndToEndTest {
       assertThat(events).filteredOn(e -> e.hasTaskDelegated() && moved.contains(e.getTaskDelegated().getTaskId())
           && e.getTaskDelegated().getAttempt() > 1).allSatisfy(e -> assertThat(e.getTaskDelegated().getReason())
           .startsWith("failover from " + victim));
-      // The sub-orchestrators' own counters: the backup finished exactly what the journal credits
-      // it with; the cut replica may have finished its orphaned executions too (their results were
-      // not taken), but no more than the tasks moved off it.
-      var after = mesh.loads();
-      long victimSucceeded = events.stream().filter(e -> e.hasTaskSucceeded()
-          && e.getTaskSucceeded().getInstanceId().equals(victim)).count();
-      long backupSucceeded = events.stream().filter(e -> e.hasTaskSucceeded()
-          && e.getTaskSucceeded().getInstanceId().equals(backup)).count();
-      long victimRan = after.get(victimNode).getCompletedTasks() - run.before().get(victimNode).getCompletedTasks();
-      assertThat(after.get("backend2").getCompletedTasks() - run.before().get("backend2").getCompletedTasks())
-          .as("executions finished on the backup").isEqualTo(backupSucceeded);
-      assertThat(victimRan - victimSucceeded).as("executions the cut replica finished but the master did not take")
-          .isBetween(0L, (long) moved.size());
-      System.out.printf("PARTITION %s finished %d execution(s): %d taken, %d orphaned by the failover%n", victim,
-          victimRan, victimSucceeded, victimRan - victimSucceeded);
       List<PlanEvent> ignored = events.stream().filter(PlanEvent::hasTaskResultIgnored).toList();
       assertThat(ignored).as("results ignored").allSatisfy(e -> {
         assertThat(e.getTaskResultIgnored().getInstanceId()).isEqualTo(victim);
         assertThat(moved).contains(e.getTaskResultIgnored().getTaskId());
       });
+      // The sub-orchestrators' own counters: the backup finished exactly what the journal credits
+      // it with; the cut replica may have finished its orphaned executions too (their results were
+      // not taken), but no more than the tasks moved off it.
+      var loads = mesh.loads();
+      long victimSucceeded = events.stream().filter(e -> e.hasTaskSucceeded()
+          && e.getTaskSucceeded().getInstanceId().equals(victim)).count();
+      long backupSucceeded = events.stream().filter(e -> e.hasTaskSucceeded()
+          && e.getTaskSucceeded().getInstanceId().equals(backup)).count();
+      long victimRan = loads.get(victimNode).getCompletedTasks() - run.before().get(victimNode).getCompletedTasks();
+      assertThat(loads.get("backend2").getCompletedTasks() - run.before().get("backend2").getCompletedTasks())
+          .as("executions finished on the backup").isEqualTo(backupSucceeded);
+      assertThat(victimRan - victimSucceeded).as("executions the cut replica finished but the master did not take")
+          .isBetween(0L, (long) moved.size());
+      System.out.printf("PARTITION %s finished %d execution(s): %d taken, %d orphaned by the failover%n", victim,
+          victimRan, victimSucceeded, victimRan - victimSucceeded);
       // Back in service: plans of more backend tasks than the backup has slots (5), until one runs
       // on the healed replica. The first probe may fail: the leader's connection to it may sit in
       // TCP's retransmission back-off, or wait for keepalive to replace it, for some seconds after
