@@ -28,8 +28,10 @@ result ignored. Prints one line per kill and a summary.
   -d, --duration M         minutes of killing, 1..1440, or seconds as 90s (default: 5)
   -g, --grace S            grace period of each deletion in seconds, 0..3600 (default: 0: a forced
                            deletion, as Chaos Mesh's pod-kill; a graceful one lets the pod drain)
-  -m, --master HOST:PORT   the master Service as reachable from here (default: kubectl port-forward
-                           of svc/baton-master port 7233 to a free local port)
+  -m, --master HOST:PORT[,HOST:PORT...]
+                           the master Service (or the masters) as reachable from here (default:
+                           kubectl port-forward of svc/baton-master port 7233 to a free local port,
+                           started again on that port whenever it ends, as when its pod is killed)
       --time-scale X       passed to baton submit (sim droids: 0.01 makes a plan minute 0.6 s)
       --seed N             seed of the victim choice, 0..32767 (default: from the clock; printed)
       --plan-timeout M     minutes to wait for the plan after the last kill, 1..1440 (default: 30)
@@ -99,7 +101,8 @@ else
   seed=$(( $(date +%s) % 32768 ))
 fi
 if [[ -n $master ]]; then
-  [[ $master =~ ^[^:/[:space:]]+:[0-9]{1,5}$ ]] || bad "--master $master: expected HOST:PORT (the master Service)"
+  [[ $master =~ ^[^:/,[:space:]]+:[0-9]{1,5}(,[^:/,[:space:]]+:[0-9]{1,5})*$ ]] \
+    || bad "--master $master: expected HOST:PORT[,HOST:PORT...] (the master Service, or the masters)"
 fi
 if [[ -n $time_scale ]]; then
   [[ $time_scale =~ ^[0-9]*\.?[0-9]+$ ]] || bad "--time-scale $time_scale: expected a positive number such as 0.01"
@@ -142,18 +145,31 @@ if ! pods_now=$(running_pods 2>"$out/kubectl.err"); then
 fi
 [[ -n $pods_now ]] || log "warning: no Running pod matches $selector in $namespace yet"
 
-if [[ -z $master ]]; then
-  kubectl_ port-forward svc/baton-master :7233 >"$out/port-forward.log" 2>&1 &
+# kubectl port-forward to a Service binds one of its pods and ends when that pod dies: it is
+# started again on the same local port, where baton watch (--retry-for) finds the master again.
+port=''
+forward() {
+  kubectl_ port-forward svc/baton-master "${port}:7233" >"$out/port-forward.log" 2>&1 &
   forward_pid=$!
+  local found=''
   for _ in $(seq 1 100); do
-    port=$(sed -n 's/^Forwarding from 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$out/port-forward.log" | head -n 1)
-    [[ -n $port ]] && break
+    found=$(sed -n 's/^Forwarding from 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$out/port-forward.log" | head -n 1)
+    [[ -n $found ]] && break
     kill -0 "$forward_pid" 2>/dev/null || break
     sleep 0.1
   done
-  [[ -n ${port:-} ]] || { echo "$PROG: kubectl port-forward svc/baton-master failed: $(head -n 1 "$out/port-forward.log") (or give --master HOST:PORT)" >&2; exit 3; }
+  [[ -n $found ]] || return 1
+  port=$found
+}
+if [[ -z $master ]]; then
+  forward || { echo "$PROG: kubectl port-forward svc/baton-master failed: $(head -n 1 "$out/port-forward.log") (or give --master HOST:PORT)" >&2; exit 3; }
   master=127.0.0.1:$port
 fi
+keep_forwarding() {
+  if [[ -n $forward_pid ]] && ! kill -0 "$forward_pid" 2>/dev/null; then
+    forward || log "warning: kubectl port-forward svc/baton-master ended and could not be started again: $(head -n 1 "$out/port-forward.log")"
+  fi
+}
 
 submit_args=(submit "$plan" --master "$master" --output json)
 [[ -n $time_scale ]] && submit_args+=(--time-scale "$time_scale")
@@ -182,7 +198,7 @@ kills=0 skipped=0
 end=$(( $(date +%s) + duration_s ))
 while (( $(date +%s) < end )) && kill -0 "$watch_pid" 2>/dev/null; do
   next=$(( $(date +%s) + interval ))
-  while (( $(date +%s) < next )) && kill -0 "$watch_pid" 2>/dev/null; do sleep 1; done
+  while (( $(date +%s) < next )) && kill -0 "$watch_pid" 2>/dev/null; do keep_forwarding; sleep 1; done
   kill -0 "$watch_pid" 2>/dev/null || break
   mapfile -t candidates < <(running_pods || true)
   if (( ${#candidates[@]} == 0 )); then
@@ -207,7 +223,7 @@ done
 
 log "killing stopped after $kills kill(s); waiting up to ${plan_timeout}m for plan $plan_id"
 deadline=$(( $(date +%s) + plan_timeout * 60 ))
-while kill -0 "$watch_pid" 2>/dev/null && (( $(date +%s) < deadline )); do sleep 1; done
+while kill -0 "$watch_pid" 2>/dev/null && (( $(date +%s) < deadline )); do keep_forwarding; sleep 1; done
 if kill -0 "$watch_pid" 2>/dev/null; then
   echo "$PROG: FAIL plan $plan_id did not finish within ${plan_timeout}m after the kills ($(phase)); events in $out/events.log"
   exit 1

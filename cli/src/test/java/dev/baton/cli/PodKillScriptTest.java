@@ -80,7 +80,10 @@ class PodKillScriptTest {
                  print $1, $2, ($5 == "-" ? "" : $5) }' "$dir/pods" ;;
           delete) awk -v n="$name" '$1 == n { $1 = $1 "-new"; $4 = "Running" } { print }' "$dir/pods" > "$dir/pods.next"
                   mv "$dir/pods.next" "$dir/pods" ;;
-          port-forward) echo "Forwarding from 127.0.0.1:45678 -> 7233"; exec sleep 300 ;;
+          port-forward) echo "Forwarding from 127.0.0.1:45678 -> 7233"
+                        # the first one ends soon when asked, as when the pod it bound is killed
+                        [[ -f $dir/forward-dies ]] && { rm "$dir/forward-dies"; sleep 0.5; exit 1; }
+                        exec sleep 300 ;;
         esac
         """);
     executable("bin/baton", """
@@ -107,7 +110,8 @@ class PodKillScriptTest {
       "--interval 0             | --interval 0: expected whole seconds from 1 to 3600",
       "--duration 2h            | --duration 2h: expected minutes from 1 to 1440, or seconds as 90s",
       "--grace -1               | --grace -1: expected whole seconds from 0 to 3600",
-      "--master nowhere         | --master nowhere: expected HOST:PORT",
+      "--master nowhere         | --master nowhere: expected HOST:PORT[,HOST:PORT...]",
+      "--master a:1,b           | --master a:1,b: expected HOST:PORT[,HOST:PORT...]",
       "--seed 99999             | --seed 99999: expected 0 to 32767",
       "--namespace Bad_NS       | --namespace Bad_NS: not a Kubernetes namespace name",
       "--frobnicate             | unknown argument '--frobnicate'",
@@ -157,12 +161,13 @@ class PodKillScriptTest {
   }
 
   @Test
-  void aGracefulRunPortForwardsTheMasterServiceAndDeletesWithTheGracePeriod() throws Exception {
-    Files.writeString(dir.resolve("watch-after"), "1");
+  void aGracefulRunPortForwardsTheMasterServiceAgainOnItsPortAndDeletesWithTheGracePeriod() throws Exception {
+    Files.writeString(dir.resolve("forward-dies"), "");
     Result r = run(List.of("--plan", plan.toString(), "--grace", "45", "--interval", "1", "--duration", "1",
         "--time-scale", "0.01", "--context", "kind-test"));
     assertThat(r.code).as(r.out + r.err).isZero();
-    assertThat(calls("kubectl")).contains("--context kind-test -n baton port-forward svc/baton-master :7233");
+    assertThat(calls("kubectl")).contains("--context kind-test -n baton port-forward svc/baton-master :7233",
+        "--context kind-test -n baton port-forward svc/baton-master 45678:7233");
     assertThat(calls("kubectl")).filteredOn(c -> c.contains(" get pods "))
         .allMatch(c -> c.contains("-l app.kubernetes.io/name=baton ")); // role any: every Baton pod
     assertThat(calls("kubectl")).filteredOn(c -> c.contains(" delete pod "))
