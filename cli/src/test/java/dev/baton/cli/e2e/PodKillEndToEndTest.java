@@ -9,6 +9,8 @@ import dev.baton.runtime.registry.ConsulAgent;
 import dev.baton.v1.LoadMetrics;
 import dev.baton.v1.PlanEvent;
 import dev.baton.v1.PlanState;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,8 +24,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -41,15 +46,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the journal alone and reported, not cross-checked.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PodKillEndToEndTest {
   @RegisterExtension static final PostgresServer POSTGRES = new PostgresServer();
   @RegisterExtension static final ConsulAgent CONSUL = new ConsulAgent();
 
   private static final long SEED = Long.getLong("baton.podkill.seed", 12L);
   /** The parallel e-commerce plan's critical path (145 plan minutes) in about this much wall clock. */
-  private static final double PLAN_SECONDS = 36;
-  private static final Duration FIRST_KILL = Duration.ofSeconds(4);
-  private static final Duration INTERVAL = Duration.ofSeconds(7);
+  private static final double PLAN_SECONDS = 30;
+  private static final Duration FIRST_KILL = Duration.ofSeconds(3);
+  private static final Duration INTERVAL = Duration.ofSeconds(6);
   private static final int MAX_KILLS = 6;
   /** The graceful delete's grace (a pod's terminationGracePeriodSeconds); the drain itself is part 4's. */
   private static final Duration GRACE = Duration.ofSeconds(10);
@@ -70,6 +76,7 @@ class PodKillEndToEndTest {
   }
 
   @Test
+  @Order(1)
   void aPlanSurvivesPodKillsOfMastersAndSubOrchestratorsWithEveryTaskRunOnce() throws Exception {
     String yaml = ChaosPlan.ecommerce("parallel", "failover");
     double timeScale = PLAN_SECONDS / (145 * 60.0);
@@ -125,6 +132,34 @@ class PodKillEndToEndTest {
       assertThat(f.subKills).as("sub-orchestrators deleted").isPositive();
       assertThat(f.failovers).as("tasks failed over off a deleted sub-orchestrator (the test checked something)").isPositive();
     }
+  }
+
+  /**
+   * scripts/chaos/pod-kill.sh itself on these pods: the real CLI submits and watches, a kubectl
+   * shim hands its deletions to the controller ({@link PodKillScriptRun}); any role, forced
+   * deletions every 6 s. The script's own checks must pass, and must have had something to check.
+   */
+  @Test
+  @Order(2)
+  void theScriptDeletesRandomPodsAndItsChecksPass() throws Exception {
+    Path plan = Files.writeString(pods.runDir().resolve("ecommerce-parallel.yaml"), ChaosPlan.ecommerce("parallel", "failover"));
+    long epochsBefore = pods.epochsClaimed();
+    int killsBefore = pods.kills().size();
+    PodKillScriptRun script = PodKillScriptRun.start(pods, List.of("--plan", plan.toString(), "--role", "any",
+        "--interval", "6", "--duration", "40s", "--grace", "0", "--seed", "5",
+        "--time-scale", Double.toString(PLAN_SECONDS / (145 * 60.0)), "--plan-timeout", "4"));
+    int code = script.serveUntilExit(Duration.ofMinutes(5));
+    String out = script.stdout();
+    System.out.print(out.lines().map(l -> "PODKILL (script) " + l + "\n").collect(java.util.stream.Collectors.joining()));
+    assertThat(code).as("pod-kill.sh exit code; stdout:%n%s%nstderr:%n%s", out, script.stderr()).isZero();
+    assertThat(out).contains("pod-kill: PASS plan ").contains("PLAN_STATE_SUCCEEDED");
+    assertThat(out.lines().filter(l -> l.contains(" kill #"))).as("deletions the script made").hasSizeGreaterThanOrEqualTo(2);
+    assertThat(pods.kills().size() - killsBefore).as("deletions the controller performed").isGreaterThanOrEqualTo(2);
+    // It checked the real thing: every task's success is in the events it read.
+    String events = Files.readString(script.out().resolve("events.log"));
+    assertThat(events.lines().filter(l -> l.matches(".*#\\d+\\s+task \\S+ succeeded .*"))).hasSize(19);
+    System.out.printf("PODKILL-SUMMARY (script) kills=%d take-overs=%d%n", pods.kills().size() - killsBefore,
+        pods.epochsClaimed() - epochsBefore);
   }
 
   /**
