@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,11 +54,16 @@ class PodKillScriptTest {
       baton-frontend-eee node-b frontend Running -
       """;
 
+  /** Where scripts/install-tools.sh --chaos puts a jq built from Go when the system has none. */
+  private static final Path TOOLS = Path.of(System.getProperty("baton.tools.dir", "../.tools/bin")).toAbsolutePath();
+
   @TempDir Path dir;
   private Path plan;
 
   @BeforeEach
   void fakes() throws IOException {
+    Assumptions.assumeTrue(onPath("jq", searchPath()),
+        "jq is missing: scripts/install-tools.sh --chaos installs it (the cli build runs it)");
     Files.createDirectories(dir.resolve("bin"));
     executable("bin/kubectl", """
         #!/usr/bin/env bash
@@ -272,7 +278,7 @@ class PodKillScriptTest {
     ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(dir.resolve("out.txt").toFile())
         .redirectError(dir.resolve("err.txt").toFile());
     Map<String, String> env = pb.environment();
-    env.put("PATH", dir.resolve("bin") + ":" + env.get("PATH"));
+    env.put("PATH", dir.resolve("bin") + ":" + searchPath());
     env.put("TMPDIR", dir.toString());
     env.remove("KUBECTL");
     env.remove("BATON");
@@ -284,6 +290,14 @@ class PodKillScriptTest {
     }
     return new Result(p.exitValue(), Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8),
         Files.readString(dir.resolve("err.txt"), StandardCharsets.UTF_8));
+  }
+
+  private static String searchPath() {
+    return System.getenv("PATH") + ":" + TOOLS;
+  }
+
+  static boolean onPath(String tool, String path) {
+    return java.util.Arrays.stream(path.split(":")).anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, tool)));
   }
 
   private List<String> calls(String tool) throws IOException {

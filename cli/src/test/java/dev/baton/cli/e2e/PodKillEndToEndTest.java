@@ -142,6 +142,8 @@ class PodKillEndToEndTest {
   @Test
   @Order(2)
   void theScriptDeletesRandomPodsAndItsChecksPass() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(PodKillScriptRun.available("jq"),
+        "jq is missing: scripts/install-tools.sh --chaos installs it (the cli build runs it)");
     Path plan = Files.writeString(pods.runDir().resolve("ecommerce-parallel.yaml"), ChaosPlan.ecommerce("parallel", "failover"));
     long epochsBefore = pods.epochsClaimed();
     int killsBefore = pods.kills().size();

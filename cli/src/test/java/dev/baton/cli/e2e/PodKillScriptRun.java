@@ -78,7 +78,7 @@ final class PodKillScriptRun {
       ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(state.resolve("stdout.txt").toFile())
           .redirectError(state.resolve("stderr.txt").toFile());
       Map<String, String> env = pb.environment();
-      env.put("PATH", bin + ":" + env.get("PATH"));
+      env.put("PATH", bin + ":" + searchPath());
       env.remove("KUBECTL");
       env.remove("BATON");
       return new PodKillScriptRun(pods, state, pb.start());
@@ -142,6 +142,16 @@ final class PodKillScriptRun {
 
   Path out() {
     return state.resolve("out");
+  }
+
+  /** This JVM's PATH and .tools/bin, where scripts/install-tools.sh --chaos puts a jq built from Go. */
+  static String searchPath() {
+    return System.getenv("PATH") + ":" + Path.of(System.getProperty("baton.tools.dir", "../.tools/bin")).toAbsolutePath();
+  }
+
+  /** Whether {@code tool} is an executable in a directory of {@link #searchPath()}. */
+  static boolean available(String tool) {
+    return java.util.Arrays.stream(searchPath().split(":")).anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, tool)));
   }
 
   private static String quote(String s) {
