@@ -16,23 +16,68 @@ import java.util.regex.Pattern;
  *
  * <p>One table, so that the test starts processes the way the manifests do; when k8s/overlays/ha
  * lands, these templates can be read from its rendered output instead (the substitution stays).
- * The health, metrics and drain flags (part 4, branch {@code drain}) are not in main yet and are
- * left out of the templates until then.
+ * The health, metrics and drain flags (part 4, branch {@code drain}) join the templates once the
+ * CLI has them ({@link #PROBES}, {@link #DRAIN}: read from the commands' picocli annotations), so
+ * this test runs before and after that branch lands.
  */
 final class PodArgs {
+  /** Whether both roles take {@code --health-port} and {@code --metrics-port} (part 4). */
+  static final boolean PROBES = hasOption("dev.baton.cli.MasterCommand", "--health-port")
+      && hasOption("dev.baton.cli.OrchestratorCommand", "--health-port")
+      && hasOption("dev.baton.cli.MasterCommand", "--metrics-port")
+      && hasOption("dev.baton.cli.OrchestratorCommand", "--metrics-port");
+  /** Whether sub-orchestrators take {@code --drain-timeout} (part 4): a graceful deletion then drains. */
+  static final boolean DRAIN = hasOption("dev.baton.cli.OrchestratorCommand", "--drain-timeout");
+  /** The manifests' drain timeout; their terminationGracePeriodSeconds is this plus 15 s. */
+  static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(30);
+
   /** StatefulSet {@code baton-master}, container {@code master}. */
-  static final List<String> MASTER = List.of("master", "--id=$(POD_NAME)", "--host=$(POD_IP)", "--port=7233",
-      "--journal=$(BATON_JOURNAL_URL)", "--consul=$(CONSUL_HTTP_ADDR)", "--git-dir=/var/lib/baton/git", "--git-port=7234");
+  static final List<String> MASTER = with(List.of("master", "--id=$(POD_NAME)", "--host=$(POD_IP)", "--port=7233",
+      "--journal=$(BATON_JOURNAL_URL)", "--consul=$(CONSUL_HTTP_ADDR)", "--git-dir=/var/lib/baton/git", "--git-port=7234"),
+      PROBES ? List.of("--health-port=7280", "--metrics-port=9464") : List.of());
 
   /** Deployment {@code baton-<domain>}, container {@code orchestrator}. */
-  static final String ORCHESTRATOR_DOMAIN = "$(DOMAIN)";
-  static final List<String> ORCHESTRATOR = List.of("orchestrator", "--domain=" + ORCHESTRATOR_DOMAIN, "--host=$(POD_IP)",
-      "--port=7300", "--consul=$(CONSUL_HTTP_ADDR)", "--workspace=/var/lib/baton/workspace");
+  static final List<String> ORCHESTRATOR = with(with(List.of("orchestrator", "--domain=$(DOMAIN)", "--host=$(POD_IP)",
+      "--port=7300", "--consul=$(CONSUL_HTTP_ADDR)", "--workspace=/var/lib/baton/workspace"),
+      PROBES ? List.of("--health-port=7280", "--metrics-port=9464") : List.of()),
+      DRAIN ? List.of("--drain-timeout=" + DRAIN_TIMEOUT.toSeconds() + "s") : List.of());
 
   private static final Pattern VAR = Pattern.compile("\\$\\(([A-Z_][A-Z0-9_]*)\\)");
   private static final String VOLUME = "/var/lib/baton";
 
   private PodArgs() {}
+
+  private static List<String> with(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return List.copyOf(all);
+  }
+
+  /** Whether the command class (or one of its picocli mixins) declares the option. */
+  static boolean hasOption(String className, String option) {
+    try {
+      return hasOption(Class.forName(className), option, 0);
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
+  private static boolean hasOption(Class<?> type, String option, int depth) {
+    for (Class<?> k = type; k != null && k != Object.class; k = k.getSuperclass()) {
+      for (java.lang.reflect.Field f : k.getDeclaredFields()) {
+        picocli.CommandLine.Option o = f.getAnnotation(picocli.CommandLine.Option.class);
+        if (o != null && List.of(o.names()).contains(option)) {
+          return true;
+        }
+        boolean nested = f.isAnnotationPresent(picocli.CommandLine.Mixin.class)
+            || f.isAnnotationPresent(picocli.CommandLine.ArgGroup.class);
+        if (nested && depth < 3 && hasOption(f.getType(), option, depth + 1)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
 
   /**
    * The template with every {@code $(VAR)} replaced from {@code env} (a missing one fails, naming

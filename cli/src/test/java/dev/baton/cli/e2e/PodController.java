@@ -126,11 +126,12 @@ final class PodController implements TakeOverMesh, AutoCloseable {
     podEnv.put("POD_NAME", name);
     List<String> args;
     if (pod.master()) {
-      args = PodArgs.render(PodArgs.MASTER, podEnv,
-          Map.of("--port", masterPorts.get(name), "--git-port", gitPorts.get(name)), volume);
+      args = PodArgs.render(PodArgs.MASTER, podEnv, Map.of("--port", masterPorts.get(name), "--git-port", gitPorts.get(name),
+          "--health-port", MasterTrio.freePort(), "--metrics-port", MasterTrio.freePort()), volume);
     } else {
       podEnv.put("DOMAIN", role);
-      args = PodArgs.render(PodArgs.ORCHESTRATOR, podEnv, Map.of("--port", 0), volume);
+      args = PodArgs.render(PodArgs.ORCHESTRATOR, podEnv, Map.of("--port", 0,
+          "--health-port", MasterTrio.freePort(), "--metrics-port", MasterTrio.freePort()), volume);
     }
     pod.process = launcher.launch(name, args);
     return pod;
@@ -308,6 +309,16 @@ final class PodController implements TakeOverMesh, AutoCloseable {
   @Override
   public Journal journal() {
     return journal;
+  }
+
+  /** The pod's log (stderr), across a master's restarts. */
+  String log(String pod) {
+    try {
+      Path file = runDir().resolve(pod + ".log");
+      return java.nio.file.Files.exists(file) ? java.nio.file.Files.readString(file) : "";
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   Path runDir() {
