@@ -53,7 +53,7 @@ class PodKillEndToEndTest {
 
   private static final long SEED = Long.getLong("baton.podkill.seed", 12L);
   /** The parallel e-commerce plan's critical path (145 plan minutes) in about this much wall clock. */
-  private static final double PLAN_SECONDS = 30;
+  private static final double PLAN_SECONDS = 25;
   private static final Duration FIRST_KILL = Duration.ofSeconds(3);
   private static final Duration INTERVAL = Duration.ofSeconds(6);
   private static final int MAX_KILLS = 6;
@@ -151,7 +151,7 @@ class PodKillEndToEndTest {
     long epochsBefore = pods.epochsClaimed();
     int killsBefore = pods.kills().size();
     PodKillScriptRun script = PodKillScriptRun.start(pods, List.of("--plan", plan.toString(), "--role", "any",
-        "--interval", "6", "--duration", "40s", "--grace", "0", "--seed", "5",
+        "--interval", "6", "--duration", "30s", "--grace", "0", "--seed", "5",
         "--time-scale", Double.toString(PLAN_SECONDS / (145 * 60.0)), "--plan-timeout", "4"));
     int code = script.serveUntilExit(Duration.ofMinutes(5));
     String out = script.stdout();
