@@ -44,10 +44,9 @@ BATON_TLS_CA, BATON_TLS_CERT, BATON_TLS_KEY and BATON_TOKEN. Needs bash, jq and 
 EOF
 }
 
-# One line naming the problem and the fix, then exit 2.
+# One line naming the problem and what is expected, then exit 2.
 bad() {
-  echo "$PROG: $*" >&2
-  echo "$PROG: run with --help for the options" >&2
+  echo "$PROG: $* (see --help)" >&2
   exit 2
 }
 
