@@ -134,6 +134,9 @@ class PodKillEndToEndTest {
       assertThat(f.masterKills).as("masters deleted").isPositive();
       assertThat(f.subKills).as("sub-orchestrators deleted").isPositive();
       assertThat(f.failovers).as("tasks failed over off a deleted sub-orchestrator (the test checked something)").isPositive();
+      assertThat(events).as("a re-delegation by failover, naming the deleted instance")
+          .anyMatch(e -> e.hasTaskDelegated() && e.getTaskDelegated().getReason().startsWith("failover from ")
+              && pods.deletedInstances().stream().anyMatch(id -> e.getTaskDelegated().getReason().startsWith("failover from " + id)));
     }
   }
 
