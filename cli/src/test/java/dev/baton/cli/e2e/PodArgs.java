@@ -32,9 +32,11 @@ final class PodArgs {
   static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(30);
 
   /** StatefulSet {@code baton-master}, container {@code master}. */
-  static final List<String> MASTER = with(List.of("master", "--id=$(POD_NAME)", "--host=$(POD_IP)", "--port=7233",
+  static final List<String> MASTER = with(with(List.of("master", "--id=$(POD_NAME)", "--host=$(POD_IP)", "--port=7233",
       "--journal=$(BATON_JOURNAL_URL)", "--consul=$(CONSUL_HTTP_ADDR)", "--git-dir=/var/lib/baton/git", "--git-port=7234"),
-      PROBES ? List.of("--health-port=7280", "--metrics-port=9464") : List.of());
+      PROBES ? List.of("--health-port=7280", "--metrics-port=9464") : List.of()),
+      hasOption("dev.baton.cli.MasterCommand", "--advertise")
+          ? List.of("--advertise=$(POD_NAME).baton-master-peers.$(POD_NAMESPACE).svc.cluster.local") : List.of());
 
   /** Deployment {@code baton-<domain>}, container {@code orchestrator}. */
   static final List<String> ORCHESTRATOR = with(with(List.of("orchestrator", "--domain=$(DOMAIN)", "--host=$(POD_IP)",
@@ -82,10 +84,11 @@ final class PodArgs {
   /**
    * The template with every {@code $(VAR)} replaced from {@code env} (a missing one fails, naming
    * it: Kubernetes would leave it literal and the process would fail later, less clearly), every
-   * {@code --flag=PORT} of {@code ports} given this process's port, and {@code /var/lib/baton}
-   * mapped to {@code volume}.
+   * {@code --flag=VALUE} of {@code overrides} given this process's value (its ports; for
+   * {@code --advertise}, what the cluster DNS name resolves to: the pod's IP), and
+   * {@code /var/lib/baton} mapped to {@code volume}.
    */
-  static List<String> render(List<String> template, Map<String, String> env, Map<String, Integer> ports, Path volume) {
+  static List<String> render(List<String> template, Map<String, String> env, Map<String, ?> overrides, Path volume) {
     List<String> out = new ArrayList<>();
     for (String arg : template) {
       Matcher m = VAR.matcher(arg);
@@ -101,8 +104,8 @@ final class PodArgs {
       m.appendTail(b);
       String rendered = b.toString();
       int eq = rendered.indexOf('=');
-      if (eq > 0 && ports.containsKey(rendered.substring(0, eq))) {
-        rendered = rendered.substring(0, eq + 1) + ports.get(rendered.substring(0, eq));
+      if (eq > 0 && overrides.containsKey(rendered.substring(0, eq))) {
+        rendered = rendered.substring(0, eq + 1) + overrides.get(rendered.substring(0, eq));
       }
       if (eq > 0 && rendered.substring(eq + 1).startsWith(VOLUME)) {
         rendered = rendered.substring(0, eq + 1) + volume + rendered.substring(eq + 1 + VOLUME.length());

@@ -62,8 +62,38 @@ final class PodController implements TakeOverMesh, AutoCloseable {
       return role.equals("master");
     }
 
+    /** The process's health port, or -1 on a CLI without {@code --health-port}. */
+    int healthPort = -1;
+    /** Once the readiness probe passed: a Ready pod stays a candidate until it is deleted. */
+    boolean serving;
+
+    /**
+     * Running and Ready: the ready line printed and, with a health port, {@code grpc.health.v1}
+     * SERVING for service "" (the manifests' readinessProbe; a sub-orchestrator turns SERVING once
+     * registered with a master).
+     */
     boolean ready() {
-      return process.isAlive() && process.readyLine() != null;
+      if (!process.isAlive() || process.readyLine() == null) {
+        return false;
+      }
+      if (healthPort > 0 && !serving) {
+        serving = PodController.serving(healthPort);
+      }
+      return healthPort <= 0 || serving;
+    }
+  }
+
+  /** One readiness probe: {@code grpc.health.v1} Check of service "" on the health port. */
+  static boolean serving(int healthPort) {
+    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", healthPort).usePlaintext().build();
+    try {
+      return io.grpc.health.v1.HealthGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
+          .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance()).getStatus()
+          == io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING;
+    } catch (StatusRuntimeException e) {
+      return false;
+    } finally {
+      channel.shutdownNow();
     }
   }
 
@@ -82,7 +112,8 @@ final class PodController implements TakeOverMesh, AutoCloseable {
 
   private PodController(MeshLauncher launcher, String journalUrl, String consulAddress) {
     this.launcher = launcher;
-    this.env = Map.of("POD_IP", "127.0.0.1", "BATON_JOURNAL_URL", journalUrl, "CONSUL_HTTP_ADDR", consulAddress);
+    this.env = Map.of("POD_IP", "127.0.0.1", "POD_NAMESPACE", "baton", "BATON_JOURNAL_URL", journalUrl,
+        "CONSUL_HTTP_ADDR", consulAddress);
     this.journal = Journals.open(journalUrl, JournalSettings.defaults(), Clock.systemUTC(), true);
   }
 
@@ -125,25 +156,30 @@ final class PodController implements TakeOverMesh, AutoCloseable {
     Map<String, String> podEnv = new LinkedHashMap<>(env);
     podEnv.put("POD_NAME", name);
     List<String> args;
+    int health = MasterTrio.freePort();
     if (pod.master()) {
       args = PodArgs.render(PodArgs.MASTER, podEnv, Map.of("--port", masterPorts.get(name), "--git-port", gitPorts.get(name),
-          "--health-port", MasterTrio.freePort(), "--metrics-port", MasterTrio.freePort()), volume);
+          "--health-port", health, "--metrics-port", MasterTrio.freePort(), "--advertise", "127.0.0.1"), volume);
     } else {
       podEnv.put("DOMAIN", role);
       args = PodArgs.render(PodArgs.ORCHESTRATOR, podEnv, Map.of("--port", 0,
-          "--health-port", MasterTrio.freePort(), "--metrics-port", MasterTrio.freePort()), volume);
+          "--health-port", health, "--metrics-port", MasterTrio.freePort()), volume);
     }
+    pod.healthPort = PodArgs.PROBES ? health : -1;
+    pod.serving = false;
     pod.process = launcher.launch(name, args);
     return pod;
   }
 
-  /** Waits until every pod printed its ready line; records the instance ids. */
+  /** Waits until every pod printed its ready line and passes its readiness probe (a rollout's end); records the instance ids. */
   void awaitAllReady() {
     for (Pod p : pods.values()) {
       String id = p.process.awaitReady(READY).id();
       if (p.instanceIds.isEmpty() || !p.instanceIds.get(p.instanceIds.size() - 1).equals(id)) {
         p.instanceIds.add(id);
       }
+      await(p.name + " Ready (grpc.health.v1 SERVING on its health port)").atMost(READY)
+          .pollInterval(Duration.ofMillis(100)).until(p::ready);
     }
   }
 
