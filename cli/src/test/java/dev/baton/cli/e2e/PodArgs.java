@@ -16,7 +16,11 @@ import java.util.regex.Pattern;
  *
  * <p>One table, so that the test starts processes the way the manifests do; when k8s/overlays/ha
  * lands, these templates can be read from its rendered output instead (the substitution stays).
- * The health, metrics and drain flags (part 4, branch {@code drain}) join the templates once the
+ * <p>Compared with branch {@code k8s}'s overlay {@code ha} (read 15:05): the same flags, but for the
+ * TLS files ({@code --tls-*}, {@code --tokens}) and the mounted droids, policy and secrets
+ * ({@code --droids}, {@code --policy}, {@code --secrets}), which this plaintext test leaves out.
+ *
+ * <p>The health, metrics and drain flags (part 4, branch {@code drain}) join the templates once the
  * CLI has them ({@link #PROBES}, {@link #DRAIN}: read from the commands' picocli annotations), so
  * this test runs before and after that branch lands.
  */
@@ -33,14 +37,16 @@ final class PodArgs {
 
   /** StatefulSet {@code baton-master}, container {@code master}. */
   static final List<String> MASTER = with(with(List.of("master", "--id=$(POD_NAME)", "--host=$(POD_IP)", "--port=7233",
-      "--journal=$(BATON_JOURNAL_URL)", "--consul=$(CONSUL_HTTP_ADDR)", "--git-dir=/var/lib/baton/git", "--git-port=7234"),
+      "--journal=$(BATON_JOURNAL_URL)", "--consul=$(CONSUL_HTTP_ADDR)", "--consul-check=ttl", "--git-dir=/var/lib/baton/git",
+      "--git-port=7234"),
       PROBES ? List.of("--health-port=7280", "--metrics-port=9464") : List.of()),
       hasOption("dev.baton.cli.MasterCommand", "--advertise")
           ? List.of("--advertise=$(POD_NAME).baton-master-peers.$(POD_NAMESPACE).svc.cluster.local") : List.of());
 
   /** Deployment {@code baton-<domain>}, container {@code orchestrator}. */
   static final List<String> ORCHESTRATOR = with(with(List.of("orchestrator", "--domain=$(DOMAIN)", "--host=$(POD_IP)",
-      "--port=7300", "--consul=$(CONSUL_HTTP_ADDR)", "--workspace=/var/lib/baton/workspace"),
+      "--port=7300", "--id=$(POD_NAME)", "--consul=$(CONSUL_HTTP_ADDR)", "--consul-check=ttl",
+      "--workspace=/var/lib/baton/workspaces", "--git-dir=/var/lib/baton/git"),
       PROBES ? List.of("--health-port=7280", "--metrics-port=9464") : List.of()),
       DRAIN ? List.of("--drain-timeout=" + DRAIN_TIMEOUT.toSeconds() + "s") : List.of());
 
