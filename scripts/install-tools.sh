@@ -9,13 +9,16 @@
 # Debian's `postgresql` package when no initdb is found; BATON_SKIP_POSTGRES=1 skips that.
 # Opt-in: `--temporal` (or BATON_TEMPORAL=1) also builds the Temporal CLI, the peer of the bench's
 # figure 9 (about 4 minutes and 200 MB on a cold cache); the test command never asks for it.
+# `--chaos` also brings jq for scripts/chaos/pod-kill.sh (scripts/tools/jq.sh; the cli build passes it).
 set -euo pipefail
 
 with_temporal="${BATON_TEMPORAL:-0}"
+with_chaos=0
 for arg in "$@"; do
   case "$arg" in
     --temporal) with_temporal=1 ;;
-    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, or none)" >&2; exit 2 ;;
+    --chaos) with_chaos=1 ;;
+    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --chaos, or none)" >&2; exit 2 ;;
   esac
 done
 
@@ -192,4 +195,9 @@ if [[ "$with_temporal" == 1 ]]; then
     printf '%s' "$temporal_module" >"$temporal_stamp"
     echo "install-tools: temporal v$temporal_version installed in $((SECONDS - started)) s"
   fi
+fi
+
+# jq for the pod-kill chaos script and its tests (issue 12).
+if [[ "$with_chaos" == 1 ]]; then
+  bash "$root/scripts/tools/jq.sh"
 fi
