@@ -9,13 +9,16 @@
 # Debian's `postgresql` package when no initdb is found; BATON_SKIP_POSTGRES=1 skips that.
 # Opt-in: `--temporal` (or BATON_TEMPORAL=1) also builds the Temporal CLI, the peer of the bench's
 # figure 9 (about 4 minutes and 200 MB on a cold cache); the test command never asks for it.
+# `--podman` (the image module passes it) also installs podman and runc (scripts/tools/podman.sh).
 set -euo pipefail
 
 with_temporal="${BATON_TEMPORAL:-0}"
+with_podman=0
 for arg in "$@"; do
   case "$arg" in
     --temporal) with_temporal=1 ;;
-    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, or none)" >&2; exit 2 ;;
+    --podman) with_podman=1 ;;
+    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --podman, or none)" >&2; exit 2 ;;
   esac
 done
 
@@ -192,4 +195,9 @@ if [[ "$with_temporal" == 1 ]]; then
     printf '%s' "$temporal_module" >"$temporal_stamp"
     echo "install-tools: temporal v$temporal_version installed in $((SECONDS - started)) s"
   fi
+fi
+
+# podman and runc, for the image module's tests (Debian packages; see scripts/tools/podman.sh).
+if [[ "$with_podman" == 1 ]]; then
+  bash "$root/scripts/tools/podman.sh"
 fi
