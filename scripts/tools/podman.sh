@@ -12,7 +12,7 @@ bin="${BATON_TOOLS_DIR:-$root/.tools/bin}"
 mkdir -p "$bin"
 stamp="$bin/.podman.version"
 
-if command -v podman >/dev/null 2>&1 && command -v runc >/dev/null 2>&1; then
+if command -v podman >/dev/null 2>&1 && command -v runc >/dev/null 2>&1 && { command -v iptables || [[ -x /usr/sbin/iptables ]]; } >/dev/null 2>&1; then
   want="$(podman --version) / $(runc --version | head -n1)"
   if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
     exit 0
@@ -40,7 +40,8 @@ fi
 
 echo "podman.sh: installing Debian's podman and runc packages (for the image tests)"
 export DEBIAN_FRONTEND=noninteractive
-packages=(podman runc uidmap slirp4netns netavark aardvark-dns fuse-overlayfs)
+# iptables: netavark sets up bridge networks and published ports with it.
+packages=(podman runc uidmap slirp4netns netavark aardvark-dns fuse-overlayfs iptables)
 if ! compgen -G "/var/lib/apt/lists/*Packages*" >/dev/null; then
   "${apt[@]}" update -qq || true
 fi
