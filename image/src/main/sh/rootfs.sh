@@ -5,18 +5,26 @@
 # CA certificates, and /etc/passwd and /etc/group naming user baton 10001:10001. Jib then copies the
 # tree as the image's extra-files layer, making the listed programs executable.
 #
-# Usage: rootfs.sh OUT_DIR "MODULE,MODULE,..."   (called by image/pom.xml at `package`)
+# Usage: rootfs.sh OUT_DIR "MODULE,MODULE,..." [JAR]   (called by image/pom.xml at `package`)
+# JAR (the shaded CLI jar) is searched for the glibc x86-64 native libraries its dependencies unpack
+# and load at run time (sqlite-jdbc's, jline's): their C libraries join the closure too.
 # Idempotent: a stamp in OUT_DIR records the JDK, the module list and this script's checksum; when
 # they match, nothing is done (a warm build skips jlink's ~15 s). Needs a JDK with jmods (jlink) and
 # the host's git and dash, as on Debian/Ubuntu with openjdk-17-jdk, git and dash installed.
 set -euo pipefail
 
-if [[ $# -ne 2 || -z "$1" || -z "$2" ]]; then
-  echo "rootfs.sh: expected 2 arguments OUT_DIR and a comma-separated module list, got $#; usage: rootfs.sh OUT_DIR MODULES" >&2
+if [[ $# -lt 2 || $# -gt 3 || -z "$1" || -z "$2" ]]; then
+  echo "rootfs.sh: expected OUT_DIR, a comma-separated module list and optionally a jar, got $# argument(s); usage: rootfs.sh OUT_DIR MODULES [JAR]" >&2
   exit 2
 fi
 out="$1"
 modules="$2"
+jar_file="${3:-}"
+if [[ -n "$jar_file" && ! -f "$jar_file" ]]; then
+  echo "rootfs.sh: no jar at $jar_file; build the CLI first (./mvnw -B -ntp package -pl cli -am -DskipTests)" >&2
+  exit 1
+fi
+[[ -n "$jar_file" ]] && jar_file="$(readlink -f "$jar_file")"
 
 java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
 jlink="$java_home/bin/jlink"
@@ -32,7 +40,12 @@ for tool in git dash ldd; do
 done
 
 stamp="$out/.rootfs.stamp"
-want="$("$java_home/bin/java" -version 2>&1 | tr '\n' ' ')|$modules|$(git --version)|$(cksum <"${BASH_SOURCE[0]}" | cut -d' ' -f1)"
+jar_natives=""
+if [[ -n "$jar_file" ]]; then
+  # Only the glibc x86-64 builds: the image has glibc, not musl.
+  jar_natives="$("$java_home/bin/jar" tf "$jar_file" | grep -E '\.so$' | grep -iE '/linux/(x86_64|x86-64|amd64)/' || true)"
+fi
+want="$("$java_home/bin/java" -version 2>&1 | tr '\n' ' ')|$modules|$(git --version)|$jar_natives|$(cksum <"${BASH_SOURCE[0]}" | cut -d' ' -f1)"
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
   echo "rootfs.sh: $out is up to date"
   exit 0
@@ -92,11 +105,18 @@ ln -s ../usr/bin/git "$out/bin/git"
 cp "$(readlink -f "$(command -v dash)")" "$out/bin/dash"
 ln -s dash "$out/bin/sh"
 
+# The jar's native libraries, unpacked only to be looked at (the JVM unpacks them again at run time).
+natives_dir="$(mktemp -d)"
+trap 'rm -rf "$natives_dir"' EXIT
+if [[ -n "$jar_natives" ]]; then
+  (cd "$natives_dir" && "$java_home/bin/jar" xf "$jar_file" $jar_natives)
+fi
+
 # The C libraries: the ldd closure of every ELF file above, copied under the multiarch directory the
 # dynamic loader searches by default, and the loader itself where the programs' ELF headers name it.
 libdir="usr/lib/x86_64-linux-gnu"
 mkdir -p "$out/$libdir" "$out/lib64"
-mapfile -t elves < <(find "$out" -type f \( -perm -u+x -o -name '*.so' -o -name '*.so.*' \) -print)
+mapfile -t elves < <(find "$out" "$natives_dir" -type f \( -perm -u+x -o -name '*.so' -o -name '*.so.*' \) -print)
 declare -A seen=()
 for elf in "${elves[@]}"; do
   if ! head -c 4 "$elf" | grep -q $'\x7fELF'; then continue; fi
@@ -125,9 +145,13 @@ for elf in "${elves[@]}"; do
   done < <(ldd "$elf" 2>/dev/null || true)
 done
 # libgcc_s is loaded by glibc at run time (thread cancellation), not linked: ldd does not list it.
-if [[ -e "/$libdir/libgcc_s.so.1" && ! -e "$out/$libdir/libgcc_s.so.1" ]]; then
-  cp -L "/$libdir/libgcc_s.so.1" "$out/$libdir/"
-fi
+# libpthread, libdl, librt and libutil are empty stubs since glibc 2.34, but JNI libraries built on
+# older systems still name them; a few KB buy those libraries loading.
+for name in libgcc_s.so.1 libpthread.so.0 libdl.so.2 librt.so.1 libutil.so.1; do
+  if [[ -e "/$libdir/$name" && ! -e "$out/$libdir/$name" ]]; then
+    cp -L "/$libdir/$name" "$out/$libdir/"
+  fi
+done
 
 # Users, name resolution and CA certificates.
 mkdir -p "$out/etc/ssl/certs" "$out/tmp" "$out/var/lib/baton"
