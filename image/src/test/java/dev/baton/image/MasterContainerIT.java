@@ -61,8 +61,9 @@ class MasterContainerIT {
     // The root filesystem refuses writes; the journal went to the volume.
     Podman.Result probe = fixture.podman.run(Duration.ofMinutes(1), "run", "--rm", "--network", "none",
         "--read-only", "--read-only-tmpfs=false", "-v", volume + ":/var/lib/baton", "--entrypoint", "/bin/sh",
-        fixture.image, "-c", ": > /opt/probe 2>/dev/null && echo root-writable || echo root-read-only;"
+        fixture.image, "-c", "if (: > /opt/probe) 2>/dev/null; then echo root-writable; else echo root-read-only; fi;"
             + " [ -s /var/lib/baton/journal.db ] && echo journal-present; [ -d /var/lib/baton/git ] && echo git-dir-present");
+    assertThat(probe.exitCode()).as(probe.toString()).isZero();
     assertThat(probe.stdout().lines()).contains("root-read-only", "journal-present", "git-dir-present");
   }
 }

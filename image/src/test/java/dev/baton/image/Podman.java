@@ -72,6 +72,8 @@ final class Podman implements AutoCloseable {
     assertThat(tarball).as("the image tarball (built by `jib:buildTar` at package)").isRegularFile();
     Result load = run(COMMAND_TIMEOUT, "load", "-q", "-i", tarball.toString());
     assertThat(load.exitCode()).as(load.toString()).isZero();
+    // Each build of a changed image leaves the previous one untagged: drop those so storage stays small.
+    run(COMMAND_TIMEOUT, "image", "prune", "-f");
     return "localhost/" + name;
   }
 
