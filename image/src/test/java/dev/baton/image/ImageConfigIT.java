@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  * image. Containers here have no network ({@code --network none}) unless a test needs one.
  */
 class ImageConfigIT {
-  /** A bound on the image's unpacked size, so a JRE or library bloat shows up (it is about 159 MB). */
-  static final long MAX_IMAGE_BYTES = 200L * 1024 * 1024;
+  /** A bound on the image's unpacked size, so a JRE or library bloat shows up (it is about 135 MB). */
+  static final long MAX_IMAGE_BYTES = 170L * 1024 * 1024;
 
   static ImageFixture fixture;
 
