@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -65,5 +66,38 @@ class MasterContainerIT {
             + " [ -s /var/lib/baton/journal.db ] && echo journal-present; [ -d /var/lib/baton/git ] && echo git-dir-present");
     assertThat(probe.exitCode()).as(probe.toString()).isZero();
     assertThat(probe.stdout().lines()).contains("root-read-only", "journal-present", "git-dir-present");
+  }
+
+  @Test
+  void masterStopsOnSigtermWithinTheGracePeriodAsPidOne() {
+    String name = fixture.podman.container("master-stop");
+    fixture.podman.ok("run", "-d", "--name", name, "--network", "none", fixture.image, "master", "--git-port=-1");
+    fixture.awaitReady(name);
+
+    long started = System.nanoTime();
+    // podman stop sends SIGTERM, then SIGKILL after -t seconds: a JVM that ignored SIGTERM would take 20 s and exit 137.
+    fixture.podman.ok("stop", "-t", "20", name);
+    long stopMillis = (System.nanoTime() - started) / 1_000_000;
+    String exitCode = fixture.podman.ok("inspect", "-f", "{{.State.ExitCode}}", name).stdout().strip();
+
+    System.out.printf("master container: stopped by SIGTERM in %d ms, exit code %s%n", stopMillis, exitCode);
+    assertThat(exitCode).isIn("0", "143");
+    assertThat(stopMillis).isLessThan(15_000);
+  }
+
+  @Test
+  void masterServesHealthOnItsOwnPortWhenTheCliHasHealthPort() {
+    // --health-port comes with the runtime part of issue 12; until it is in the CLI this test has nothing to check.
+    Podman.Result help = fixture.podman.ok("run", "--rm", "--network", "none", fixture.image, "master", "--help");
+    Assumptions.assumeTrue(help.stdout().contains("--health-port"),
+        "this CLI has no --health-port yet (issue 12, runtime part): the health port 7280 is not checked");
+    String name = fixture.podman.container("master-health");
+    int port = ImageFixture.freePort();
+    fixture.podman.ok("run", "-d", "--name", name, "-p", "127.0.0.1:" + port + ":7280", fixture.image,
+        "master", "--host=0.0.0.0", "--insecure", "--git-port=-1", "--health-port=7280");
+
+    fixture.awaitReady(name);
+    assertThat(ImageFixture.awaitServing("127.0.0.1:" + port, "baton.v1.Master")).contains("\"SERVING\"");
+    assertThat(ImageFixture.awaitServing("127.0.0.1:" + port, "liveness")).contains("\"SERVING\"");
   }
 }
