@@ -95,10 +95,15 @@ final class ImageFixture {
    * SERVING, and returns that answer; fails with the last answer after the deadline.
    */
   static String awaitServing(String address, String service) {
+    return awaitServing(address, service, List.of());
+  }
+
+  /** Like {@link #awaitServing(String, String)}, with grpcurl's TLS flags ({@code -cacert -cert -key}) instead of plaintext. */
+  static String awaitServing(String address, String service, List<String> tlsArgs) {
     AtomicReference<String> last = new AtomicReference<>("");
     try {
       await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-        String answer = healthCheck(address, service);
+        String answer = healthCheck(address, service, tlsArgs);
         last.set(answer);
         return answer.contains("\"SERVING\"");
       });
@@ -110,8 +115,14 @@ final class ImageFixture {
   }
 
   /** One grpcurl health check: its output, or its error. */
-  static String healthCheck(String address, String service) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(grpcurl().toString(), "-plaintext", "-max-time", "3"));
+  static String healthCheck(String address, String service, List<String> tlsArgs)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(grpcurl().toString(), "-max-time", "3"));
+    if (tlsArgs.isEmpty()) {
+      command.add("-plaintext");
+    } else {
+      command.addAll(tlsArgs);
+    }
     if (!service.isEmpty()) {
       command.addAll(List.of("-d", "{\"service\":\"" + service + "\"}"));
     }

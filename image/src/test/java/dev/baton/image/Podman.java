@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * containers.conf (runc, explicit ulimits), so neither the host's configuration nor its image store
  * changes what the tests see, and a fresh CI machine needs nothing but the packages.
  *
- * <p>Every container and volume named through {@link #container} and {@link #volume} is removed by
- * {@link #close}. One instance per test class, used from the test
+ * <p>Every container, volume and network made through {@link #container}, {@link #volume} and
+ * {@link #network} is removed by {@link #close}. One instance per test class, used from the test
  * thread only.
  */
 final class Podman implements AutoCloseable {
@@ -33,6 +33,7 @@ final class Podman implements AutoCloseable {
   private final String prefix = "baton-it-" + UUID.randomUUID().toString().substring(0, 8);
   private final List<String> containers = new ArrayList<>();
   private final List<String> volumes = new ArrayList<>();
+  private final List<String> networks = new ArrayList<>();
   private int counter;
 
   private Podman(Path storage, Path conf) {
@@ -93,6 +94,24 @@ final class Podman implements AutoCloseable {
     return name;
   }
 
+  /**
+   * Creates a bridge network on a random 10.89.x.0/24 (tried up to 10 times, since other builds on the
+   * machine may hold one), removed on close; returns its name.
+   */
+  String network(String role) {
+    String name = prefix + "-" + role + "-" + (++counter);
+    Result last = null;
+    for (int attempt = 0; attempt < 10; attempt++) {
+      int third = java.util.concurrent.ThreadLocalRandom.current().nextInt(100, 250);
+      last = run(COMMAND_TIMEOUT, "network", "create", "--subnet", "10.89." + third + ".0/24", name);
+      if (last.exitCode() == 0) {
+        networks.add(name);
+        return name;
+      }
+    }
+    throw new AssertionError("could not create a podman network: " + last);
+  }
+
   /** Runs {@code podman ARGS} and returns what it printed; fails the test past {@code timeout}. */
   Result run(Duration timeout, String... args) {
     List<String> command = new ArrayList<>(List.of("podman",
@@ -146,6 +165,9 @@ final class Podman implements AutoCloseable {
     }
     for (String name : volumes) {
       run(Duration.ofSeconds(60), "volume", "rm", "-f", name);
+    }
+    for (String name : networks) {
+      run(Duration.ofSeconds(60), "network", "rm", "-f", name);
     }
   }
 
