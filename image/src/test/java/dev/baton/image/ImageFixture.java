@@ -20,8 +20,11 @@ import org.junit.jupiter.api.Assumptions;
  * polling a container's log for its {@code BATON_READY} line. Test-thread only.
  */
 final class ImageFixture {
-  /** How long a container may take from `podman run` to BATON_READY (about 1 s here; 2 cores shared). */
-  static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  /**
+   * How long a container may take from `podman run` to BATON_READY: about 1 s on an idle machine, but
+   * five JVMs starting at once with TLS on 2 cores shared with other builds (load 30) took 40 s.
+   */
+  static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
   final Podman podman;
   final String image;

@@ -3,6 +3,8 @@ package dev.baton.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.util.JsonFormat;
+import dev.baton.runtime.security.tls.CertificateAuthority;
+import dev.baton.runtime.security.tls.CertificateRequest;
 import dev.baton.v1.PlanState;
 import dev.baton.v1.PlanStatus;
 import dev.baton.v1.TaskState;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The mesh as Kubernetes runs it: every process its own container on a bridge network with its own
- * address (like a pod IP), listening on that address with mutual TLS from {@code baton certs}, the
+ * address (like a pod IP), listening on that address with mutual TLS (certificates as {@code baton certs} makes them), the
  * callers file giving the submitting client its role, and the plan submitted from another container.
  * Addresses are fixed on a network made for the test (a random 10.89.x.0/24), so certificates can
  * name them.
@@ -43,31 +45,39 @@ class TlsBridgeMeshIT {
 
   @Test
   void ecommercePlanSucceedsOverMutualTlsBetweenContainers(@TempDir Path temp) throws Exception {
+    long started = System.nanoTime();
     String network = fixture.podman.network("mesh");
     String subnet = fixture.podman.ok("network", "inspect", "-f", "{{range .Subnets}}{{.Subnet}}{{end}}", network)
         .stdout().strip();
     String prefix = subnet.substring(0, subnet.lastIndexOf('.') + 1); // "10.89.x."
     String masterIp = prefix + "10";
 
-    // The PKI, made by the image's own CLI into a directory user 10001 may write.
+    // The PKI, made in this JVM with the CLI's own code (`baton certs` in seven containers costs half a
+    // minute on a loaded machine); the keys are made readable to user 10001, which only a test may do.
     Path pki = Files.createDirectories(temp.resolve("pki"));
-    Files.setPosixFilePermissions(pki, PosixFilePermissions.fromString("rwxrwxrwx"));
-    certs(pki, "init", "--dir", "/pki");
-    certs(pki, "issue", "--dir", "/pki", "--identity", "spiffe://baton/master", "--ip", masterIp, "--out", "/pki/master");
+    CertificateAuthority ca = CertificateAuthority.create(pki, "baton");
+    ca.issue(CertificateRequest.forIdentity("spiffe://baton/master").withIps(List.of(masterIp)), pki.resolve("master"));
     for (int i = 0; i < DOMAINS.size(); i++) {
       String domain = DOMAINS.get(i);
-      certs(pki, "issue", "--dir", "/pki", "--identity", "spiffe://baton/orchestrator/" + domain,
-          "--ip", prefix + (11 + i), "--out", "/pki/" + domain);
+      ca.issue(CertificateRequest.forIdentity("spiffe://baton/orchestrator/" + domain)
+          .withIps(List.of(prefix + (11 + i))), pki.resolve(domain));
     }
-    certs(pki, "issue", "--dir", "/pki", "--identity", "spiffe://baton/user/it", "--out", "/pki/user");
+    ca.issue(CertificateRequest.forIdentity("spiffe://baton/user/it"), pki.resolve("user"));
     Files.writeString(pki.resolve("callers.yaml"), """
         callers:
           - subject: spiffe://baton/user/it
             roles: [submitter]
             certificate: true
         """);
-    Files.setPosixFilePermissions(pki.resolve("callers.yaml"), PosixFilePermissions.fromString("rw-r--r--"));
+    Files.delete(pki.resolve(CertificateAuthority.CA_KEY));
+    try (var files = Files.list(pki)) {
+      for (Path file : files.toList()) {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+      }
+    }
+    Files.setPosixFilePermissions(pki, PosixFilePermissions.fromString("rwxr-xr-x"));
 
+    phase("PKI made", started);
     String master = fixture.podman.container("tls-master");
     fixture.podman.ok(runArgs(master, network, masterIp, pki, "master", "--host=" + masterIp, "--port=7233",
         "--git-port=7234", "--tls-cert=/pki/master.pem", "--tls-key=/pki/master-key.pem", "--tls-ca=/pki/ca.pem",
@@ -88,6 +98,7 @@ class TlsBridgeMeshIT {
       assertThat(fixture.awaitReady(name)).startsWith("BATON_READY role=orchestrator");
     }
 
+    phase("all BATON_READY", started);
     // A sub-orchestrator's health turns SERVING once the master has answered its registration.
     List<String> tls = List.of("-cacert", pki.resolve("ca.pem").toString(), "-cert", pki.resolve("user.pem").toString(),
         "-key", pki.resolve("user-key.pem").toString());
@@ -95,6 +106,7 @@ class TlsBridgeMeshIT {
       ImageFixture.awaitServing(prefix + (11 + i) + ":7300", "", tls);
     }
 
+    phase("all registered", started);
     // Submitted from a client container on the same network, as the submitter of the callers file.
     Podman.Result submit = fixture.podman.run(Duration.ofMinutes(3), "run", "--rm", "--network", network,
         "-v", pki + ":/pki:ro", "-v", ImageFixture.repoRoot().resolve("examples") + ":/plans:ro", fixture.image,
@@ -102,6 +114,7 @@ class TlsBridgeMeshIT {
         "--master", masterIp + ":7233", "--tls-cert=/pki/user.pem", "--tls-key=/pki/user-key.pem",
         "--tls-ca=/pki/ca.pem");
 
+    phase("plan finished", started);
     assertThat(submit.exitCode()).as(submit.toString()).isZero();
     PlanStatus.Builder status = PlanStatus.newBuilder();
     JsonFormat.parser().ignoringUnknownFields().merge(submit.stdout(), status);
@@ -111,12 +124,8 @@ class TlsBridgeMeshIT {
     assertThat(status.getSubmittedBy().getSubject()).isEqualTo("spiffe://baton/user/it");
   }
 
-  /** Runs {@code baton certs ARGS} from the image with {@code pki} at /pki. */
-  private static void certs(Path pki, String... args) {
-    List<String> command = new ArrayList<>(List.of("run", "--rm", "--network", "none", "-v", pki + ":/pki",
-        fixture.image, "certs"));
-    command.addAll(List.of(args));
-    fixture.podman.ok(command.toArray(String[]::new));
+  private static void phase(String what, long started) {
+    System.out.printf("TLS bridge mesh: %s after %d ms%n", what, (System.nanoTime() - started) / 1_000_000);
   }
 
   private static String[] runArgs(String name, String network, String ip, Path pki, String... batonArgs) {
