@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class MasterContainerIT {
   static ImageFixture fixture;
+  static String network;
 
   @BeforeAll
   static void loadImage() {
@@ -28,14 +29,25 @@ class MasterContainerIT {
     }
   }
 
+  /**
+   * A bridge network of this test class. Not podman's default one: its addresses are handed out per
+   * storage, and other builds on this machine with their own storage would hand out the same ones.
+   */
+  private static String network() {
+    if (network == null) {
+      network = fixture.podman.network("bridge");
+    }
+    return network;
+  }
+
   @Test
   void masterOnABridgeNetworkServesHealthOnItsPublishedPort() {
     String name = fixture.podman.container("master");
     int port = ImageFixture.freePort();
     long started = System.nanoTime();
     // Bound to the container's interface (not loopback), so plaintext needs --insecure (docs/security.md).
-    fixture.podman.ok("run", "-d", "--name", name, "-p", "127.0.0.1:" + port + ":7233", fixture.image,
-        "master", "--host=0.0.0.0", "--port=7233", "--git-port=-1", "--insecure");
+    fixture.podman.ok("run", "-d", "--name", name, "--network", network(), "-p", "127.0.0.1:" + port + ":7233",
+        fixture.image, "master", "--host=0.0.0.0", "--port=7233", "--git-port=-1", "--insecure");
 
     String ready = fixture.awaitReady(name);
     System.out.printf("master container: podman run to BATON_READY in %d ms%n", (System.nanoTime() - started) / 1_000_000);
@@ -50,7 +62,7 @@ class MasterContainerIT {
     String name = fixture.podman.container("master-ro");
     String volume = fixture.podman.volume("state");
     int port = ImageFixture.freePort();
-    fixture.podman.ok("run", "-d", "--name", name, "-p", "127.0.0.1:" + port + ":7233",
+    fixture.podman.ok("run", "-d", "--name", name, "--network", network(), "-p", "127.0.0.1:" + port + ":7233",
         "--read-only", "--read-only-tmpfs=false", "--tmpfs", "/tmp:rw,size=64m,mode=1777",
         "-v", volume + ":/var/lib/baton", "--cap-drop=ALL", "--security-opt=no-new-privileges",
         fixture.image, "master", "--host=0.0.0.0", "--port=7233", "--insecure",
@@ -93,7 +105,8 @@ class MasterContainerIT {
         "this CLI has no --health-port yet (issue 12, runtime part): the health port 7280 is not checked");
     String name = fixture.podman.container("master-health");
     int port = ImageFixture.freePort();
-    fixture.podman.ok("run", "-d", "--name", name, "-p", "127.0.0.1:" + port + ":7280", fixture.image,
+    fixture.podman.ok("run", "-d", "--name", name, "--network", network(), "-p", "127.0.0.1:" + port + ":7280",
+        fixture.image,
         "master", "--host=0.0.0.0", "--insecure", "--git-port=-1", "--health-port=7280");
 
     fixture.awaitReady(name);
