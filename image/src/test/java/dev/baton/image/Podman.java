@@ -70,6 +70,10 @@ final class Podman implements AutoCloseable {
 
   /** Loads the image tarball Jib built (idempotent) and returns its reference. */
   String load(Path tarball, String name) {
+    // Containers and volumes a killed test run left in this build's storage (never another's: the
+    // storage is image/target/podman; networks are machine-wide, so only our own are ever removed).
+    run(COMMAND_TIMEOUT, "rm", "-a", "-f", "-t", "0");
+    run(COMMAND_TIMEOUT, "volume", "prune", "-f");
     assertThat(tarball).as("the image tarball (built by `jib:buildTar` at package)").isRegularFile();
     Result load = run(COMMAND_TIMEOUT, "load", "-q", "-i", tarball.toString());
     assertThat(load.exitCode()).as(load.toString()).isZero();
