@@ -10,15 +10,18 @@
 # Opt-in: `--temporal` (or BATON_TEMPORAL=1) also builds the Temporal CLI, the peer of the bench's
 # figure 9 (about 4 minutes and 200 MB on a cold cache); the test command never asks for it.
 # `--chaos` also brings jq for scripts/chaos/pod-kill.sh (scripts/tools/jq.sh; the cli build passes it).
+# `--podman` (the image module passes it) also installs podman and runc (scripts/tools/podman.sh).
 set -euo pipefail
 
 with_temporal="${BATON_TEMPORAL:-0}"
 with_chaos=0
+with_podman=0
 for arg in "$@"; do
   case "$arg" in
     --temporal) with_temporal=1 ;;
     --chaos) with_chaos=1 ;;
-    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --chaos, or none)" >&2; exit 2 ;;
+    --podman) with_podman=1 ;;
+    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --chaos, --podman, or none)" >&2; exit 2 ;;
   esac
 done
 
@@ -200,4 +203,9 @@ fi
 # jq for the pod-kill chaos script and its tests (issue 12).
 if [[ "$with_chaos" == 1 ]]; then
   bash "$root/scripts/tools/jq.sh"
+fi
+
+# podman and runc, for the image module's tests (Debian packages; see scripts/tools/podman.sh).
+if [[ "$with_podman" == 1 ]]; then
+  bash "$root/scripts/tools/podman.sh"
 fi
