@@ -113,7 +113,7 @@ class DrainEndToEndTest {
     assertThat(p.onExit().get(60, TimeUnit.SECONDS).exitValue()).as(p.logTail(20)).isZero();
 
     String log = Files.readString(p.logFile(), StandardCharsets.UTF_8);
-    assertThat(log).contains("draining: 1 task(s) running").contains("drained: every task finished and was reported");
+    assertThat(log).contains("draining: 1 task(s) running, up to 60s").contains("drained: every task finished and was reported");
     assertThat(log.indexOf("draining: ")).isLessThan(log.indexOf("drained"));
     assertThat(events.get(events.size() - 1).getPlanFinished().getState()).as(ChaosPlan.describe(events))
         .isEqualTo(PlanState.PLAN_STATE_SUCCEEDED);
@@ -156,7 +156,7 @@ class DrainEndToEndTest {
     List<PlanEvent> events = plan.awaitEnd(120);
 
     assertThat(Files.readString(p.logFile(), StandardCharsets.UTF_8))
-        .contains("draining: 1 task(s) running").contains("drain timed out: handing back 1 task(s)");
+        .contains("draining: 1 task(s) running, up to 2s").contains("drain timed out: handing back 1 task(s)");
     assertThat(events.get(events.size() - 1).getPlanFinished().getState()).as(ChaosPlan.describe(events))
         .isEqualTo(PlanState.PLAN_STATE_SUCCEEDED);
     assertThat(events).filteredOn(PlanEvent::hasRecoveryPerformed).singleElement()

@@ -16,13 +16,17 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import java.io.InputStream;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The probe ports of real {@code baton master} and {@code baton orchestrator} processes, as a
@@ -35,6 +39,7 @@ class ProbesEndToEndTest {
   private static final List<String> PROBE_ARGS = List.of("--health-port", "0", "--metrics-port", "0");
 
   private MeshLauncher launcher;
+  @TempDir Path dir;
 
   @AfterEach
   void stop() {
@@ -78,9 +83,12 @@ class ProbesEndToEndTest {
         assertThat(m.check("baton.v1.Master")).isEqualTo(ServingStatus.SERVING);
         assertThat(value(m.scrape(), "baton_master_leader")).isEqualTo(1.0);
         assertThat(value(m.scrape(), "baton_master_plans_active")).isZero();
-        // grpcurl, as a person would check a probe by hand; the port serves health alone.
+        // grpcurl, as a person would check a probe by hand: the port serves health alone (no
+        // reflection), so grpcurl is given health.proto (grpc-services ships it).
+        Path protos = healthProto();
         for (String address : List.of(m.healthAddress, o.healthAddress)) {
           ProcessRun run = ProcessRun.exec(List.of(TestPaths.tool("grpcurl").toString(), "-plaintext",
+              "-import-path", protos.toString(), "-proto", HEALTH_PROTO,
               "-d", "{\"service\":\"liveness\"}", address, "grpc.health.v1.Health/Check"), Duration.ofSeconds(30));
           assertThat(run.exitCode()).as(run.toString()).isZero();
           assertThat(run.stdout()).as(address).contains("\"status\": \"SERVING\"");
@@ -166,6 +174,19 @@ class ProbesEndToEndTest {
     } finally {
       ch.shutdownNow();
     }
+  }
+
+  private static final String HEALTH_PROTO = "grpc/health/v1/health.proto";
+
+  /** A directory holding grpc-services' {@value #HEALTH_PROTO}, for grpcurl. */
+  private Path healthProto() throws Exception {
+    Path file = dir.resolve(HEALTH_PROTO);
+    Files.createDirectories(file.getParent());
+    try (InputStream in = io.grpc.health.v1.HealthGrpc.class.getClassLoader().getResourceAsStream(HEALTH_PROTO)) {
+      assertThat(in).as(HEALTH_PROTO + " on the class path (grpc-services)").isNotNull();
+      Files.copy(in, file);
+    }
+    return dir;
   }
 
   private static int freePort() throws Exception {
