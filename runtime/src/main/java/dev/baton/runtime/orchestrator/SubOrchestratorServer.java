@@ -447,8 +447,9 @@ public final class SubOrchestratorServer implements AutoCloseable {
     }
     LoadMetrics at = manager.load();
     int held = at.getCurrentTasks() + at.getQueueLength();
-    log.info("draining: {} task(s) running, {} queued, up to {}", at.getCurrentTasks(), at.getQueueLength(),
-        timeout);
+    // The contract's line (docs/resilience.md): "draining: N task(s) running, up to 30s".
+    log.info("draining: {} task(s) running, up to {} ({} queued)", at.getCurrentTasks(),
+        timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + "s" : timeout.toMillis() + "ms", at.getQueueLength());
     long deadline = System.nanoTime() + timeout.toNanos();
     boolean done = false;
     while (true) {
