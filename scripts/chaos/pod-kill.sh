@@ -23,7 +23,8 @@ result ignored. Prints one line per kill and a summary.
   -p, --plan FILE          plan YAML to submit (required)
   -n, --namespace NS       namespace of Baton's pods (default: baton)
   -r, --role ROLE          master, frontend, backend, devops, testing or any (default: any); pods are
-                           chosen by app.kubernetes.io/name=baton[,app.kubernetes.io/component=ROLE]
+                           chosen by app.kubernetes.io/name=baton and app.kubernetes.io/component=master
+                           or baton.dev/domain=ROLE (the labels of k8s/base)
   -i, --interval N         seconds between kills, 1..3600 (default: 30)
   -d, --duration M         minutes of killing, 1..1440, or seconds as 90s (default: 5)
   -g, --grace S            grace period of each deletion in seconds, 0..3600 (default: 0: a forced
@@ -115,7 +116,11 @@ kubectl_() {
 }
 
 selector=app.kubernetes.io/name=baton
-[[ $role == any ]] || selector+=,app.kubernetes.io/component=$role
+case $role in
+  any) ;;
+  master) selector+=,app.kubernetes.io/component=master ;;
+  *) selector+=,baton.dev/domain=$role ;;   # the sub-orchestrators of one domain (k8s/base)
+esac
 
 if [[ -z $out ]]; then
   out=$(mktemp -d "${TMPDIR:-/tmp}/pod-kill.XXXXXX")

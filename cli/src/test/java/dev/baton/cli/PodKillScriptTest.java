@@ -74,7 +74,7 @@ class PodKillScriptTest {
         while [[ $# -gt 0 ]]; do
           case $1 in
             -n|--context) shift 2 ;;
-            -l) [[ $2 == *component=* ]] && component=${2##*component=}; shift 2 ;;
+            -l) case $2 in *domain=*) component=${2##*domain=} ;; *component=*) component=${2##*component=} ;; esac; shift 2 ;;
             --field-selector=status.phase=*) phase=${1##*=}; shift ;;
             get|delete|port-forward) [[ -z $verb ]] && verb=$1; shift ;;
             pod) name=$2; shift 2 ;;
@@ -147,7 +147,7 @@ class PodKillScriptTest {
 
     List<String> gets = calls("kubectl").stream().filter(c -> c.contains(" get pods ")).toList();
     assertThat(gets).isNotEmpty().allSatisfy(c -> assertThat(c)
-        .startsWith("-n prod get pods -l app.kubernetes.io/name=baton,app.kubernetes.io/component=backend")
+        .startsWith("-n prod get pods -l app.kubernetes.io/name=baton,baton.dev/domain=backend")
         .contains("--field-selector=status.phase=Running"));
     List<String> deletes = calls("kubectl").stream().filter(c -> c.contains(" delete pod ")).toList();
     assertThat(deletes).hasSizeGreaterThanOrEqualTo(2).allSatisfy(c -> assertThat(c)

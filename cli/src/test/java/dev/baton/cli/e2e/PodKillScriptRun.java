@@ -36,7 +36,7 @@ final class PodKillScriptRun {
       while [[ $# -gt 0 ]]; do
         case $1 in
           -n|--context) shift 2 ;;
-          -l) [[ $2 == *component=* ]] && component=${2##*component=}; shift 2 ;;
+          -l) case $2 in *domain=*) component=${2##*domain=} ;; *component=*) component=${2##*component=} ;; esac; shift 2 ;;
           --grace-period=*) grace=${1##*=}; shift ;;
           get|delete|port-forward) [[ -z $verb ]] && verb=$1; shift ;;
           pod) name=$2; shift 2 ;;
