@@ -4,7 +4,6 @@ import dev.baton.cli.Baton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -18,23 +17,16 @@ import picocli.CommandLine;
  * literally).
  */
 final class CliArgs {
-  /**
-   * Flags of issue 12's shared contract that another part adds to the CLI
-   * (--health-port, --metrics-port, --drain-timeout): while the CLI on this branch lacks one it is
-   * reported as a note, not a problem; once the CLI has it, its value is parsed like any other.
-   */
-  static final Set<String> PENDING = Set.of("--health-port", "--metrics-port", "--drain-timeout");
-
   private static final Pattern REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
   private CliArgs() {}
 
   /**
-   * Problems with {@code args} (empty when they parse); notes about pending flags go to {@code notes}.
+   * Problems with {@code args} (empty when they parse).
    *
    * @param env the container's variables: a value, or a sample standing for a valueFrom
    */
-  static List<String> check(String where, List<String> args, Map<String, String> env, List<String> notes) {
+  static List<String> check(String where, List<String> args, Map<String, String> env) {
     List<String> problems = new ArrayList<>();
     List<String> expanded = new ArrayList<>();
     for (String arg : args) {
@@ -62,15 +54,7 @@ final class CliArgs {
       problems.add(where + ": first arg '" + expanded.get(0) + "' is not a baton command (expected master or orchestrator)");
       return problems;
     }
-    List<String> parsed = new ArrayList<>();
-    for (String arg : expanded) {
-      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-      if (PENDING.contains(name) && role.getCommandSpec().findOption(name) == null) {
-        notes.add(where + ": " + name + " is not in this CLI yet (issue 12, part 4 adds it); its value is not checked");
-        continue;
-      }
-      parsed.add(arg);
-    }
+    List<String> parsed = expanded;
     try {
       cli.parseArgs(parsed.toArray(String[]::new));
     } catch (CommandLine.ParameterException e) {

@@ -39,7 +39,6 @@ final class ManifestChecks {
 
   private final List<JsonNode> docs;
   private final List<String> problems = new ArrayList<>();
-  private final List<String> notes = new ArrayList<>();
 
   ManifestChecks(List<JsonNode> docs) {
     this.docs = docs;
@@ -58,10 +57,6 @@ final class ManifestChecks {
       }
     }
     return docs;
-  }
-
-  List<String> notes() {
-    return notes;
   }
 
   List<String> run() {
@@ -251,6 +246,14 @@ final class ManifestChecks {
         problems.add(where + ": args need " + tls[0] + "=/etc/baton/tls/" + tls[1]);
       }
     }
+    if (!"spiffe".equals(flags.get("--tls-server-identity"))) {
+      problems.add(where + ": args need --tls-server-identity=spiffe (peers are dialled at pod IPs no certificate names)");
+    }
+    if (role.equals("master")
+        && !"$(POD_NAME).baton-master-peers.$(POD_NAMESPACE).svc.cluster.local".equals(flags.get("--advertise"))) {
+      problems.add(where + ": args need --advertise=$(POD_NAME).baton-master-peers.$(POD_NAMESPACE).svc.cluster.local"
+          + " (the name the master's certificate holds)");
+    }
     int preStop = c.path("lifecycle").path("preStop").path("sleep").path("seconds").asInt(-1);
     if (preStop != PRESTOP_SECONDS) {
       problems.add(where + ": lifecycle.preStop must be a sleep of " + PRESTOP_SECONDS + " s (the image has no shell)");
@@ -303,11 +306,12 @@ final class ManifestChecks {
         env.put(name, switch (name) {
           case "POD_IP" -> "192.0.2.10";
           case "BATON_JOURNAL_URL" -> "postgres://baton:secret@db.example:5432/baton";
+          case "POD_NAMESPACE" -> "baton";
           default -> "baton-sample-0";
         });
       }
     }
-    problems.addAll(CliArgs.check(where, args, env, notes));
+    problems.addAll(CliArgs.check(where, args, env));
   }
 
   private void checkGrpcProbe(String where, JsonNode probe, String which, String service) {

@@ -43,7 +43,6 @@ class OverlaysTest {
           dynamicTest("Baton's checks", () -> {
             ManifestChecks checks = new ManifestChecks(ManifestChecks.parse(rendered(overlay)));
             List<String> problems = checks.run();
-            checks.notes().stream().distinct().forEach(n -> System.out.println("note: " + n));
             assertThat(problems).as("problems in %s", name).isEmpty();
           }))));
     }
