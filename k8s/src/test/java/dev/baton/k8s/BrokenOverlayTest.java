@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,21 +115,8 @@ class BrokenOverlayTest {
     return new ManifestChecks(ManifestChecks.parse(yaml)).run();
   }
 
-  /** A copy of k8s/ without its build output, in which a test breaks one thing. */
   private Path copy() throws IOException {
-    Path source = Tools.k8sDir();
-    Path target = tmp.resolve("k8s");
-    try (Stream<Path> files = Files.walk(source)) {
-      for (Path p : files.filter(p -> !p.startsWith(source.resolve("target")) && !p.startsWith(source.resolve("src"))).toList()) {
-        Path to = target.resolve(source.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(p, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
-    return target;
+    return Tools.copyK8s(tmp);
   }
 
   private static void edit(Path file, String from, String to) throws IOException {

@@ -62,6 +62,23 @@ final class Tools {
     return overlays;
   }
 
+  /** A copy of k8s/ (without build output and tests) under {@code dir}, for tests that change it. */
+  static Path copyK8s(Path dir) throws IOException {
+    Path source = k8sDir();
+    Path target = dir.resolve("k8s");
+    try (var files = Files.walk(source)) {
+      for (Path p : files.filter(p -> !p.startsWith(source.resolve("target")) && !p.startsWith(source.resolve("src"))).toList()) {
+        Path to = target.resolve(source.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(p, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    return target;
+  }
+
   record Result(int exitCode, String stdout, String stderr) {
     String output() {
       return (stdout + "\n" + stderr).strip();
