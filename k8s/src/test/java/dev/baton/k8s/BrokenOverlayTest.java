@@ -1,6 +1,7 @@
 package dev.baton.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,6 +80,15 @@ class BrokenOverlayTest {
     assertThat(problems(yaml))
         .anySatisfy(p -> assertThat(p).startsWith("StatefulSet/baton-master").contains("no PodDisruptionBudget"))
         .anySatisfy(p -> assertThat(p).startsWith("Deployment/baton-testing").contains("no PodDisruptionBudget"));
+  }
+
+  @Test
+  void aMisspeltKubeScoreTestNameIsAnError() throws Exception {
+    Path k8s = copy();
+    edit(k8s.resolve("lint/kube-score.conf"), "ignore container-image-pull-policy", "ignore container-image-pull-polcy");
+    String yaml = OverlaysTest.rendered(k8s.resolve("overlays/dev"));
+    assertThatThrownBy(() -> KubeScore.score(yaml, "dev", k8s.resolve("lint/kube-score.conf")))
+        .hasMessageContaining("'container-image-pull-polcy' is not a kube-score test");
   }
 
   @Test

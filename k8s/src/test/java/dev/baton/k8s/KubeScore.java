@@ -36,6 +36,15 @@ final class KubeScore {
         throw new IOException(config + ": '" + line + "': unknown directive '" + words[0] + "' (expected ignore, ignore@OVERLAY, enable)");
       }
     }
+    // A misspelt test name would ignore (or enable) nothing without a word: check against the list.
+    Tools.Result list = Tools.run(List.of(Tools.tool("kube-score").toString(), "list"), Tools.repoRoot(), null,
+        Duration.ofMinutes(1));
+    List<String> known = list.stdout().lines().map(l -> l.split(",", 2)[0]).toList();
+    for (String test : concat(ignored, enabled)) {
+      if (!known.contains(test)) {
+        throw new IOException(config + ": '" + test + "' is not a kube-score test (see 'kube-score list')");
+      }
+    }
     List<String> command = new ArrayList<>(List.of(
         Tools.tool("kube-score").toString(), "score", "--output-format", "ci", "--exit-one-on-warning"));
     if (!ignored.isEmpty()) {
@@ -51,5 +60,11 @@ final class KubeScore {
         .filter(l -> l.startsWith("[CRITICAL]") || l.startsWith("[WARNING]"))
         .reduce((a, b) -> a + "\n" + b).orElse("");
     return new Tools.Result(result.exitCode(), findings, result.stderr());
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 }
