@@ -7,6 +7,8 @@
 # two when only its build cache is warm; BATON_SKIP_CONSUL=1 skips it (its tests are then skipped).
 # PostgreSQL's server binaries (the journal's tests start a private server from them) come from
 # Debian's `postgresql` package when no initdb is found; BATON_SKIP_POSTGRES=1 skips that.
+# Opt-in: `--kubernetes-lint` (or BATON_KUBERNETES_LINT=1): kustomize, kubeconform, kube-score and the
+# Kubernetes JSON schemas for the k8s module's static validation (scripts/tools/kubernetes-lint.sh).
 # Opt-in: `--temporal` (or BATON_TEMPORAL=1) also builds the Temporal CLI, the peer of the bench's
 # figure 9 (about 4 minutes and 200 MB on a cold cache); the test command never asks for it.
 # `--chaos` also brings jq for scripts/chaos/pod-kill.sh (scripts/tools/jq.sh; the cli build passes it).
@@ -16,12 +18,14 @@ set -euo pipefail
 with_temporal="${BATON_TEMPORAL:-0}"
 with_chaos=0
 with_podman=0
+with_kubernetes_lint="${BATON_KUBERNETES_LINT:-0}"
 for arg in "$@"; do
   case "$arg" in
     --temporal) with_temporal=1 ;;
     --chaos) with_chaos=1 ;;
     --podman) with_podman=1 ;;
-    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --chaos, --podman, or none)" >&2; exit 2 ;;
+    --kubernetes-lint) with_kubernetes_lint=1 ;;
+    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --chaos, --podman, --kubernetes-lint, or none)" >&2; exit 2 ;;
   esac
 done
 
@@ -208,4 +212,8 @@ fi
 # podman and runc, for the image module's tests (Debian packages; see scripts/tools/podman.sh).
 if [[ "$with_podman" == 1 ]]; then
   bash "$root/scripts/tools/podman.sh"
+fi
+
+if [[ "$with_kubernetes_lint" == 1 ]]; then
+  bash "$root/scripts/tools/kubernetes-lint.sh"
 fi
