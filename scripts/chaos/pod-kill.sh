@@ -245,14 +245,19 @@ restarted=0
 for task in "${tasks[@]}"; do
   n=$(awk -v t="$task" '$3 == "task" && $4 == t && $5 == "succeeded"' "$out/events.log" | wc -l)
   (( n == 1 )) || problems+=("task $task has $n TaskSucceeded (expected exactly 1)")
-  # Every start but the last must be on an instance the master recovered (lost) afterwards.
+  # Every start but the last must have ended before the next one: its instance recovered (lost)
+  # by the master, or the attempt failed (a Delegate whose Execute stream broke with its pod is
+  # retried as a new attempt), both before the next start.
   mapfile -t starts < <(awk -v t="$task" '$3 == "task" && $4 == t && $5 == "started" { print NR, $7 }' "$out/events.log")
   for (( i = 0; i + 1 < ${#starts[@]}; i++ )); do
     read -r line instance <<<"${starts[i]}"
-    if awk -v from="$line" -v i="$instance" 'NR > from && $3 == "recovery" && $6 == i { found = 1 } END { exit !found }' "$out/events.log"; then
+    read -r next _ <<<"${starts[i + 1]}"
+    if awk -v from="$line" -v to="$next" -v i="$instance" -v t="$task" 'NR > from && NR < to &&
+        (($3 == "recovery" && $6 == i) || ($3 == "task" && $4 == t && $5 == "failed")) { found = 1 }
+        END { exit !found }' "$out/events.log"; then
       restarted=$((restarted + 1))
     else
-      problems+=("task $task started again after $instance without a recovery of $instance: run twice")
+      problems+=("task $task started again after $instance without a recovery of $instance or a failed attempt: run twice")
     fi
   done
 done
@@ -260,7 +265,7 @@ while read -r late; do
   [[ -n $late ]] && problems+=("a task ran twice: $late")
 done < <(awk '$3 == "late" { $1 = ""; $2 = ""; sub(/^ +/, ""); print }' "$out/events.log")
 
-summary="plan $plan_id $state after $kills kill(s) ($skipped round(s) without a kill), seed $seed; ${#tasks[@]} task(s), $restarted restart(s) after a recovery; events in $out"
+summary="plan $plan_id $state after $kills kill(s) ($skipped round(s) without a kill), seed $seed; ${#tasks[@]} task(s), $restarted restart(s) after a recovery or a failed attempt; events in $out"
 if (( ${#problems[@]} == 0 )); then
   echo "$PROG: PASS $summary"
   exit 0

@@ -155,7 +155,7 @@ class PodKillScriptTest {
     assertThat(r.out).containsPattern("kill #1 pod=baton-backend-(aaa|bbb) node=node-[ab] grace=0s phase=\"\\d/3 tasks succeeded, event #\\d+\"");
     assertThat(calls("baton")).first().asString().startsWith("submit " + plan + " --master 10.0.0.5:7233 --output json");
     assertThat(calls("baton")).anyMatch(c -> c.startsWith("watch plan-1 --master 10.0.0.5:7233 --output json"));
-    assertThat(r.out).contains("pod-kill: PASS plan plan-1 PLAN_STATE_SUCCEEDED after").contains("3 task(s), 1 restart(s) after a recovery");
+    assertThat(r.out).contains("pod-kill: PASS plan plan-1 PLAN_STATE_SUCCEEDED after").contains("3 task(s), 1 restart(s) after a recovery or a failed attempt");
 
     // The same seed on the same pods picks the same victims.
     List<String> first = deletes.subList(0, 2);
@@ -184,7 +184,7 @@ class PodKillScriptTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "succeeded twice  | task b has 2 TaskSucceeded (expected exactly 1)",
-      "no recovery      | task a started again after backend-1 without a recovery of backend-1: run twice",
+      "no recovery      | task a started again after backend-1 without a recovery of backend-1 or a failed attempt: run twice",
       "late result      | a task ran twice: late success of task a (attempt 1) from backend-1 ignored",
       "plan failed      | plan plan-1 ended PLAN_STATE_FAILED: task c failed"})
   void failsNamingWhatWentWrong(String fault, String problem) throws Exception {
@@ -201,6 +201,21 @@ class PodKillScriptTest {
     Result r = run(List.of("--plan", plan.toString(), "--interval", "1", "--duration", "30s", "--master", "m:7233"));
     assertThat(r.code).as(r.out + r.err).isEqualTo(1);
     assertThat(r.out).contains("pod-kill: problem: " + problem).contains("pod-kill: FAIL plan plan-1");
+  }
+
+  /**
+   * A Delegate whose Execute stream broke with its pod fails the attempt and the task is retried:
+   * started again after a TaskFailed of the first attempt, not run twice (seen after a take-over).
+   */
+  @Test
+  void aTaskStartedAgainAfterItsAttemptFailedPasses() throws Exception {
+    fixtures(events(e -> e.hasRecoveryPerformed() ? List.of(PlanEvent.newBuilder().setTaskFailed(
+        dev.baton.v1.TaskFailed.newBuilder().setTaskId("a").setAttempt(1).setInstanceId("backend-1")
+            .setError("the Execute stream broke").setWillRetry(true)).build()) : List.of(e)),
+        PlanState.PLAN_STATE_SUCCEEDED, 1);
+    Result r = run(List.of("--plan", plan.toString(), "--interval", "1", "--duration", "30s", "--master", "m:7233"));
+    assertThat(r.code).as(r.out + r.err).isZero();
+    assertThat(r.out).contains("1 restart(s) after a recovery or a failed attempt");
   }
 
   @Test
