@@ -9,13 +9,18 @@
 # Debian's `postgresql` package when no initdb is found; BATON_SKIP_POSTGRES=1 skips that.
 # Opt-in: `--temporal` (or BATON_TEMPORAL=1) also builds the Temporal CLI, the peer of the bench's
 # figure 9 (about 4 minutes and 200 MB on a cold cache); the test command never asks for it.
+# `--kubernetes` (or BATON_KUBERNETES=1; the k8s module's pom passes it) also runs scripts/tools/*.sh for
+# the Kubernetes tests: kube-apiserver.sh builds kube-apiserver, kube-controller-manager, kube-scheduler,
+# kubectl, etcd and kwok (about 8 minutes on 2 cores, once).
 set -euo pipefail
 
 with_temporal="${BATON_TEMPORAL:-0}"
+with_kubernetes="${BATON_KUBERNETES:-0}"
 for arg in "$@"; do
   case "$arg" in
     --temporal) with_temporal=1 ;;
-    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, or none)" >&2; exit 2 ;;
+    --kubernetes) with_kubernetes=1 ;;
+    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --kubernetes, or none)" >&2; exit 2 ;;
   esac
 done
 
@@ -192,4 +197,9 @@ if [[ "$with_temporal" == 1 ]]; then
     printf '%s' "$temporal_module" >"$temporal_stamp"
     echo "install-tools: temporal v$temporal_version installed in $((SECONDS - started)) s"
   fi
+fi
+
+# The Kubernetes control plane for the k8s module's cluster tests, only when asked (--kubernetes).
+if [[ "$with_kubernetes" == 1 ]]; then
+  BATON_TOOLS_DIR="$bin" bash "$root/scripts/tools/kube-apiserver.sh"
 fi
