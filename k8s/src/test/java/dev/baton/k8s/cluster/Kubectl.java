@@ -53,11 +53,11 @@ public final class Kubectl {
 
   /** Runs {@code kubectl args...}, stdin empty. */
   public Result run(String... args) {
-    return run(null, args);
+    return runWithInput(null, args);
   }
 
   /** Runs {@code kubectl args...} with {@code stdin} (for {@code -f -}), or none when null. */
-  public Result run(String stdin, String... args) {
+  public Result runWithInput(String stdin, String... args) {
     List<String> command = new ArrayList<>();
     command.add(binary.toString());
     command.add("--kubeconfig=" + kubeconfig);
@@ -104,7 +104,7 @@ public final class Kubectl {
 
   /** Runs with stdin and fails unless it succeeded; returns stdout. */
   public String okWithInput(String stdin, String... args) {
-    return run(stdin, args).orThrow(List.of(args)).out();
+    return runWithInput(stdin, args).orThrow(List.of(args)).out();
   }
 
   /** Runs {@code kubectl args... -o json} and parses the answer. */
@@ -129,7 +129,7 @@ public final class Kubectl {
   public Result applyServerSide(String manifest, String... extra) {
     List<String> args = new ArrayList<>(List.of("apply", "--server-side", "--field-manager=baton-test", "-f", "-"));
     args.addAll(Arrays.asList(extra));
-    return run(manifest, args.toArray(String[]::new));
+    return runWithInput(manifest, args.toArray(String[]::new));
   }
 
   /** The kubeconfig file (admin token; the test CA). */

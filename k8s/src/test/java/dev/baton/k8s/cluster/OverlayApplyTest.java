@@ -124,7 +124,7 @@ class OverlayApplyTest {
         String name = pod.path("metadata").path("name").asText();
         String eviction = "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"" + name
             + "\",\"namespace\":\"" + ns + "\"}}";
-        Kubectl.Result r = k.run(eviction, "create", "--raw", "/api/v1/namespaces/" + ns + "/pods/" + name + "/eviction", "-f", "-");
+        Kubectl.Result r = k.runWithInput(eviction, "create", "--raw", "/api/v1/namespaces/" + ns + "/pods/" + name + "/eviction", "-f", "-");
         if (r.ok()) {
           evicted++;
         } else {
