@@ -99,18 +99,29 @@ class OverlayApplyTest {
   void theEvictionApiIsRefusedOnceTheBudgetIsSpent() throws Exception {
     String ns = Overlays.namespace(ensureApplied());
     Kubectl k = CLUSTER.kubectl();
-    JsonNode pdb = null;
-    JsonNode workload = null;
-    for (JsonNode p : k.items(ns, "poddisruptionbudgets")) {
-      for (JsonNode w : k.items(ns, "deployments")) {
-        if (p.path("status").path("disruptionsAllowed").asInt() >= 1 && Rollouts.selects(
-            p.path("spec").path("selector").path("matchLabels"), w.path("spec").path("template").path("metadata").path("labels"))) {
-          pdb = p;
-          workload = w;
+    // The PDB controller recomputes after every change: wait until a Deployment's budget is settled
+    // (all expected pods healthy) and allows at least one disruption.
+    JsonNode[] found = new JsonNode[2];
+    CLUSTER.poll("a settled PodDisruptionBudget of a Deployment allowing a disruption", Rollouts.ROLLOUT_TIMEOUT, () -> {
+      for (JsonNode p : k.items(ns, "poddisruptionbudgets")) {
+        JsonNode st = p.path("status");
+        if (st.path("disruptionsAllowed").asInt() < 1 || st.path("currentHealthy").asInt() != st.path("expectedPods").asInt()
+            || st.path("observedGeneration").asLong() < p.path("metadata").path("generation").asLong()) {
+          continue;
+        }
+        for (JsonNode w : k.items(ns, "deployments")) {
+          if (Rollouts.selects(p.path("spec").path("selector").path("matchLabels"),
+              w.path("spec").path("template").path("metadata").path("labels"))) {
+            found[0] = p;
+            found[1] = w;
+            return true;
+          }
         }
       }
-    }
-    assertThat(pdb).as("a PodDisruptionBudget of a Deployment that allows a disruption now").isNotNull();
+      return false;
+    });
+    JsonNode pdb = found[0];
+    JsonNode workload = found[1];
     int allowed = pdb.path("status").path("disruptionsAllowed").asInt();
     List<String> nodes = new ArrayList<>();
     k.items("default", "nodes").forEach(n -> nodes.add(n.path("metadata").path("name").asText()));
