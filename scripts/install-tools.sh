@@ -7,15 +7,19 @@
 # two when only its build cache is warm; BATON_SKIP_CONSUL=1 skips it (its tests are then skipped).
 # PostgreSQL's server binaries (the journal's tests start a private server from them) come from
 # Debian's `postgresql` package when no initdb is found; BATON_SKIP_POSTGRES=1 skips that.
+# Opt-in: `--kubernetes-lint` (or BATON_KUBERNETES_LINT=1): kustomize, kubeconform, kube-score and the
+# Kubernetes JSON schemas for the k8s module's static validation (scripts/tools/kubernetes-lint.sh).
 # Opt-in: `--temporal` (or BATON_TEMPORAL=1) also builds the Temporal CLI, the peer of the bench's
 # figure 9 (about 4 minutes and 200 MB on a cold cache); the test command never asks for it.
 set -euo pipefail
 
 with_temporal="${BATON_TEMPORAL:-0}"
+with_kubernetes_lint="${BATON_KUBERNETES_LINT:-0}"
 for arg in "$@"; do
   case "$arg" in
     --temporal) with_temporal=1 ;;
-    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, or none)" >&2; exit 2 ;;
+    --kubernetes-lint) with_kubernetes_lint=1 ;;
+    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --kubernetes-lint, or none)" >&2; exit 2 ;;
   esac
 done
 
@@ -192,4 +196,8 @@ if [[ "$with_temporal" == 1 ]]; then
     printf '%s' "$temporal_module" >"$temporal_stamp"
     echo "install-tools: temporal v$temporal_version installed in $((SECONDS - started)) s"
   fi
+fi
+
+if [[ "$with_kubernetes_lint" == 1 ]]; then
+  bash "$root/scripts/tools/kubernetes-lint.sh"
 fi
