@@ -7,6 +7,8 @@
 # two when only its build cache is warm; BATON_SKIP_CONSUL=1 skips it (its tests are then skipped).
 # PostgreSQL's server binaries (the journal's tests start a private server from them) come from
 # Debian's `postgresql` package when no initdb is found; BATON_SKIP_POSTGRES=1 skips that.
+# Opt-in: `--kubernetes-lint` (or BATON_KUBERNETES_LINT=1): kustomize, kubeconform, kube-score and the
+# Kubernetes JSON schemas for the k8s module's static validation (scripts/tools/kubernetes-lint.sh).
 # Opt-in: `--temporal` (or BATON_TEMPORAL=1) also builds the Temporal CLI, the peer of the bench's
 # figure 9 (about 4 minutes and 200 MB on a cold cache); the test command never asks for it.
 # `--kubernetes` (or BATON_KUBERNETES=1; the k8s module's pom passes it) also runs scripts/tools/*.sh for
@@ -15,12 +17,14 @@
 set -euo pipefail
 
 with_temporal="${BATON_TEMPORAL:-0}"
+with_kubernetes_lint="${BATON_KUBERNETES_LINT:-0}"
 with_kubernetes="${BATON_KUBERNETES:-0}"
 for arg in "$@"; do
   case "$arg" in
     --temporal) with_temporal=1 ;;
+    --kubernetes-lint) with_kubernetes_lint=1 ;;
     --kubernetes) with_kubernetes=1 ;;
-    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --kubernetes, or none)" >&2; exit 2 ;;
+    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --kubernetes-lint, --kubernetes, or none)" >&2; exit 2 ;;
   esac
 done
 
@@ -197,6 +201,10 @@ if [[ "$with_temporal" == 1 ]]; then
     printf '%s' "$temporal_module" >"$temporal_stamp"
     echo "install-tools: temporal v$temporal_version installed in $((SECONDS - started)) s"
   fi
+fi
+
+if [[ "$with_kubernetes_lint" == 1 ]]; then
+  bash "$root/scripts/tools/kubernetes-lint.sh"
 fi
 
 # The Kubernetes control plane for the k8s module's cluster tests, only when asked (--kubernetes).
