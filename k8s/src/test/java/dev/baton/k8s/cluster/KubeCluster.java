@@ -34,7 +34,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *       signing key made here; it binds 127.0.0.1 but advertises 192.0.2.2 (TEST-NET-1: the API server
  *       refuses a loopback advertise address, and nothing is ever sent there);
  *   <li>kube-controller-manager (Deployments make ReplicaSets make Pods; PDB status; PV binding; the
- *       horizontal-pod-autoscaler controller is off: there is no metrics pipeline here) and
+ *       HorizontalPodAutoscaler controller every 2 s: with no metrics API here it only holds each
+ *       target within minReplicas..maxReplicas, which is what the ha overlay relies on) and
  *       kube-scheduler (kwok does not schedule), both without leader election and without serving;
  *   <li>kwok 0.8 with its own "fast" stages (k8s/src/test/resources/kwok/stages.yaml): it keeps the
  *       nodes annotated {@code kwok.x-k8s.io/node=fake} Ready and takes the pods bound to them to
@@ -170,7 +171,7 @@ public final class KubeCluster implements BeforeAllCallback, AfterAllCallback {
 
     spawn("kube-controller-manager", tools.resolve("kube-controller-manager").toString(),
         "--kubeconfig=" + kubeconfig, "--leader-elect=false", "--secure-port=0",
-        "--controllers=*,-horizontalpodautoscaling",
+        "--horizontal-pod-autoscaler-sync-period=2s",
         "--service-account-private-key-file=" + pki.resolve("sa.key"),
         "--root-ca-file=" + pki.resolve("ca.crt"),
         "--cluster-cidr=10.244.0.0/16", "--v=1");

@@ -58,27 +58,29 @@ class OverlayApplyTest {
   @Test
   @Order(2)
   void aDeploymentFollowsItsScaleSubresourceUpAndDown() throws Exception {
-    String ns = Overlays.namespace(ensureApplied());
+    JsonNode deployment = largestDeployment();
+    String ns = deployment.path("metadata").path("namespace").asText();
+    String dname = deployment.path("metadata").path("name").asText();
     Kubectl k = CLUSTER.kubectl();
-    JsonNode deployment = largestDeployment(ns);
-    String name = "deployment/" + deployment.path("metadata").path("name").asText();
     int replicas = deployment.path("spec").path("replicas").asInt();
-    for (int target : new int[] {replicas + 2, Math.max(1, replicas - 1), replicas}) {
-      k.ok("scale", name, "-n", ns, "--replicas=" + target);
-      JsonNode scale = k.json("get", "--raw", "/apis/apps/v1/namespaces/" + ns + "/deployments/"
-          + deployment.path("metadata").path("name").asText() + "/scale");
+    // Up two and back down, within the HPA's bounds when one targets it (it would undo anything outside).
+    int up = Math.min(replicas + 2, Rollouts.hpaMax(k, ns, dname));
+    assertThat(up).as("room to scale deployment/%s up", dname).isGreaterThan(replicas);
+    for (int target : new int[] {up, up - 1, replicas}) {
+      k.ok("scale", "deployment/" + dname, "-n", ns, "--replicas=" + target);
+      JsonNode scale = k.json("get", "--raw", "/apis/apps/v1/namespaces/" + ns + "/deployments/" + dname + "/scale");
       assertThat(scale.path("spec").path("replicas").asInt()).isEqualTo(target);
-      Rollouts.await(CLUSTER, ns, name, target);
+      Rollouts.await(CLUSTER, ns, "deployment/" + dname, target);
     }
   }
 
   @Test
   @Order(3)
   void aChangedPodTemplateRollsOutToEveryReplica() throws Exception {
-    String ns = Overlays.namespace(ensureApplied());
-    Kubectl k = CLUSTER.kubectl();
-    JsonNode deployment = largestDeployment(ns);
+    JsonNode deployment = largestDeployment();
+    String ns = deployment.path("metadata").path("namespace").asText();
     String dname = deployment.path("metadata").path("name").asText();
+    Kubectl k = CLUSTER.kubectl();
     int replicas = deployment.path("spec").path("replicas").asInt();
     String stamp = UUID.randomUUID().toString();
     k.ok("patch", "deployment/" + dname, "-n", ns, "--type=merge", "-p",
@@ -97,26 +99,34 @@ class OverlayApplyTest {
   @Test
   @Order(4)
   void theEvictionApiIsRefusedOnceTheBudgetIsSpent() throws Exception {
-    String ns = Overlays.namespace(ensureApplied());
     Kubectl k = CLUSTER.kubectl();
+    List<String> namespaces = new ArrayList<>();
+    for (Path overlay : Overlays.discover(REPO)) {
+      ensureApplied(overlay);
+      namespaces.add(Overlays.namespace(overlay));
+    }
+    String[] ns = new String[1];
     // The PDB controller recomputes after every change: wait until a Deployment's budget is settled
     // (all expected pods healthy) and allows at least one disruption.
     JsonNode[] found = new JsonNode[2];
     CLUSTER.poll("a settled PodDisruptionBudget of a Deployment allowing a disruption", Rollouts.ROLLOUT_TIMEOUT, () -> {
-      for (JsonNode p : k.items(ns, "poddisruptionbudgets")) {
+      for (String namespace : namespaces) {
+      for (JsonNode p : k.items(namespace, "poddisruptionbudgets")) {
         JsonNode st = p.path("status");
         if (st.path("disruptionsAllowed").asInt() < 1 || st.path("currentHealthy").asInt() != st.path("expectedPods").asInt()
             || st.path("observedGeneration").asLong() < p.path("metadata").path("generation").asLong()) {
           continue;
         }
-        for (JsonNode w : k.items(ns, "deployments")) {
+        for (JsonNode w : k.items(namespace, "deployments")) {
           if (Rollouts.selects(p.path("spec").path("selector").path("matchLabels"),
               w.path("spec").path("template").path("metadata").path("labels"))) {
             found[0] = p;
             found[1] = w;
+            ns[0] = namespace;
             return true;
           }
         }
+      }
       }
       return false;
     });
@@ -131,11 +141,11 @@ class OverlayApplyTest {
     try {
       int evicted = 0;
       String refusal = null;
-      for (JsonNode pod : Rollouts.readyPods(k, ns, workload)) {
+      for (JsonNode pod : Rollouts.readyPods(k, ns[0], workload)) {
         String name = pod.path("metadata").path("name").asText();
         String eviction = "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"" + name
-            + "\",\"namespace\":\"" + ns + "\"}}";
-        Kubectl.Result r = k.runWithInput(eviction, "create", "--raw", "/api/v1/namespaces/" + ns + "/pods/" + name + "/eviction", "-f", "-");
+            + "\",\"namespace\":\"" + ns[0] + "\"}}";
+        Kubectl.Result r = k.runWithInput(eviction, "create", "--raw", "/api/v1/namespaces/" + ns[0] + "/pods/" + name + "/eviction", "-f", "-");
         if (r.ok()) {
           evicted++;
         } else {
@@ -150,7 +160,7 @@ class OverlayApplyTest {
     } finally {
       nodes.forEach(n -> k.ok("uncordon", n));
     }
-    Rollouts.awaitAll(CLUSTER, ns);
+    Rollouts.awaitAll(CLUSTER, ns[0]);
   }
 
   @Test
@@ -210,12 +220,6 @@ class OverlayApplyTest {
     return docs;
   }
 
-  private static Path ensureApplied() throws Exception {
-    Path first = Overlays.discover(REPO).get(0);
-    ensureApplied(first);
-    return first;
-  }
-
   private static List<JsonNode> ensureApplied(Path overlay) throws Exception {
     List<JsonNode> docs = APPLIED.get(overlay);
     if (docs == null) {
@@ -225,10 +229,19 @@ class OverlayApplyTest {
     return docs;
   }
 
-  private static JsonNode largestDeployment(String ns) {
-    return CLUSTER.kubectl().items(ns, "deployments").stream()
-        .max((a, b) -> Integer.compare(a.path("spec").path("replicas").asInt(), b.path("spec").path("replicas").asInt()))
-        .orElseThrow(() -> new AssertionError("no Deployment in " + ns));
+  /** The Deployment with the most replicas over every overlay's namespace (the first overlay's on a tie). */
+  private static JsonNode largestDeployment() throws Exception {
+    JsonNode best = null;
+    for (Path overlay : Overlays.discover(REPO)) {
+      ensureApplied(overlay);
+      for (JsonNode d : CLUSTER.kubectl().items(Overlays.namespace(overlay), "deployments")) {
+        if (best == null || d.path("spec").path("replicas").asInt() > best.path("spec").path("replicas").asInt()) {
+          best = d;
+        }
+      }
+    }
+    assertThat(best).as("a Deployment in some overlay").isNotNull();
+    return best;
   }
 
   /** Where a pod template demands a spread (DoNotSchedule), the pods honour its maxSkew over the nodes' domains. */

@@ -22,18 +22,43 @@ final class Rollouts {
 
   private Rollouts() {}
 
-  /** Waits until every Deployment and StatefulSet in {@code namespace} is rolled out. */
+  /**
+   * Waits until every Deployment and StatefulSet in {@code namespace} is rolled out, and each one an
+   * HPA targets has a replica count within the HPA's bounds (the HPA controller raises a Deployment
+   * with no replicas of its own to minReplicas).
+   */
   static void awaitAll(KubeCluster cluster, String namespace) {
     Kubectl k = cluster.kubectl();
     cluster.poll("every Deployment and StatefulSet in " + namespace + " rolled out", ROLLOUT_TIMEOUT, () -> {
       provisionVolumes(k, namespace);
+      Map<String, JsonNode> workloads = new TreeMap<>();
       for (JsonNode w : k.items(namespace, "deployments,statefulsets")) {
         if (!rolledOut(w)) {
+          return false;
+        }
+        workloads.put(w.path("kind").asText() + "/" + w.path("metadata").path("name").asText(), w);
+      }
+      for (JsonNode hpa : k.items(namespace, "horizontalpodautoscalers")) {
+        JsonNode ref = hpa.path("spec").path("scaleTargetRef");
+        JsonNode w = workloads.get(ref.path("kind").asText() + "/" + ref.path("name").asText());
+        int replicas = w == null ? -1 : w.path("spec").path("replicas").asInt();
+        if (replicas < hpa.path("spec").path("minReplicas").asInt(1) || replicas > hpa.path("spec").path("maxReplicas").asInt()) {
           return false;
         }
       }
       return true;
     });
+  }
+
+  /** The maxReplicas of the HPA that targets {@code deployment} in {@code namespace}, or MAX_VALUE. */
+  static int hpaMax(Kubectl k, String namespace, String deployment) {
+    for (JsonNode hpa : k.items(namespace, "horizontalpodautoscalers")) {
+      JsonNode ref = hpa.path("spec").path("scaleTargetRef");
+      if ("Deployment".equals(ref.path("kind").asText()) && deployment.equals(ref.path("name").asText())) {
+        return hpa.path("spec").path("maxReplicas").asInt();
+      }
+    }
+    return Integer.MAX_VALUE;
   }
 
   /** Waits until one workload ({@code deployment/name}) is rolled out at {@code replicas}. */
