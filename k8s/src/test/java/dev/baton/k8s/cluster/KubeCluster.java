@@ -282,7 +282,7 @@ public final class KubeCluster implements BeforeAllCallback, AfterAllCallback {
         }
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what + " (logs: " + runDir + ")");
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what + diagnose() + " (logs: " + runDir + ")");
       }
       try {
         Thread.sleep(250);
@@ -290,6 +290,36 @@ public final class KubeCluster implements BeforeAllCallback, AfterAllCallback {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted waiting for " + what, e);
       }
+    }
+  }
+
+  /**
+   * After a timeout: writes the cluster's state (workloads, pods, claims, volumes, events) to
+   * diagnostics-N.txt in the run directory and returns why the pods that are not Ready are not.
+   */
+  private String diagnose() {
+    if (kubectl == null) {
+      return "";
+    }
+    try {
+      StringBuilder all = new StringBuilder();
+      all.append(kubectl.run("get", "nodes,deployments,statefulsets,replicasets,pods,pvc,pv,pdb,hpa", "-A", "-o", "wide").out());
+      all.append(kubectl.run("get", "events", "-A", "--sort-by=.lastTimestamp").out());
+      Path file = runDir.resolve("diagnostics-" + System.nanoTime() + ".txt");
+      Files.writeString(file, all);
+      StringBuilder why = new StringBuilder();
+      kubectl.json("get", "pods", "-A").path("items").forEach(pod -> {
+        for (var c : pod.path("status").path("conditions")) {
+          if (!"True".equals(c.path("status").asText()) && c.has("message") && why.length() < 1500) {
+            why.append("\n  ").append(pod.path("metadata").path("namespace").asText()).append('/')
+                .append(pod.path("metadata").path("name").asText()).append(' ').append(c.path("type").asText())
+                .append(": ").append(c.path("message").asText());
+          }
+        }
+      });
+      return why + "\n  (cluster state: " + file + ")";
+    } catch (RuntimeException | IOException e) {
+      return " (diagnostics failed: " + e + ")";
     }
   }
 
