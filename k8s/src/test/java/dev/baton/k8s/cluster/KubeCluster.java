@@ -202,8 +202,8 @@ public final class KubeCluster implements BeforeAllCallback, AfterAllCallback {
               topology.kubernetes.io/zone: zone-%2$c
               type: kwok
           status:
-            allocatable: {cpu: "16", memory: 64Gi, pods: "110"}
-            capacity: {cpu: "16", memory: 64Gi, pods: "110"}
+            allocatable: {cpu: "16", memory: 64Gi, ephemeral-storage: 500Gi, pods: "110"}
+            capacity: {cpu: "16", memory: 64Gi, ephemeral-storage: 500Gi, pods: "110"}
           """.formatted(i, (char) ('a' + i)));
     }
     kubectl.okWithInput(nodes.toString(), "create", "-f", "-");
