@@ -68,7 +68,7 @@ class OverlayApplyTest {
     assertThat(up).as("room to scale deployment/%s up", dname).isGreaterThan(replicas);
     for (int target : new int[] {up, up - 1, replicas}) {
       k.ok("scale", "deployment/" + dname, "-n", ns, "--replicas=" + target);
-      JsonNode scale = k.json("get", "--raw", "/apis/apps/v1/namespaces/" + ns + "/deployments/" + dname + "/scale");
+      JsonNode scale = k.json("get", "deployment/" + dname, "-n", ns, "--subresource=scale");
       assertThat(scale.path("spec").path("replicas").asInt()).isEqualTo(target);
       Rollouts.await(CLUSTER, ns, "deployment/" + dname, target);
     }
