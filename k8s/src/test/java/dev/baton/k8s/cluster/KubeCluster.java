@@ -1,7 +1,6 @@
 package dev.baton.k8s.cluster;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -369,9 +368,5 @@ public final class KubeCluster implements BeforeAllCallback, AfterAllCallback {
   /** .tools/bin. */
   public Path tools() {
     return tools;
-  }
-
-  static UncheckedIOException unchecked(IOException e) {
-    return new UncheckedIOException(e);
   }
 }
