@@ -13,7 +13,7 @@
 # figure 9 (about 4 minutes and 200 MB on a cold cache); the test command never asks for it.
 # `--kubernetes` (or BATON_KUBERNETES=1; the k8s module's pom passes it) also runs scripts/tools/*.sh for
 # the Kubernetes tests: kube-apiserver.sh builds kube-apiserver, kube-controller-manager, kube-scheduler,
-# kubectl, etcd and kwok (about 8 minutes on 2 cores, once).
+# kubectl, etcd and kwok (once: 8 to 22 minutes on 2 cores, depending on load).
 set -euo pipefail
 
 with_temporal="${BATON_TEMPORAL:-0}"
