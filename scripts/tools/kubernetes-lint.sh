@@ -64,9 +64,10 @@ if [[ ! -x "$venv/bin/openapi2jsonschema" ]]; then
     echo "kubernetes-lint: 'python3 -m venv' failed; install python3-venv (apt-get install python3-venv)" >&2
     exit 1
   }
-  # 0.9.1 pins PyYAML<6, which no longer builds on current Pythons: --no-deps, then its real needs.
-  "$venv/bin/pip" install -q --disable-pip-version-check --no-deps openapi2jsonschema==0.9.1
+  # 0.9.1 pins PyYAML<6, which no longer builds on current Pythons: its real needs first, then it
+  # with --no-deps (in this order pip has no conflict to warn about).
   "$venv/bin/pip" install -q --disable-pip-version-check 'click<8' 'jsonref<0.3' 'colorama<0.5' PyYAML
+  "$venv/bin/pip" install -q --disable-pip-version-check --no-deps openapi2jsonschema==0.9.1
 fi
 echo "kubernetes-lint: generating Kubernetes v$k8s_version JSON schemas into $schemas (about a minute)"
 started=$SECONDS

@@ -21,6 +21,12 @@ final class MasterCommand implements Callable<Integer> {
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to listen on (default: ${DEFAULT-VALUE}).")
   String host;
 
+  @Option(names = "--advertise", paramLabel = "HOST", defaultValue = "${env:BATON_ADVERTISE}",
+      description = "The host clients, standby masters' leader hints, Consul and the git URL name for this process, when it is not --host:"
+          + " e.g. a DNS name its certificate carries while --host is a pod IP or 0.0.0.0 (default: $BATON_ADVERTISE,"
+          + " else --host).")
+  String advertise;
+
   @Option(names = "--port", defaultValue = "7233", description = "Port to listen on; 0 takes a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
@@ -68,11 +74,14 @@ final class MasterCommand implements Callable<Integer> {
 
   @Mixin AuthOptions auth = new AuthOptions();
 
+  @Mixin ProbeOptions probes = new ProbeOptions();
+
   @Option(names = "--parent-pid", hidden = true, description = "Exit when this process exits (set by launchers).")
   Long parentPid;
 
   @Override
   public Integer call() throws InterruptedException {
+    probes.validate();
     CallerLimits.Settings limits;
     try {
       limits = new CallerLimits.Settings(maxPlansPerCaller, submissionsPerMinute, watchStreamsPerCaller,
@@ -83,12 +92,21 @@ final class MasterCommand implements Callable<Integer> {
     MasterServer server;
     try {
       server = MasterServer.start(
-          MasterConfig.builder().host(host).port(port).id(id).consul(registry.settings()).callerLimits(limits)
+          MasterConfig.builder().host(host).advertise(advertise).port(port).id(id).consul(registry.settings()).callerLimits(limits)
               .gitDir(gitDir).gitPort(gitPort).importLocalRepos(importLocalRepos)
               .journal(journal == null || journal.equals("memory") ? null : journal)
               .security(tls.security(host, auth.settings())).build());
     } catch (JournalException e) {
       // In use by another master, unreachable, not a journal: the message names it and the fix.
+      throw CliException.invalidInput(e.getMessage());
+    }
+    dev.baton.runtime.server.HealthPort health;
+    dev.baton.runtime.metrics.MetricsPort metrics;
+    try {
+      health = probes.healthPort < 0 ? null : server.startHealthPort(probes.healthPort);
+      metrics = probes.startMetrics(host, registry -> dev.baton.master.MasterMetrics.bind(registry, server));
+    } catch (RuntimeException e) {
+      server.close();
       throw CliException.invalidInput(e.getMessage());
     }
     return ServerProcess.serve(
@@ -101,6 +119,13 @@ final class MasterCommand implements Callable<Integer> {
           @Override
           public void close() {
             server.close();
+            // Last: probes see NOT_SERVING until the process is gone.
+            if (metrics != null) {
+              metrics.close();
+            }
+            if (health != null) {
+              health.close();
+            }
           }
         },
         new ReadyLine("master", "-", server.id(), server.address(), server.gitUrl().orElse("")),

@@ -2,12 +2,14 @@ package dev.baton.cli;
 
 import dev.baton.cli.mesh.ReadyLine;
 import dev.baton.runtime.orchestrator.AgentOptions;
+import dev.baton.runtime.orchestrator.OrchestratorMetrics;
 import dev.baton.runtime.orchestrator.OrchestratorConfig;
 import dev.baton.runtime.registry.ConsulSettings;
 import dev.baton.runtime.orchestrator.Specialisation;
 import dev.baton.runtime.orchestrator.Specialisations;
 import dev.baton.runtime.orchestrator.SubOrchestratorServer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,6 +42,12 @@ final class OrchestratorCommand implements Callable<Integer> {
   @Option(names = "--host", defaultValue = OrchestratorConfig.DEFAULT_HOST,
       description = "Interface to listen on (default: ${DEFAULT-VALUE}).")
   String host;
+
+  @Option(names = "--advertise", paramLabel = "HOST", defaultValue = "${env:BATON_ADVERTISE}",
+      description = "The host the master and peers (its registration and Consul) name for this process, when it is not --host:"
+          + " e.g. a DNS name its certificate carries while --host is a pod IP or 0.0.0.0 (default: $BATON_ADVERTISE,"
+          + " else --host).")
+  String advertise;
 
   @Option(names = "--port", defaultValue = "0",
       description = "Port to listen on; 0 takes a free one (default: ${DEFAULT-VALUE}).")
@@ -118,11 +126,20 @@ final class OrchestratorCommand implements Callable<Integer> {
           + " (docs/security.md).")
   String containment;
 
+  @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "${env:BATON_DRAIN_TIMEOUT:-30s}",
+      description = "On SIGTERM, how long the tasks this instance holds may take to finish before it stops"
+          + " (it takes no new task meanwhile; what is left fails over to another instance): 30s, 2m, 0 to"
+          + " stop at once, at most 1h (default: $BATON_DRAIN_TIMEOUT, else 30s). Set Kubernetes'"
+          + " terminationGracePeriodSeconds a little above it.")
+  String drainTimeout;
+
   @Mixin RegistryOptions registry = new RegistryOptions();
 
   @Mixin TlsOptions tls = new TlsOptions();
 
   @Mixin AuthOptions auth = new AuthOptions();
+
+  @Mixin ProbeOptions probes = new ProbeOptions();
 
   @Spec CommandSpec spec;
 
@@ -143,6 +160,7 @@ final class OrchestratorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    probes.validate();
     ConsulSettings consul = registry.settings();
     if (consul != null && spec.commandLine().getParseResult().hasMatchedOption("--master")) {
       throw CliException.invalidInput("--master " + master + " with Consul (expected: one of them; with Consul"
@@ -152,6 +170,7 @@ final class OrchestratorCommand implements Callable<Integer> {
     OrchestratorConfig.Builder config =
         OrchestratorConfig.builder()
             .host(host)
+            .advertise(advertise)
             .port(port)
             .masterAddress(consul == null ? master : null)
             .consul(consul)
@@ -173,7 +192,17 @@ final class OrchestratorCommand implements Callable<Integer> {
     if (workspace != null) {
       config.workspaceRoot(workspace);
     }
+    Duration drain = RetryPolicy.parseDuration("--drain-timeout", drainTimeout, "stops at once");
     SubOrchestratorServer server = SubOrchestratorServer.start(config.build(), specialisation);
+    dev.baton.runtime.server.HealthPort health;
+    dev.baton.runtime.metrics.MetricsPort metrics;
+    try {
+      health = probes.healthPort < 0 ? null : server.startHealthPort(probes.healthPort);
+      metrics = probes.startMetrics(host, registry -> OrchestratorMetrics.bind(registry, server));
+    } catch (RuntimeException e) {
+      server.close();
+      throw CliException.invalidInput(e.getMessage());
+    }
     return ServerProcess.serve(
         new ServerProcess.Server() {
           @Override
@@ -183,7 +212,15 @@ final class OrchestratorCommand implements Callable<Integer> {
 
           @Override
           public void close() {
-            server.close();
+            // SIGTERM (Kubernetes deleting the pod, Ctrl-C): finish or hand back the tasks held.
+            server.drainAndClose(drain);
+            // Last: probes see NOT_SERVING until the process is gone.
+            if (metrics != null) {
+              metrics.close();
+            }
+            if (health != null) {
+              health.close();
+            }
           }
         },
         new ReadyLine("orchestrator", domain, server.instanceId(), server.address()),

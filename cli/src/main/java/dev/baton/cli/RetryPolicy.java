@@ -53,7 +53,17 @@ record RetryPolicy(Duration retryFor, Duration firstBackoff, Duration maxBackoff
    * @throws CliException (exit 2) naming the value and the expected form
    */
   static Duration parseRetryFor(String option, String text) {
-    String expected = " (expected: a duration like 30s, 2m, 1m30s or 500ms, at most 1h; 0 tries each master once)";
+    return parseDuration(option, text, "tries each master once");
+  }
+
+  /**
+   * Parses a duration option of 0 to 1 hour in the form of {@link #parseRetryFor}; {@code zeroMeans}
+   * says what 0 does, for the message.
+   *
+   * @throws CliException (exit 2) naming the value and the expected form
+   */
+  static Duration parseDuration(String option, String text, String zeroMeans) {
+    String expected = " (expected: a duration like 30s, 2m, 1m30s or 500ms, at most 1h; 0 " + zeroMeans + ")";
     String t = text == null ? "" : text.strip();
     if (t.equals("0")) {
       return Duration.ZERO;

@@ -26,6 +26,7 @@ final class ServerProcess {
   /** Blocks until the server terminates; returns the exit status. */
   static int serve(Server server, ReadyLine ready, Long parentPid, PrintStream out) throws InterruptedException {
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "baton-shutdown"));
+    exitZeroOnSigterm();
     if (parentPid != null) {
       exitWithParent(parentPid);
     }
@@ -33,6 +34,23 @@ final class ServerProcess {
     out.flush();
     server.awaitTermination();
     return ExitCodes.OK;
+  }
+
+  /**
+   * SIGTERM is how a platform asks a server to stop (Kubernetes deleting its pod, {@code kill}):
+   * the shutdown hook closes it gracefully (a sub-orchestrator drains), and the process then exits
+   * 0 rather than the JVM's default 143, so a stop that went as asked is not reported as an error
+   * (a pod's container "Completed", not "Error"). Ctrl-C (SIGINT) keeps the JVM's default.
+   */
+  @SuppressWarnings("restriction")
+  private static void exitZeroOnSigterm() {
+    try {
+      // Runs on the JVM's signal thread, as the default handler does; System.exit runs the hooks.
+      sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> System.exit(ExitCodes.OK));
+    } catch (IllegalArgumentException e) {
+      // -Xrs, or a platform without SIGTERM: the JVM's default handling stays (exit 143).
+      log.debug("SIGTERM handler not installed: {}", e.getMessage());
+    }
   }
 
   /**

@@ -31,6 +31,14 @@ final class TlsOptions {
       description = "CA bundle, PEM, that clients' and peers' certificates must chain to (default: $BATON_TLS_CA).")
   Path ca;
 
+  @Option(names = "--tls-server-identity", paramLabel = "hostname|spiffe",
+      defaultValue = "${env:BATON_TLS_SERVER_IDENTITY:-hostname}",
+      description = "How this process checks the servers it dials: hostname (the dialled host must be in the"
+          + " certificate's DNS/IP names) or spiffe (the certificate must carry a spiffe://<trust domain>/ identity;"
+          + " for pods dialled at IPs no certificate names, as in Kubernetes) (default: $BATON_TLS_SERVER_IDENTITY,"
+          + " else hostname).")
+  String serverIdentity = "hostname";
+
   @Option(names = "--insecure",
       description = "Serve plaintext on an interface other than loopback (logged as a warning on every start);"
           + " without TLS flags a server refuses to bind anything but 127.0.0.1/::1/localhost.")
@@ -94,6 +102,12 @@ final class TlsOptions {
       }
       return new Security(new ServerSecurity(InsecureServerCredentials.create(), checks, insecure),
           ClientSecurity.plaintext());
+    }
+    switch (serverIdentity) {
+      case "hostname" -> { }
+      case "spiffe" -> files = files.withServerTrustDomain(auth.trustDomain());
+      default -> throw CliException.invalidInput("--tls-server-identity: '" + serverIdentity
+          + "' (expected: hostname or spiffe)");
     }
     TlsMaterial material = load(files);
     return new Security(material.serverSecurity(checks), material.clientSecurity(null));

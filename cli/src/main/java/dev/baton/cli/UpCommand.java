@@ -82,8 +82,9 @@ final class UpCommand implements Callable<Integer> {
         local.mesh().orchestrators().values().forEach(o -> exits.add(o.onExit()));
         LaunchedProcess died = (LaunchedProcess) CompletableFuture.anyOf(exits.toArray(CompletableFuture[]::new)).get();
         int status = died.exitValue();
-        if (status == SIGINT_EXIT || status == SIGTERM_EXIT) {
-          // Ctrl-C reaches the whole process group: the children stop alongside this JVM.
+        if (status == SIGINT_EXIT || status == SIGTERM_EXIT || status == ExitCodes.OK) {
+          // Ctrl-C reaches the whole process group: the children stop alongside this JVM. A server
+          // exits 0 only when asked to stop (SIGTERM, after its drain: ServerProcess), never on a crash.
           return status;
         }
         if (died == local.mesh().master() && restarts < MAX_MASTER_RESTARTS) {

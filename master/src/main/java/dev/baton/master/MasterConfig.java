@@ -51,6 +51,9 @@ import java.util.concurrent.ScheduledExecutorService;
  *     {@link dev.baton.runtime.security.Security#open()}: plaintext, every caller trusted)
  * @param callerLimits per caller: unfinished plans, submissions per minute, WatchPlan streams
  *     (default {@link dev.baton.master.grpc.CallerLimits.Settings#DEFAULTS}; docs/security.md)
+ * @param advertise the host others dial this master at (in leader hints, Consul, the git URL), when
+ *     it is not {@code host}: a DNS name its certificate names, where {@code host} is a pod IP or
+ *     0.0.0.0 (Kubernetes); null (default) for {@code host}
  */
 public record MasterConfig(
     String host,
@@ -74,7 +77,8 @@ public record MasterConfig(
     Threads threads,
     String inProcessName,
     dev.baton.runtime.security.Security security,
-    dev.baton.master.grpc.CallerLimits.Settings callerLimits) {
+    dev.baton.master.grpc.CallerLimits.Settings callerLimits,
+    String advertise) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 0;
@@ -325,7 +329,15 @@ public record MasterConfig(
     public MasterConfig build() {
       return new MasterConfig(host, port, id, heartbeatInterval, heartbeatTimeout, delegationDeadline,
           instanceWait, syncTimeoutFloor, conflictDetector, resilience, consul, gitDir, gitPort, importLocalRepos, journal, store,
-          clock, seed, threads, inProcessName, security, callerLimits);
+          clock, seed, threads, inProcessName, security, callerLimits, advertise);
+    }
+
+    private String advertise;
+
+    /** The host others dial this master at; null for {@link #host(String)}. */
+    public Builder advertise(String host) {
+      this.advertise = host == null || host.isBlank() ? null : host.strip();
+      return this;
     }
   }
 }

@@ -24,6 +24,7 @@ import dev.baton.runtime.registry.ConsulMembership;
 import dev.baton.runtime.registry.DescriptorMeta;
 import dev.baton.runtime.registry.ServiceNames;
 import dev.baton.runtime.server.GrpcServer;
+import dev.baton.runtime.server.HealthPort;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -147,7 +148,10 @@ public final class MasterServer implements AutoCloseable {
       }
       throw e;
     }
-    address.set(server.address());
+    // What others dial: leader hints, Consul, the leadership record, the git URL.
+    String advertised = config.advertise() == null || server.port() < 0 ? server.address()
+        : (config.advertise().contains(":") ? "[" + config.advertise() + "]" : config.advertise()) + ":" + server.port();
+    address.set(advertised);
     MasterServer master = new MasterServer(config, server, engine, channels, scheduler, store);
     master.timers = timers;
     master.grpc = grpc;
@@ -155,7 +159,7 @@ public final class MasterServer implements AutoCloseable {
     master.coordination = coordination;
     // (an in-process master has no host and port to register: MasterConfig refuses it with Consul)
     var registration = consul == null ? null : DescriptorMeta.masterRegistration(config.id(),
-        server.address().substring(0, server.address().lastIndexOf(':')), server.port())
+        advertised.substring(0, advertised.lastIndexOf(':')), server.port())
         .withTls(!config.security().server().isPlaintext());
     if (consul != null) {
       consul.register(registration, () -> true);
@@ -169,14 +173,14 @@ public final class MasterServer implements AutoCloseable {
     boolean shared = dev.baton.master.journal.JournalSpec.parse(config.journal())
         instanceof dev.baton.master.journal.JournalSpec.Postgres;
     dev.baton.master.leader.Leadership leadership = !shared
-        ? new dev.baton.master.leader.EmbeddedLeadership(server.address())
+        ? new dev.baton.master.leader.EmbeddedLeadership(advertised)
         : consul != null
             ? dev.baton.master.leader.ConsulLeadership.forMaster(config.consul(), registration,
                 dev.baton.master.leader.ConsulLeadershipSettings.builder(), new Random())
-            : dev.baton.master.leader.PostgresLeadership.open(config.journal(), config.id(), server.address(),
+            : dev.baton.master.leader.PostgresLeadership.open(config.journal(), config.id(), advertised,
                 dev.baton.master.leader.PostgresLeadership.DEFAULT_TTL);
     MasterRole r = new MasterRole(config.journal(), clock, dev.baton.master.journal.JournalSettings.defaults(),
-        journaled, leadership, config.id(), server.address(),
+        journaled, leadership, config.id(), advertised,
         // Sub-orchestrators connected while this master led go to the leader now, not at their
         // next break (a paused leader's connections survive its pause).
         () -> coordination.endStreams(dev.baton.runtime.server.LeaderHint.standby(config.id(),
@@ -219,7 +223,7 @@ public final class MasterServer implements AutoCloseable {
     try {
       java.nio.file.Files.createDirectories(GitIntegrations.servedRoot(config.gitDir()));
       return GitHttpServer.start(GitIntegrations.servedRoot(config.gitDir()), config.host(), config.gitPort(),
-          config.security().server());
+          config.security().server()).advertisedAs(config.advertise());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot serve repositories from " + config.gitDir() + ": " + e.getMessage(), e);
     }
@@ -281,6 +285,19 @@ public final class MasterServer implements AutoCloseable {
   public boolean leading() {
     MasterRole r = role;
     return r == null || r.leading();
+  }
+
+  /** Plans this master runs now (0 on a standby). */
+  public int activePlans() {
+    return engine.activePlans();
+  }
+
+  /**
+   * Serves this master's health on a plaintext port of its own (see {@link HealthPort}), for
+   * probes that cannot speak TLS; the caller closes it after this server.
+   */
+  public HealthPort startHealthPort(int port) {
+    return server.startHealthPort(port);
   }
 
   /** The epoch this master leads under; 0 without a journal or while standing by. */

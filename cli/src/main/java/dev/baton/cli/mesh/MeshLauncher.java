@@ -34,6 +34,9 @@ import java.util.stream.Collectors;
  * orchestrators before the master so that their Coordinate streams end cleanly.
  */
 public final class MeshLauncher implements AutoCloseable {
+  /** How long a sub-orchestrator of {@code baton up} / {@code baton demo} drains on stop (its grace is 10 s). */
+  static final String LOCAL_DRAIN_TIMEOUT = "5s";
+
   /** The four specialisations of a full mesh, in start order. */
   public static final List<String> DOMAINS = List.of("frontend", "backend", "devops", "testing");
 
@@ -90,6 +93,10 @@ public final class MeshLauncher implements AutoCloseable {
     }
     args.addAll(List.of("--host", options.host(), "--port", Integer.toString(port),
         "--workspace", options.workspaceRoot().resolve(name).toString()));
+    if (options.orchestratorArgs().stream().noneMatch(a -> a.startsWith("--drain-timeout"))) {
+      // A local mesh stops its children with a 10 s grace: drain within it.
+      args.addAll(List.of("--drain-timeout", LOCAL_DRAIN_TIMEOUT));
+    }
     args.addAll(options.registryArgs());
     if (options.tls() != null) {
       args.addAll(MeshPki.args(options.tls().orchestrator(name, domain)));

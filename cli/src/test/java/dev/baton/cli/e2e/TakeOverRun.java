@@ -219,7 +219,7 @@ final class TakeOverRun implements AutoCloseable {
   }
 
   /** {@code baton watch} exited 0 and printed each event once, in increasing sequence order, up to the end. */
-  private void assertCliWatchSawIncreasingSequences(List<PlanEvent> events) throws Exception {
+  void assertCliWatchSawIncreasingSequences(List<PlanEvent> events) throws Exception {
     assertThat(cliWatch.waitFor(60, TimeUnit.SECONDS)).as("baton watch ended").isTrue();
     String out = Files.readString(cliOut, StandardCharsets.UTF_8);
     String err = Files.readString(cliErr, StandardCharsets.UTF_8);

@@ -65,6 +65,8 @@ public final class Engine implements AutoCloseable {
   /** Instances being probed because a watch on them was lost. */
   private final Set<String> probing = new HashSet<>();
   private final Map<String, PlanRun> active = new LinkedHashMap<>();
+  /** {@code active.size()} for other threads (metrics). Written on the engine thread. */
+  private volatile int activeCount;
   /** Delegations this master has outstanding per instance id, across plans. Engine thread only. */
   private final Map<String, Integer> outstanding = new HashMap<>();
   private final Map<String, Integer> outstandingView = new ConcurrentHashMap<>();
@@ -203,6 +205,7 @@ public final class Engine implements AutoCloseable {
     PlanRun run = new PlanRun(this, id, plan, timeScale);
     run.submitter = submitter;
     active.put(id, run);
+    activeCount = active.size();
     log.info("plan {} accepted: {} tasks, strategy {}, time scale {}", id, plan.tasks().size(),
         plan.strategy().word(), timeScale);
     run.start(analysis, requestId);
@@ -245,6 +248,7 @@ public final class Engine implements AutoCloseable {
         PlanRun run = new PlanRun(this, st.getPlanId(), plan, accepted.getTimeScale());
         run.submitter = accepted.getSubmittedBy();
         active.put(st.getPlanId(), run);
+        activeCount = active.size();
         log.info("plan {} resumed at event {}: {} attempt(s) to re-attach", st.getPlanId(), st.getLastSequence(),
             r.running.size());
         run.resume(r);
@@ -311,6 +315,11 @@ public final class Engine implements AutoCloseable {
         });
       }
     });
+  }
+
+  /** Plans this master is running now (0 on a standby). Any thread. */
+  public int activePlans() {
+    return activeCount;
   }
 
   /** Delegations this master has outstanding on each instance now. */
@@ -402,6 +411,7 @@ public final class Engine implements AutoCloseable {
 
   void finished(PlanRun run) {
     active.remove(run.planId);
+    activeCount = active.size();
     log.info("plan {} finished: {}", run.planId, store.status(run.planId).map(s -> s.getState() + " "
         + s.getReason()).orElse(""));
   }
@@ -520,6 +530,7 @@ public final class Engine implements AutoCloseable {
         }
         active.values().forEach(PlanRun::detach);
         active.clear();
+        activeCount = 0;
         delegator.closeStreams("master standing down: " + why);
         byRequestId.clear();
         outstanding.clear();

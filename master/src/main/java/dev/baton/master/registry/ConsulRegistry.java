@@ -116,7 +116,10 @@ public final class ConsulRegistry implements Registry {
     }
     for (Instance s : streams.instances()) {
       if (!byId.containsKey(s.id())) {
-        byId.put(s.id(), with(s, InstanceHealth.INSTANCE_HEALTH_OFFLINE));
+        // A draining instance turns its health NOT_SERVING, so Consul stops passing it: its open
+        // stream still reports back the tasks it finishes, and that is not a failure.
+        boolean draining = s.health() == InstanceHealth.INSTANCE_HEALTH_DRAINING && !marked.containsKey(s.id());
+        byId.put(s.id(), draining ? s : with(s, InstanceHealth.INSTANCE_HEALTH_OFFLINE));
       }
     }
     return new ArrayList<>(byId.values());
@@ -169,6 +172,8 @@ public final class ConsulRegistry implements Registry {
     InstanceHealth health;
     if (marked.containsKey(s.id())) {
       health = InstanceHealth.INSTANCE_HEALTH_OFFLINE;
+    } else if (stream.isPresent() && stream.get().health() == InstanceHealth.INSTANCE_HEALTH_DRAINING) {
+      health = InstanceHealth.INSTANCE_HEALTH_DRAINING;
     } else if (stream.isPresent() && !stream.get().healthy()) {
       // An open stream with late heartbeats: probably hung; Consul's check will confirm soon.
       health = InstanceHealth.INSTANCE_HEALTH_SUSPECT;

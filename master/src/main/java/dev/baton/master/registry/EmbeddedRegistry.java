@@ -23,7 +23,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Health is computed when asked, from the clock: HEALTHY while heartbeats arrive, SUSPECT once
  * two heartbeat intervals went by without one (not chosen for new work), OFFLINE after the heartbeat
- * timeout or when its stream ended. Offline instances stay listed so a user sees what died.
+ * timeout or when its stream ended. Offline instances stay listed so a user sees what died. An
+ * instance whose heartbeats say it is draining (it was asked to stop) is DRAINING while they keep
+ * arriving: not chosen for new work, and not a failure; its end of stream then takes it OFFLINE
+ * like any other, and whatever it still held fails over.
+ *
+ * <pre>
+ *   HEALTHY --heartbeats late--> SUSPECT --timeout / stream end--> OFFLINE
+ *   HEALTHY --heartbeat draining--> DRAINING --stream end--> OFFLINE
+ *   SUSPECT / OFFLINE(marked) --heartbeat--> HEALTHY or DRAINING (as it says)
+ * </pre>
  */
 public final class EmbeddedRegistry implements Registry {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedRegistry.class);
@@ -65,7 +74,9 @@ public final class EmbeddedRegistry implements Registry {
       return;
     }
     Instant now = clock.instant();
+    boolean drainingChanged;
     synchronized (e) {
+      drainingChanged = e.load.getDraining() != load.getDraining();
       e.load = load;
       e.lastHeartbeat = now;
       e.markedOffline = null; // it proved alive again
@@ -74,6 +85,11 @@ public final class EmbeddedRegistry implements Registry {
         e.latencyMillis = e.latencySamples == 0 ? ms : e.latencyMillis * 0.8 + ms * 0.2;
         e.latencySamples++;
       }
+    }
+    if (drainingChanged) {
+      log.info("{} {}", instanceId, load.getDraining() ? "is draining: no new tasks, its running ones finish there"
+          : "stopped draining");
+      fire();
     }
   }
 
@@ -206,6 +222,8 @@ public final class EmbeddedRegistry implements Registry {
         health = InstanceHealth.INSTANCE_HEALTH_OFFLINE;
       } else if (ageMillis > 2 * heartbeatInterval.toMillis()) {
         health = InstanceHealth.INSTANCE_HEALTH_SUSPECT;
+      } else if (load.getDraining()) {
+        health = InstanceHealth.INSTANCE_HEALTH_DRAINING;
       } else {
         health = InstanceHealth.INSTANCE_HEALTH_HEALTHY;
       }

@@ -86,6 +86,8 @@ public final class GitHttpServer implements AutoCloseable {
   private final Path hooks;
   private final Duration requestTimeout;
   private final String baseUrl;
+  /** The host in {@link #baseUrl()} when it is not the bound one (null: the bound one). */
+  private volatile String advertisedHost;
   /** Decides on pushes by the epoch they carry; accepts every push until set. */
   private volatile PushGate pushGate = epoch -> java.util.Optional.empty();
 
@@ -204,7 +206,21 @@ public final class GitHttpServer implements AutoCloseable {
 
   /** {@code http://host:port/}, or {@code https://host:port/} with TLS. */
   public String baseUrl() {
-    return baseUrl;
+    String h = advertisedHost;
+    if (h == null) {
+      return baseUrl;
+    }
+    java.net.URI bound = java.net.URI.create(baseUrl);
+    return bound.getScheme() + "://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + bound.getPort() + "/";
+  }
+
+  /**
+   * Names {@code host} (a DNS name the master's certificate carries) in {@link #baseUrl()} instead
+   * of the bound interface; null keeps the bound one. Returns this server.
+   */
+  public GitHttpServer advertisedAs(String host) {
+    this.advertisedHost = host == null || host.isBlank() ? null : host.strip();
+    return this;
   }
 
   /** The URL of {@code <root>/<name>.git}. */

@@ -378,6 +378,17 @@ public final class FakeSubOrchestrator implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts draining as a real instance does on SIGTERM: from now on its heartbeats say so, and one
+   * goes out at once. Its tasks keep running and report back.
+   */
+  public void drain() {
+    draining = true;
+    timer.execute(this::heartbeat);
+  }
+
+  private volatile boolean draining;
+
   private void heartbeat() {
     if (hung) {
       return;
@@ -388,7 +399,7 @@ public final class FakeSubOrchestrator implements AutoCloseable {
     }
     send(CoordinateRequest.newBuilder().setHeartbeat(Heartbeat.newBuilder().setInstanceId(id).setTime(now())
         .setLoad(LoadMetrics.newBuilder().setCurrentTasks(Math.min(current, maxConcurrent))
-            .setMaxConcurrentTasks(maxConcurrent))).build());
+            .setMaxConcurrentTasks(maxConcurrent).setDraining(draining))).build());
   }
 
   private void arrive(SyncNotify n) {

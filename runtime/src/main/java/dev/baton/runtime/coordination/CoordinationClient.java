@@ -257,6 +257,21 @@ public final class CoordinationClient implements AutoCloseable {
     return current != null && current.registered;
   }
 
+  /**
+   * Sends a heartbeat now, on the scheduler, rather than at the next interval: a change the master
+   * must see at once (this instance started draining) travels in it. Dropped, like any heartbeat,
+   * when no registered stream is ready; the periodic ones carry it again.
+   */
+  public void heartbeatNow() {
+    Stream s;
+    synchronized (this) {
+      s = current != null && current.registered ? current : null;
+    }
+    if (s != null) {
+      scheduler.execute(s::heartbeat);
+    }
+  }
+
   /** The master's last Registered answer (its id, the live peers), if any. */
   public synchronized Optional<Registered> lastRegistered() {
     return Optional.ofNullable(registered);

@@ -58,6 +58,15 @@ final class ExecuteStream implements StreamObserver<ExecuteRequest> {
     return stream;
   }
 
+  /** Updates waiting for the client; 0 once the stream ended (nothing more can be written). */
+  int queued() {
+    return ended ? 0 : out.queued();
+  }
+
+  boolean ended() {
+    return ended;
+  }
+
   @Override
   public void onNext(ExecuteRequest request) {
     try {

@@ -40,6 +40,9 @@ import java.util.Objects;
  *     dev.baton.runtime.policy.DroidPolicy#builtIn()}, docs/security.md)
  * @param gitTls the certificate, key and CA bundle git presents to and checks of https remotes (a
  *     master's git server when the mesh runs TLS); null (default) for git's own settings
+ * @param advertise the host the master and peers dial this instance at (its descriptor's address,
+ *     its Consul registration) when it is not {@code host}, such as a pod IP while {@code host} is
+ *     0.0.0.0; null (default) for {@code host}
  */
 public record OrchestratorConfig(
     String host,
@@ -56,7 +59,8 @@ public record OrchestratorConfig(
     dev.baton.runtime.security.Security security,
     String containment,
     dev.baton.runtime.policy.DroidPolicy policy,
-    dev.baton.runtime.security.tls.TlsFiles gitTls) {
+    dev.baton.runtime.security.tls.TlsFiles gitTls,
+    String advertise) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 0;
@@ -158,7 +162,8 @@ public record OrchestratorConfig(
         .security(security)
         .containment(containment)
         .policy(policy)
-        .gitTls(gitTls);
+        .gitTls(gitTls)
+        .advertise(advertise);
   }
 
   /** The configured instance id, or a fresh {@code <domain>-orchestrator-<6 hex>}. */
@@ -313,7 +318,15 @@ public record OrchestratorConfig(
     public OrchestratorConfig build() {
       return new OrchestratorConfig(host, port, masterAddresses, instanceId, workspaceRoot,
           heartbeatInterval, defaultCommandTimeout, maxConcurrentTasks, consul, droidsDir, agents, security,
-          containment, policy, gitTls);
+          containment, policy, gitTls, advertise);
+    }
+
+    private String advertise;
+
+    /** The host others dial this instance at; null for {@link #host(String)}. */
+    public Builder advertise(String host) {
+      this.advertise = host == null || host.isBlank() ? null : host.strip();
+      return this;
     }
   }
 }

@@ -111,9 +111,15 @@ public final class SubOrchestratorServer implements AutoCloseable {
   private volatile ConsulMembership consul;
   private final Object closeLock = new Object();
   private boolean closed;
+  /** Set once by {@link #drainAndClose}: heartbeats then say so, and health stays NOT_SERVING. */
+  private volatile boolean draining;
+  private volatile SubOrchestratorService service;
+  /** The host others dial (null: the bound one). */
+  private final String advertise;
 
   private SubOrchestratorServer(OrchestratorConfig config, Specialisation specialisation) {
     this.specialisation = specialisation;
+    this.advertise = config.advertise();
     SpecialisationProfile profile = specialisation.profile();
     this.droids = DroidSources.of(profile.droids(), config.droidsDir());
     this.instanceId = config.instanceIdFor(profile.domain());
@@ -191,8 +197,9 @@ public final class SubOrchestratorServer implements AutoCloseable {
   public static SubOrchestratorServer start(OrchestratorConfig config, Specialisation specialisation) {
     SubOrchestratorServer server = new SubOrchestratorServer(config, specialisation);
     try {
-      server.grpc = GrpcServer.start(config.host(), config.port(), List.of(
-          new SubOrchestratorService(server.manager, server::descriptor, server::load, server.instanceId, server.fence),
+      server.service =
+          new SubOrchestratorService(server.manager, server::descriptor, server::load, server.instanceId, server.fence);
+      server.grpc = GrpcServer.start(config.host(), config.port(), List.of(server.service,
           new PeerService(server.messenger)), List.of(), config.security().server());
       // NOT_SERVING until the master answers Registered (CoordinationHandler.onRegistration), so a
       // probe (Kubernetes) sees an instance no master can delegate to. With Consul the masters take
@@ -227,7 +234,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
       server.messenger.attach(server.coordination);
       server.coordination.start();
       if (server.consul != null) {
-        String address = server.grpc.address();
+        String address = server.advertisedAddress();
         int colon = address.lastIndexOf(':');
         server.consul.register(
             DescriptorMeta.registration(server.descriptor(), address.substring(0, colon), server.grpc.port())
@@ -249,6 +256,18 @@ public final class SubOrchestratorServer implements AutoCloseable {
   public String address() {
     GrpcServer g = grpc;
     return g == null ? "" : g.address();
+  }
+
+  /** {@code host:port} the master and peers dial: the advertised host when set, else {@link #address()}. */
+  public String advertisedAddress() {
+    GrpcServer g = grpc;
+    if (g == null) {
+      return "";
+    }
+    if (advertise == null) {
+      return g.address();
+    }
+    return (advertise.contains(":") ? "[" + advertise + "]" : advertise) + ":" + g.port();
   }
 
   public String instanceId() {
@@ -287,7 +306,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
       }
     }
     return ProtoMapper.descriptor(
-        specialisation.profile(), droids.pool(), instanceId, address(), maxConcurrentTasks, masterId, peers)
+        specialisation.profile(), droids.pool(), instanceId, advertisedAddress(), maxConcurrentTasks, masterId, peers)
         .toBuilder().setProcessContainment(containment.name())
         .setPolicy(policy.toProto().toBuilder().setDefaultRunner(defaultRunner)).build();
   }
@@ -376,8 +395,88 @@ public final class SubOrchestratorServer implements AutoCloseable {
   public LoadMetrics load() {
     TaskWorkspaces.DiskUsage disk = worktreeUsage;
     LoadMetrics load = manager.load();
+    if (draining) {
+      load = load.toBuilder().setDraining(true).build();
+    }
     return disk == null ? load : load.toBuilder().setWorktreesActive(disk.activeCount())
         .setWorktreesKept(disk.keptCount()).setWorktreesKeptBytes(disk.keptBytes()).build();
+  }
+
+  /**
+   * Serves this instance's health on a plaintext port of its own (see {@link
+   * dev.baton.runtime.server.HealthPort}), for probes that cannot speak TLS; the caller closes it
+   * after this server.
+   */
+  public dev.baton.runtime.server.HealthPort startHealthPort(int port) {
+    return grpc.startHealthPort(port);
+  }
+
+  /** The slots this instance runs tasks in. */
+  public int maxConcurrentTasks() {
+    return maxConcurrentTasks;
+  }
+
+  /** True once {@link #drainAndClose} began. */
+  public boolean draining() {
+    return draining;
+  }
+
+  /**
+   * Leaves gracefully, as on SIGTERM in Kubernetes: turns health NOT_SERVING, tells the master at
+   * once (a heartbeat saying draining: it chooses this instance for nothing new and does not count
+   * it as failed), lets the tasks it holds finish, queued ones included, until their last updates
+   * were written to the master, or until {@code timeout}; then {@link #close()}s, and what still runs
+   * then is lost to the master's failover as after a crash. With Consul the registration stays
+   * until close, so the master keeps hearing the instance's own account; its health check fails
+   * from now on, so nothing else picks it. Blocks the calling thread (the shutdown hook's).
+   *
+   * @return true when everything finished and was reported within the timeout
+   */
+  public boolean drainAndClose(Duration timeout) {
+    if (isClosed()) {
+      return true;
+    }
+    draining = true;
+    GrpcServer g = grpc;
+    if (g != null) {
+      g.setServing(false);
+    }
+    CoordinationClient c = coordination;
+    if (c != null) {
+      c.heartbeatNow();
+    }
+    LoadMetrics at = manager.load();
+    int held = at.getCurrentTasks() + at.getQueueLength();
+    // The contract's line (docs/resilience.md): "draining: N task(s) running, up to 30s".
+    log.info("draining: {} task(s) running, up to {} ({} queued)", at.getCurrentTasks(),
+        timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + "s" : timeout.toMillis() + "ms", at.getQueueLength());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean done = false;
+    while (true) {
+      LoadMetrics now = manager.load();
+      SubOrchestratorService svc = service;
+      if (now.getCurrentTasks() + now.getQueueLength() == 0 && (svc == null || svc.queuedUpdates() == 0)) {
+        done = true;
+        break;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        break;
+      }
+      // A tenth of a second between looks: tasks take seconds to hours, and nothing here is urgent.
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+      if (Thread.currentThread().isInterrupted()) {
+        break;
+      }
+    }
+    if (done) {
+      log.info("drained{}", held == 0 ? " (nothing was running)" : ": every task finished and was reported");
+    } else {
+      LoadMetrics left = manager.load();
+      log.warn("drain timed out: handing back {} task(s) (they fail over to another instance)",
+          left.getCurrentTasks() + left.getQueueLength());
+    }
+    close();
+    return done;
   }
 
   /** True while the master has acknowledged this instance on an open Coordinate stream. */
@@ -483,7 +582,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
     @Override
     public void onRegistration(boolean registered) {
       GrpcServer g = grpc;
-      if (g != null && followsRegistration) {
+      if (g != null && followsRegistration && !draining) {
         g.setServing(registered);
       }
     }

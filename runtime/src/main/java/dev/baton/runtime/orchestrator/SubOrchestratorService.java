@@ -48,6 +48,8 @@ final class SubOrchestratorService extends SubOrchestratorGrpc.SubOrchestratorIm
   private final Supplier<dev.baton.v1.LoadMetrics> load;
   private final String instanceId;
   private final EpochFence fence;
+  /** The Execute streams opened so far; ended ones are dropped when counted. */
+  private final java.util.Set<ExecuteStream> executeStreams = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   SubOrchestratorService(ExecutionManager manager, Supplier<SubOrchestratorDescriptor> descriptor,
       Supplier<dev.baton.v1.LoadMetrics> load, String instanceId, EpochFence fence) {
@@ -91,10 +93,25 @@ final class SubOrchestratorService extends SubOrchestratorGrpc.SubOrchestratorIm
   public StreamObserver<ExecuteRequest> execute(StreamObserver<ExecuteResponse> response) {
     // The stream outlives its start: a newer master may speak meanwhile, so each delegate is judged again.
     long epoch = EpochFence.CALL_EPOCH.get();
-    return ExecuteStream.open(manager, request -> {
+    ExecuteStream stream = ExecuteStream.open(manager, request -> {
       fence.checkStillCurrent(epoch);
       return admit(request);
     }, (ServerCallStreamObserver<ExecuteResponse>) response);
+    executeStreams.add(stream);
+    return stream;
+  }
+
+  /**
+   * Updates queued on the open Execute streams, not yet written to their masters: a draining
+   * instance waits for 0 before it leaves, so that no finished task's result stays behind.
+   */
+  int queuedUpdates() {
+    executeStreams.removeIf(ExecuteStream::ended);
+    int n = 0;
+    for (ExecuteStream s : executeStreams) {
+      n += s.queued();
+    }
+    return n;
   }
 
   @Override

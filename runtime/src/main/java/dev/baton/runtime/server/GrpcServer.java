@@ -236,6 +236,18 @@ public final class GrpcServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Serves this server's health, and {@link HealthPort#LIVENESS}, on a plaintext port of its own on
+   * the same interface, for probes that cannot speak TLS (Kubernetes' gRPC probes). The caller
+   * closes it (after this server, so probes see NOT_SERVING to the end).
+   */
+  public HealthPort startHealthPort(int port) {
+    if (inProcessName != null) {
+      throw new IllegalStateException("an in-process server has no health port");
+    }
+    return HealthPort.start(host, port, health);
+  }
+
   /** Marks every service NOT_SERVING, so health checks fail before the port closes. */
   public void enterShutdown() {
     health.enterTerminalState();

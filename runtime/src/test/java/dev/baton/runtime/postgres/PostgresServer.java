@@ -62,15 +62,40 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
   private Process process;
   private Thread shutdownHook;
   private boolean asPostgresUser;
+  /** The address the server listens on and clients dial (127.0.0.1 unless {@link #startIn} said otherwise). */
+  private String host = "127.0.0.1";
+  /** Prepended to the server's command line, e.g. {@code ip netns exec NS}; empty by default. */
+  private List<String> launchPrefix = List.of();
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
+    setUp(context.getDisplayName());
+  }
+
+  /**
+   * For a test that starts the server itself, later than class set-up: listens on {@code host}
+   * and runs {@code postgres} behind {@code prefix} (for a network namespace: {@code ip netns exec
+   * NS}); {@code host} must be reachable from this JVM, which runs initdb, createdb and pg_isready.
+   * Stop it with {@link #shutDown()}.
+   */
+  public void startIn(String host, List<String> prefix) throws Exception {
+    this.host = host;
+    this.launchPrefix = List.copyOf(prefix);
+    setUp("PostgreSQL in " + String.join(" ", prefix));
+  }
+
+  /** Stops the server started by {@link #startIn} and deletes its directory. */
+  public void shutDown() {
+    afterAll(null);
+  }
+
+  private void setUp(String who) throws Exception {
     Optional<Path> found = findBinDir();
     if (found.isEmpty()) {
       String reason = "PostgreSQL server binaries not found (looked at -Dbaton.postgres.bin, $BATON_POSTGRES_BIN,"
           + " /usr/lib/postgresql/*/bin and the PATH for initdb); run scripts/install-tools.sh or"
           + " apt-get install postgresql";
-      System.out.println("SKIPPED " + context.getDisplayName() + ": " + reason);
+      System.out.println("SKIPPED " + who + ": " + reason);
       Assumptions.abort(reason);
     }
     bin = found.get();
@@ -89,6 +114,11 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
     run(List.of(bin.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", USER,
         "--pwfile=" + passwordFile, "--auth-local=trust", "--auth-host=scram-sha-256",
         "--encoding=UTF8", "--locale=C", "--no-instructions"), Duration.ofSeconds(120));
+    if (!host.equals("127.0.0.1")) {
+      // initdb lets TCP in from loopback only: the namespace's own subnet too, with the password.
+      Files.writeString(dataDir.resolve("pg_hba.conf"), "host all all samenet scram-sha-256\n",
+          java.nio.file.StandardOpenOption.APPEND);
+    }
     start();
     run(List.of(bin.resolve("createdb").toString(), "-h", socketDir.toString(), "-p", Integer.toString(port),
         "-U", USER, DATABASE), Duration.ofSeconds(30));
@@ -109,7 +139,7 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
     }
   }
 
-  /** The server's TCP port on 127.0.0.1. */
+  /** The server's TCP port on its host (127.0.0.1 by default). */
   public int port() {
     return port;
   }
@@ -121,7 +151,7 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
 
   /** {@code postgres://...} of another database of this server. */
   public String url(String database) {
-    return "postgres://" + USER + ":" + PASSWORD + "@127.0.0.1:" + port + "/" + database;
+    return "postgres://" + USER + ":" + PASSWORD + "@" + host + ":" + port + "/" + database;
   }
 
   /** {@code jdbc:postgresql://127.0.0.1:PORT/baton} (give {@link #USER} and {@link #PASSWORD} apart). */
@@ -131,7 +161,7 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
 
   /** The JDBC URL of another database of this server. */
   public String jdbcUrl(String database) {
-    return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
   }
 
   /**
@@ -156,10 +186,12 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
   public void start() {
     List<String> command = List.of(bin.resolve("postgres").toString(), "-D", dataDir.toString(),
         "-p", Integer.toString(port), "-k", socketDir.toString(),
-        "-c", "listen_addresses=127.0.0.1", "-c", "fsync=on", "-c", "synchronous_commit=on",
+        "-c", "listen_addresses=" + host, "-c", "fsync=on", "-c", "synchronous_commit=on",
         "-c", "shared_buffers=16MB", "-c", "max_connections=60", "-c", "logging_collector=off");
     try {
-      process = new ProcessBuilder(asUser(command))
+      List<String> full = new ArrayList<>(launchPrefix);
+      full.addAll(asUser(command));
+      process = new ProcessBuilder(full)
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .start();
@@ -171,7 +203,7 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
       shutdownHook = new Thread(this::kill, "postgres-server-stop");
       Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
-    await("postgres on 127.0.0.1:" + port + " (log: " + log + ")")
+    await("postgres on " + host + ":" + port + " (log: " + log + ")")
         .atMost(START_TIMEOUT)
         .pollInterval(Duration.ofMillis(50))
         .until(() -> {
@@ -224,7 +256,7 @@ public final class PostgresServer implements BeforeAllCallback, AfterAllCallback
 
   private boolean isReady() {
     try {
-      Process ready = new ProcessBuilder(bin.resolve("pg_isready").toString(), "-q", "-h", "127.0.0.1",
+      Process ready = new ProcessBuilder(bin.resolve("pg_isready").toString(), "-q", "-h", host,
           "-p", Integer.toString(port)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       return ready.waitFor(5, TimeUnit.SECONDS) && ready.exitValue() == 0;
     } catch (IOException e) {

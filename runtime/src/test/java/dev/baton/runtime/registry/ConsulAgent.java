@@ -52,13 +52,38 @@ public final class ConsulAgent implements BeforeAllCallback, AfterAllCallback {
   private int starts;
   private final ObjectMapper json = new ObjectMapper();
 
+  /** The address the agent binds and serves HTTP on (127.0.0.1 unless {@link #startIn} said otherwise). */
+  private String host = "127.0.0.1";
+  /** Prepended to the agent's command line, e.g. {@code ip netns exec NS}; empty by default. */
+  private List<String> launchPrefix = List.of();
+
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
+    setUp(context.getDisplayName());
+  }
+
+  /**
+   * For a test that starts the agent itself, later than class set-up: binds {@code host} and runs
+   * behind {@code prefix} (for a network namespace: {@code ip netns exec NS}); {@code host} must be
+   * reachable from this JVM, which polls the HTTP API. Stop it with {@link #shutDown()}.
+   */
+  public void startIn(String host, List<String> prefix) throws Exception {
+    this.host = host;
+    this.launchPrefix = List.copyOf(prefix);
+    setUp("Consul in " + String.join(" ", prefix));
+  }
+
+  /** Stops the agent started by {@link #startIn} and deletes its directory. */
+  public void shutDown() {
+    afterAll(null);
+  }
+
+  private void setUp(String who) throws Exception {
     Optional<Path> found = findBinary();
     if (found.isEmpty()) {
       String reason = "consul binary not found (looked at -Dbaton.consul.bin, $BATON_CONSUL_BIN, .tools/bin/consul"
           + " upwards from " + Path.of("").toAbsolutePath() + ", and the PATH); run scripts/install-tools.sh";
-      System.out.println("SKIPPED " + context.getDisplayName() + ": " + reason);
+      System.out.println("SKIPPED " + who + ": " + reason);
       Assumptions.abort(reason);
     }
     binary = found.get();
@@ -76,9 +101,9 @@ public final class ConsulAgent implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
-  /** {@code 127.0.0.1:port} of the agent's HTTP API. */
+  /** {@code host:port} of the agent's HTTP API (127.0.0.1 by default). */
   public String address() {
-    return "127.0.0.1:" + ports[0];
+    return host + ":" + ports[0];
   }
 
   /** Settings pointing at this agent, with short timings for tests. */
@@ -103,7 +128,7 @@ public final class ConsulAgent implements BeforeAllCallback, AfterAllCallback {
     starts++;
     List<String> command = new ArrayList<>(List.of(
         binary.toString(), "agent", "-dev", "-node", "baton-test",
-        "-bind", "127.0.0.1", "-client", "127.0.0.1",
+        "-bind", host, "-client", host,
         "-http-port", Integer.toString(ports[0]), "-grpc-port", Integer.toString(ports[1]),
         "-serf-lan-port", Integer.toString(ports[2]), "-serf-wan-port", Integer.toString(ports[3]),
         "-server-port", Integer.toString(ports[4]), "-dns-port", "-1",
@@ -112,6 +137,7 @@ public final class ConsulAgent implements BeforeAllCallback, AfterAllCallback {
         "-hcl", "session_ttl_min = \"1s\"",
         "-data-dir", dataDir.resolve("data-" + starts).toString(), "-log-level", "info"));
     try {
+      command.addAll(0, launchPrefix);
       process = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

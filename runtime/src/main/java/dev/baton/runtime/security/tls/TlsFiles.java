@@ -14,10 +14,18 @@ import java.util.Objects;
  * @param privateKey unencrypted PKCS#8 or SEC1 key of the leaf; null exactly when {@code certChain} is
  * @param caBundle one or more CA certificates trusted for peers
  * @param reloadPeriod how often the files' modification times are checked; default {@link #DEFAULT_RELOAD}
+ * @param serverTrustDomain null (default): a server this process dials must name the dialled host
+ *     in its certificate's DNS or IP SANs; a trust domain: it must instead carry a {@code
+ *     spiffe://<domain>/...} URI SAN (any Baton identity of that domain), whatever host was dialled:
+ *     for pods whose IPs are unknown when their certificates are issued (Kubernetes Deployments)
  */
-public record TlsFiles(Path certChain, Path privateKey, Path caBundle, Duration reloadPeriod) {
+public record TlsFiles(Path certChain, Path privateKey, Path caBundle, Duration reloadPeriod, String serverTrustDomain) {
   /** Checked once a minute: a Kubernetes secret update itself takes about that long to reach the pod. */
   public static final Duration DEFAULT_RELOAD = Duration.ofMinutes(1);
+
+  public TlsFiles(Path certChain, Path privateKey, Path caBundle, Duration reloadPeriod) {
+    this(certChain, privateKey, caBundle, reloadPeriod, null);
+  }
 
   public TlsFiles {
     Objects.requireNonNull(caBundle, "caBundle: null (expected: a PEM file of CA certificates, --tls-ca)");
@@ -44,7 +52,12 @@ public record TlsFiles(Path certChain, Path privateKey, Path caBundle, Duration 
 
   /** The same files checked every {@code period}. */
   public TlsFiles withReloadPeriod(Duration period) {
-    return new TlsFiles(certChain, privateKey, caBundle, period);
+    return new TlsFiles(certChain, privateKey, caBundle, period, serverTrustDomain);
+  }
+
+  /** The same files, checking servers by their SPIFFE identity in {@code trustDomain} instead of their host name. */
+  public TlsFiles withServerTrustDomain(String trustDomain) {
+    return new TlsFiles(certChain, privateKey, caBundle, reloadPeriod, trustDomain);
   }
 
   /** True when there is a certificate to present. */

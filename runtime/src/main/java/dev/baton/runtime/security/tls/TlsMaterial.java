@@ -77,8 +77,12 @@ public final class TlsMaterial implements AutoCloseable {
     this.files = files;
     this.clientVerifier = AdvancedTlsX509TrustManager.newBuilder()
         .setVerification(Verification.CERTIFICATE_ONLY_VERIFICATION).build();
-    this.serverVerifier = AdvancedTlsX509TrustManager.newBuilder()
-        .setVerification(Verification.CERTIFICATE_AND_HOST_NAME_VERIFICATION).build();
+    this.serverVerifier = files.serverTrustDomain() == null
+        ? AdvancedTlsX509TrustManager.newBuilder()
+            .setVerification(Verification.CERTIFICATE_AND_HOST_NAME_VERIFICATION).build()
+        : AdvancedTlsX509TrustManager.newBuilder()
+            .setVerification(Verification.CERTIFICATE_ONLY_VERIFICATION)
+            .setSslSocketAndEnginePeerVerifier(new SpiffeServerCheck(files.serverTrustDomain())).build();
     this.keyManager = files.hasIdentity() ? new AdvancedTlsX509KeyManager() : null;
     caStamp = Stamp.of(files.caBundle());
     loadCa();

@@ -112,6 +112,26 @@ class TlsTransportTest {
     assertThat(Certificates.uriSans(session.get())).containsExactly("spiffe://baton/orchestrator/frontend");
   }
 
+  /**
+   * A pod dialled at an IP its certificate does not name (Kubernetes): refused when the host name is
+   * checked, accepted by its SPIFFE identity with --tls-server-identity spiffe; an identity of
+   * another trust domain is refused even then.
+   */
+  @Test
+  void serverCheckedBySpiffeIdentityInsteadOfHostName() {
+    TlsFiles podCert = pki.issue(CertificateRequest.forIdentity(TestPki.orchestrator("backend"))
+        .withDns(List.of("baton-backend")).withIps(List.of("192.0.2.7")));
+    GrpcServer server = serve(pki.load(podCert).serverSecurity(List.of(OpenAccess.INSTANCE)));
+    TlsFiles master = pki.issue(TestPki.MASTER);
+
+    assertThatThrownBy(() -> check(dial(server, pki.load(master).clientSecurity(null))))
+        .as("127.0.0.1 is not in the certificate").isInstanceOf(StatusRuntimeException.class);
+    assertThat(check(dial(server, pki.load(master.withServerTrustDomain("baton")).clientSecurity(null))).getStatus())
+        .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+    assertThatThrownBy(() -> check(dial(server, pki.load(master.withServerTrustDomain("elsewhere")).clientSecurity(null))))
+        .as("an identity of another trust domain").isInstanceOf(StatusRuntimeException.class);
+  }
+
   @Test
   void plaintextClientCannotTalkToATlsServer() {
     GrpcServer server = serve(pki.security(TestPki.MASTER).server());
