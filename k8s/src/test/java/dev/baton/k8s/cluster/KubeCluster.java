@@ -1,6 +1,7 @@
 package dev.baton.k8s.cluster;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -42,8 +43,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * </ol>
  * then creates {@link #NODES} such nodes, one per zone, and waits (polling, with deadlines) for
  * {@code /readyz} and for every node to be Ready. After the class it stops everything (SIGTERM, then
- * SIGKILL after 10 s), also when a test failed; logs and the rendered manifests stay under
- * {@code k8s/target/kube-runs/<time>/}.
+ * SIGKILL after 10 s), also when a test failed, and deletes etcd's data; logs, the kubeconfig and
+ * the rendered manifests stay under {@code k8s/target/kube-runs/<time>-<pid>/}. Ports are taken free
+ * from the OS just before each process binds them (a small race with other processes on the host).
  *
  * <p>Threads: JUnit's thread starts and stops the processes; a JVM shutdown hook kills them if the
  * run is cut short. Tests use {@link #kubectl()} from any thread.
@@ -325,6 +327,14 @@ public final class KubeCluster implements BeforeAllCallback, AfterAllCallback {
   @Override
   public void afterAll(ExtensionContext context) {
     killAll();
+    // etcd's data (about 60 MB, mostly its preallocated WAL) is of no use once the cluster is gone.
+    if (runDir != null) {
+      try (var files = Files.walk(runDir.resolve("etcd-data"))) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException | UncheckedIOException e) {
+        // absent (start failed early) or already gone
+      }
+    }
     if (shutdownHook != null) {
       try {
         Runtime.getRuntime().removeShutdownHook(shutdownHook);
