@@ -13,19 +13,24 @@
 # figure 9 (about 4 minutes and 200 MB on a cold cache); the test command never asks for it.
 # `--chaos` also brings jq for scripts/chaos/pod-kill.sh (scripts/tools/jq.sh; the cli build passes it).
 # `--podman` (the image module passes it) also installs podman and runc (scripts/tools/podman.sh).
+# `--kubernetes` (or BATON_KUBERNETES=1; the k8s module's pom passes it) also builds kube-apiserver,
+# kube-controller-manager, kube-scheduler, kubectl, etcd and kwok for the cluster tests
+# (scripts/tools/kube-apiserver.sh; once: 8 to 22 minutes on 2 cores, depending on load).
 set -euo pipefail
 
 with_temporal="${BATON_TEMPORAL:-0}"
 with_chaos=0
 with_podman=0
 with_kubernetes_lint="${BATON_KUBERNETES_LINT:-0}"
+with_kubernetes="${BATON_KUBERNETES:-0}"
 for arg in "$@"; do
   case "$arg" in
     --temporal) with_temporal=1 ;;
     --chaos) with_chaos=1 ;;
     --podman) with_podman=1 ;;
     --kubernetes-lint) with_kubernetes_lint=1 ;;
-    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --chaos, --podman, --kubernetes-lint, or none)" >&2; exit 2 ;;
+    --kubernetes) with_kubernetes=1 ;;
+    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --chaos, --podman, --kubernetes-lint, --kubernetes, or none)" >&2; exit 2 ;;
   esac
 done
 
@@ -216,4 +221,9 @@ fi
 
 if [[ "$with_kubernetes_lint" == 1 ]]; then
   bash "$root/scripts/tools/kubernetes-lint.sh"
+fi
+
+# The Kubernetes control plane for the k8s module's cluster tests (dev.baton.k8s.cluster), when asked.
+if [[ "$with_kubernetes" == 1 ]]; then
+  BATON_TOOLS_DIR="$bin" bash "$root/scripts/tools/kube-apiserver.sh"
 fi
