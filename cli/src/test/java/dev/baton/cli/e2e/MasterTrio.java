@@ -9,10 +9,8 @@ import dev.baton.master.journal.JournalSettings;
 import dev.baton.master.journal.Journals;
 import dev.baton.runtime.registry.ConsulSettings;
 import dev.baton.runtime.server.LeaderHint;
-import dev.baton.v1.DescribeRequest;
 import dev.baton.v1.LoadMetrics;
 import dev.baton.v1.MasterGrpc;
-import dev.baton.v1.SubOrchestratorGrpc;
 import dev.baton.v1.SubmitPlanRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -312,17 +310,7 @@ final class MasterTrio implements TakeOverMesh, AutoCloseable {
   /** Each sub-orchestrator's load, keyed by domain (its counters of finished executions included). */
   @Override
   public Map<String, LoadMetrics> loads() {
-    Map<String, LoadMetrics> loads = new LinkedHashMap<>();
-    for (var e : subs.entrySet()) {
-      ManagedChannel channel = ManagedChannelBuilder.forTarget(e.getValue().address()).usePlaintext().build();
-      try {
-        loads.put(e.getKey(), SubOrchestratorGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-            .describe(DescribeRequest.getDefaultInstance()).getLoad());
-      } finally {
-        channel.shutdownNow();
-      }
-    }
-    return loads;
+    return TakeOverMesh.describeLoads(subs);
   }
 
   /** Instance id of each sub-orchestrator, keyed by domain. */

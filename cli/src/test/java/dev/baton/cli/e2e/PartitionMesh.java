@@ -12,12 +12,10 @@ import dev.baton.runtime.postgres.PostgresServer;
 import dev.baton.runtime.registry.ConsulAgent;
 import dev.baton.runtime.registry.ConsulSettings;
 import dev.baton.runtime.server.LeaderHint;
-import dev.baton.v1.DescribeRequest;
 import dev.baton.v1.InstanceHealth;
 import dev.baton.v1.ListOrchestratorsRequest;
 import dev.baton.v1.LoadMetrics;
 import dev.baton.v1.MasterGrpc;
-import dev.baton.v1.SubOrchestratorGrpc;
 import dev.baton.v1.SubmitPlanRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -266,17 +264,7 @@ final class PartitionMesh implements TakeOverMesh, AutoCloseable {
 
   @Override
   public Map<String, LoadMetrics> loads() {
-    Map<String, LoadMetrics> loads = new LinkedHashMap<>();
-    for (var e : subs.entrySet()) {
-      ManagedChannel channel = ManagedChannelBuilder.forTarget(e.getValue().address()).usePlaintext().build();
-      try {
-        loads.put(e.getKey(), SubOrchestratorGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-            .describe(DescribeRequest.getDefaultInstance()).getLoad());
-      } finally {
-        channel.shutdownNow();
-      }
-    }
-    return loads;
+    return TakeOverMesh.describeLoads(subs);
   }
 
   /** Each sub-orchestrator's instance id, keyed by node (so the two backend replicas differ). */

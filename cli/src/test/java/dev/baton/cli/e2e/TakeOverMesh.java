@@ -21,6 +21,23 @@ interface TakeOverMesh {
   /** Each sub-orchestrator's load (its counters of finished executions), by domain. */
   Map<String, LoadMetrics> loads();
 
+  /** Asks each of {@code subs} (plaintext) for its load by Describe, keyed as given. */
+  static Map<String, LoadMetrics> describeLoads(Map<String, dev.baton.cli.mesh.LaunchedProcess> subs) {
+    Map<String, LoadMetrics> loads = new java.util.LinkedHashMap<>();
+    for (var e : subs.entrySet()) {
+      io.grpc.ManagedChannel channel =
+          io.grpc.ManagedChannelBuilder.forTarget(e.getValue().address()).usePlaintext().build();
+      try {
+        loads.put(e.getKey(), dev.baton.v1.SubOrchestratorGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
+            .describe(dev.baton.v1.DescribeRequest.getDefaultInstance()).getLoad());
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+    return loads;
+  }
+
   /** Each sub-orchestrator's instance id, by domain. */
   Map<String, String> instanceIds();
 
