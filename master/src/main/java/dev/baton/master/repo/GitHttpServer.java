@@ -225,7 +225,7 @@ public final class GitHttpServer implements AutoCloseable {
 
   /** The URL of {@code <root>/<name>.git}. */
   public String url(String name) {
-    return baseUrl + (name.endsWith(".git") ? name : name + ".git");
+    return baseUrl() + (name.endsWith(".git") ? name : name + ".git");
   }
 
   public int port() {

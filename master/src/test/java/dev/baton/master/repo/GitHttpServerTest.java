@@ -65,6 +65,17 @@ class GitHttpServerTest {
     assertThat(git(served, "rev-parse", "refs/heads/baton/x/y")).isEqualTo(work);
   }
 
+  /** --advertise: the URLs handed to sub-orchestrators name the advertised host (the one its certificate names). */
+  @Test
+  void urlsNameTheAdvertisedHost() throws GitException {
+    server.advertisedAs("localhost");
+    assertThat(server.url("app")).isEqualTo("http://localhost:" + server.port() + "/app.git");
+    git(tmp, "clone", "--quiet", server.url("app"), "clone");
+    assertThat(git(tmp.resolve("clone"), "rev-parse", "HEAD")).isEqualTo(base);
+    server.advertisedAs(null);
+    assertThat(server.url("app")).isEqualTo("http://127.0.0.1:" + server.port() + "/app.git");
+  }
+
   @Test
   void aPushCarriesItsMastersEpochAndTheGateRefusesANewerOneWithItsReason() throws GitException {
     // The gate of a master leading under epoch 3: older and equal epochs (and none) pass, newer ones not.
