@@ -239,7 +239,11 @@ class PodKillEndToEndTest {
     events.stream().filter(PlanEvent::hasTaskAdded).forEach(e -> tasks.add(e.getTaskAdded().getTask().getId()));
     Map<String, Long> succeeded = TakeOverRun.count(events, PlanEvent::hasTaskSucceeded, e -> e.getTaskSucceeded().getTaskId());
     assertThat(succeeded).as("TaskSucceeded per task").containsOnlyKeys(tasks).allSatisfy((t, n) -> assertThat(n).isEqualTo(1L));
-    assertThat(events).noneMatch(PlanEvent::hasTaskFailed);
+    // A failed attempt only where the engine gave up on a deleted instance and retried: a task a
+    // new leader re-attached whose instance was deleted meanwhile "did not come back within 30 s of
+    // the take-over" (the attempt fails and the task is retried once elsewhere; not a second run).
+    assertThat(events).filteredOn(PlanEvent::hasTaskFailed).as("failed attempts, only off deleted instances, retried")
+        .allMatch(e -> deleted.contains(e.getTaskFailed().getInstanceId()) && e.getTaskFailed().getWillRetry());
     assertThat(events).filteredOn(PlanEvent::hasTaskResultIgnored).as("late results, only from deleted instances")
         .allMatch(e -> deleted.contains(e.getTaskResultIgnored().getInstanceId()));
     int failovers = 0;
@@ -250,7 +254,9 @@ class PodKillEndToEndTest {
         String previous = delegations.get(i - 1).getTaskDelegated().getInstanceId();
         String reason = delegations.get(i).getTaskDelegated().getReason();
         assertThat(deleted).as("%s delegated again (%s): its previous instance was deleted", task, reason).contains(previous);
-        assertThat(reason).as("why %s was delegated again", task).contains(previous);
+        if (!failedOn(events, task, previous)) {
+          assertThat(reason).as("why %s was delegated again", task).contains(previous);
+        }
         failovers++;
       }
       String successOn = events.stream().filter(e -> e.hasTaskSucceeded() && e.getTaskSucceeded().getTaskId().equals(task))
@@ -264,7 +270,7 @@ class PodKillEndToEndTest {
     runningAtKill.forEach((kill, running) -> running.forEach(task -> {
       String on = events.stream().filter(e -> e.hasTaskSucceeded() && e.getTaskSucceeded().getTaskId().equals(task))
           .findFirst().orElseThrow().getTaskSucceeded().getInstanceId();
-      if (!on.equals(kill.instanceId())) {
+      if (!on.equals(kill.instanceId()) && !failedOn(events, task, kill.instanceId())) {
         assertThat(events).as("%s moved off %s", task, kill.pod()).anyMatch(e -> e.hasTaskDelegated()
             && e.getTaskDelegated().getTaskId().equals(task) && e.getTaskDelegated().getInstanceId().equals(on)
             && e.getTaskDelegated().getReason().contains(kill.instanceId()));
@@ -306,5 +312,11 @@ class PodKillEndToEndTest {
 
   private static double seconds(Instant since) {
     return Duration.between(since, Instant.now()).toMillis() / 1000.0;
+  }
+
+  /** True when an attempt of {@code task} on {@code instance} failed (and was retried elsewhere). */
+  private static boolean failedOn(List<PlanEvent> events, String task, String instance) {
+    return events.stream().anyMatch(e -> e.hasTaskFailed() && e.getTaskFailed().getTaskId().equals(task)
+        && e.getTaskFailed().getInstanceId().equals(instance));
   }
 }
