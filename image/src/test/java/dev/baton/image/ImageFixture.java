@@ -117,6 +117,26 @@ final class ImageFixture {
     return last.get();
   }
 
+  private static final String HEALTH_PROTO = "grpc/health/v1/health.proto";
+  private static Path healthProtoRoot;
+
+  /** A directory holding grpc-services' {@value #HEALTH_PROTO}, copied once from the class path. */
+  static synchronized Path healthProtoRoot() throws IOException {
+    if (healthProtoRoot == null) {
+      Path root = Files.createTempDirectory("baton-health-proto");
+      Path file = root.resolve(HEALTH_PROTO);
+      Files.createDirectories(file.getParent());
+      try (java.io.InputStream in = ImageFixture.class.getClassLoader().getResourceAsStream(HEALTH_PROTO)) {
+        if (in == null) {
+          throw new IOException(HEALTH_PROTO + " is not on the class path (grpc-services)");
+        }
+        Files.copy(in, file);
+      }
+      healthProtoRoot = root;
+    }
+    return healthProtoRoot;
+  }
+
   /** One grpcurl health check: its output, or its error. */
   static String healthCheck(String address, String service, List<String> tlsArgs)
       throws IOException, InterruptedException {
@@ -126,6 +146,8 @@ final class ImageFixture {
     } else {
       command.addAll(tlsArgs);
     }
+    // From health.proto rather than reflection: the health port (--health-port) serves no reflection.
+    command.addAll(List.of("-import-path", healthProtoRoot().toString(), "-proto", HEALTH_PROTO));
     if (!service.isEmpty()) {
       command.addAll(List.of("-d", "{\"service\":\"" + service + "\"}"));
     }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -99,10 +98,6 @@ class MasterContainerIT {
 
   @Test
   void masterServesHealthOnItsOwnPortWhenTheCliHasHealthPort() {
-    // --health-port comes with the runtime part of issue 12; until it is in the CLI this test has nothing to check.
-    Podman.Result help = fixture.podman.ok("run", "--rm", "--network", "none", fixture.image, "master", "--help");
-    Assumptions.assumeTrue(help.stdout().contains("--health-port"),
-        "this CLI has no --health-port yet (issue 12, runtime part): the health port 7280 is not checked");
     String name = fixture.podman.container("master-health");
     int port = ImageFixture.freePort();
     fixture.podman.ok("run", "-d", "--name", name, "--network", network(), "-p", "127.0.0.1:" + port + ":7280",
