@@ -150,7 +150,7 @@ public final class MasterServer implements AutoCloseable {
     }
     // What others dial: leader hints, Consul, the leadership record, the git URL.
     String advertised = config.advertise() == null || server.port() < 0 ? server.address()
-        : (config.advertise().contains(":") ? "[" + config.advertise() + "]" : config.advertise()) + ":" + server.port();
+        : com.google.common.net.HostAndPort.fromParts(config.advertise(), server.port()).toString();
     address.set(advertised);
     MasterServer master = new MasterServer(config, server, engine, channels, scheduler, store);
     master.timers = timers;

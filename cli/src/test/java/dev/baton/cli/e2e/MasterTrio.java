@@ -8,14 +8,8 @@ import dev.baton.master.journal.Journal;
 import dev.baton.master.journal.JournalSettings;
 import dev.baton.master.journal.Journals;
 import dev.baton.runtime.registry.ConsulSettings;
-import dev.baton.runtime.server.LeaderHint;
 import dev.baton.v1.LoadMetrics;
-import dev.baton.v1.MasterGrpc;
 import dev.baton.v1.SubmitPlanRequest;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -31,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Three {@code baton master} processes on one PostgreSQL journal, electing their leader through
@@ -129,15 +122,7 @@ final class MasterTrio implements TakeOverMesh, AutoCloseable {
 
   @Override
   public void cancel(String planId) {
-    ManagedChannel channel = ManagedChannelBuilder.forTarget(epoch().address()).usePlaintext().build();
-    try {
-      MasterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS).cancelPlan(
-          dev.baton.v1.CancelPlanRequest.newBuilder().setPlanId(planId).setReason("the test ended").build());
-    } catch (StatusRuntimeException e) {
-      // finished already, or no leader now: nothing more to do
-    } finally {
-      channel.shutdownNow();
-    }
+    TakeOverMesh.cancelOn(epoch().address(), planId);
   }
 
   @Override
@@ -288,23 +273,7 @@ final class MasterTrio implements TakeOverMesh, AutoCloseable {
   public String submit(String yaml, double timeScale) {
     SubmitPlanRequest request = SubmitPlanRequest.newBuilder().setPlanYaml(yaml).setTimeScale(timeScale)
         .setRequestId("takeover-" + System.nanoTime()).build();
-    String target = epoch().address();
-    StatusRuntimeException last = null;
-    for (int hop = 0; hop < 5; hop++) {
-      ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
-      try {
-        return MasterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS).submitPlan(request).getPlanId();
-      } catch (StatusRuntimeException e) {
-        last = e;
-        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
-          throw e;
-        }
-        target = LeaderHint.from(e).orElse(epoch().address());
-      } finally {
-        channel.shutdownNow();
-      }
-    }
-    throw new AssertionError("no master took the plan", last);
+    return TakeOverMesh.submitToLeader(epoch().address(), () -> epoch().address(), request);
   }
 
   /** Each sub-orchestrator's load, keyed by domain (its counters of finished executions included). */

@@ -11,7 +11,6 @@ import dev.baton.master.journal.Journals;
 import dev.baton.runtime.postgres.PostgresServer;
 import dev.baton.runtime.registry.ConsulAgent;
 import dev.baton.runtime.registry.ConsulSettings;
-import dev.baton.runtime.server.LeaderHint;
 import dev.baton.v1.InstanceHealth;
 import dev.baton.v1.ListOrchestratorsRequest;
 import dev.baton.v1.LoadMetrics;
@@ -19,8 +18,6 @@ import dev.baton.v1.MasterGrpc;
 import dev.baton.v1.SubmitPlanRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -223,43 +220,17 @@ final class PartitionMesh implements TakeOverMesh, AutoCloseable {
   public String submit(String yaml, double timeScale) {
     SubmitPlanRequest request = SubmitPlanRequest.newBuilder().setPlanYaml(yaml).setTimeScale(timeScale)
         .setRequestId("partition-" + System.nanoTime()).build();
-    String target = epoch().address();
-    StatusRuntimeException last = null;
-    for (int hop = 0; hop < 5; hop++) {
-      try {
-        return submitTo(target, request);
-      } catch (StatusRuntimeException e) {
-        last = e;
-        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
-          throw e;
-        }
-        target = LeaderHint.from(e).orElse(epoch().address());
-      }
-    }
-    throw new AssertionError("no master took the plan", last);
+    return TakeOverMesh.submitToLeader(epoch().address(), () -> epoch().address(), request);
   }
 
   /** SubmitPlan to one master, no retry; returns the plan id or throws what the master said. */
   static String submitTo(String address, SubmitPlanRequest request) {
-    ManagedChannel channel = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
-    try {
-      return MasterGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS).submitPlan(request).getPlanId();
-    } finally {
-      channel.shutdownNow();
-    }
+    return TakeOverMesh.submitTo(address, request, Duration.ofSeconds(5));
   }
 
   @Override
   public void cancel(String planId) {
-    ManagedChannel channel = ManagedChannelBuilder.forTarget(epoch().address()).usePlaintext().build();
-    try {
-      MasterGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS).cancelPlan(
-          dev.baton.v1.CancelPlanRequest.newBuilder().setPlanId(planId).setReason("the test ended").build());
-    } catch (StatusRuntimeException e) {
-      // finished already, or no leader now
-    } finally {
-      channel.shutdownNow();
-    }
+    TakeOverMesh.cancelOn(epoch().address(), planId);
   }
 
   @Override

@@ -7,15 +7,12 @@ import dev.baton.cli.mesh.MeshLauncher;
 import dev.baton.master.journal.Journal;
 import dev.baton.master.journal.JournalSettings;
 import dev.baton.master.journal.Journals;
-import dev.baton.runtime.server.LeaderHint;
 import dev.baton.v1.DescribeRequest;
 import dev.baton.v1.LoadMetrics;
-import dev.baton.v1.MasterGrpc;
 import dev.baton.v1.SubOrchestratorGrpc;
 import dev.baton.v1.SubmitPlanRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -277,23 +274,7 @@ final class PodController implements TakeOverMesh, AutoCloseable {
   public String submit(String yaml, double timeScale) {
     SubmitPlanRequest request = SubmitPlanRequest.newBuilder().setPlanYaml(yaml).setTimeScale(timeScale)
         .setRequestId("podkill-" + System.nanoTime()).build();
-    String target = leaderAddress();
-    StatusRuntimeException last = null;
-    for (int hop = 0; hop < 5; hop++) {
-      ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
-      try {
-        return MasterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS).submitPlan(request).getPlanId();
-      } catch (StatusRuntimeException e) {
-        last = e;
-        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
-          throw e;
-        }
-        target = LeaderHint.from(e).orElse(epoch().address());
-      } finally {
-        channel.shutdownNow();
-      }
-    }
-    throw new AssertionError("no master took the plan", last);
+    return TakeOverMesh.submitToLeader(leaderAddress(), () -> epoch().address(), request);
   }
 
   /** Each live sub-orchestrator's load, by instance id. */
@@ -331,15 +312,7 @@ final class PodController implements TakeOverMesh, AutoCloseable {
 
   @Override
   public void cancel(String planId) {
-    ManagedChannel channel = ManagedChannelBuilder.forTarget(epoch().address()).usePlaintext().build();
-    try {
-      MasterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS).cancelPlan(
-          dev.baton.v1.CancelPlanRequest.newBuilder().setPlanId(planId).setReason("the test ended").build());
-    } catch (StatusRuntimeException e) {
-      // finished already, or no leader now
-    } finally {
-      channel.shutdownNow();
-    }
+    TakeOverMesh.cancelOn(epoch().address(), planId);
   }
 
   @Override

@@ -211,7 +211,7 @@ public final class GitHttpServer implements AutoCloseable {
       return baseUrl;
     }
     java.net.URI bound = java.net.URI.create(baseUrl);
-    return bound.getScheme() + "://" + (h.contains(":") ? "[" + h + "]" : h) + ":" + bound.getPort() + "/";
+    return bound.getScheme() + "://" + com.google.common.net.HostAndPort.fromParts(h, bound.getPort()) + "/";
   }
 
   /**

@@ -113,8 +113,7 @@ public final class MetricsPort implements AutoCloseable {
 
   /** {@code http://host:port/metrics} that clients on this machine can fetch. */
   public String url() {
-    String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-    return "http://" + h + ":" + port() + "/metrics";
+    return "http://" + dev.baton.runtime.server.GrpcServer.dialable(host, port()) + "/metrics";
   }
 
   @Override

@@ -267,7 +267,7 @@ public final class SubOrchestratorServer implements AutoCloseable {
     if (advertise == null) {
       return g.address();
     }
-    return (advertise.contains(":") ? "[" + advertise + "]" : advertise) + ":" + g.port();
+    return com.google.common.net.HostAndPort.fromParts(advertise, g.port()).toString();
   }
 
   public String instanceId() {

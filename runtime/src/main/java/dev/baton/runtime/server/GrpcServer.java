@@ -219,8 +219,16 @@ public final class GrpcServer implements AutoCloseable {
     if (inProcessName != null) {
       return IN_PROCESS_SCHEME + inProcessName;
     }
+    return dialable(host, port());
+  }
+
+  /**
+   * {@code host:port} a client on this machine dials to reach a server bound to {@code host}: a
+   * wildcard ({@code 0.0.0.0}, {@code ::}) becomes 127.0.0.1.
+   */
+  public static String dialable(String host, int port) {
     String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-    return h + ":" + port();
+    return h + ":" + port;
   }
 
   /**

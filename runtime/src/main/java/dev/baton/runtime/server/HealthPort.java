@@ -66,8 +66,7 @@ public final class HealthPort implements AutoCloseable {
 
   /** {@code host:port} that clients on this machine can dial. */
   public String address() {
-    String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-    return h + ":" + port();
+    return GrpcServer.dialable(host, port());
   }
 
   @Override
