@@ -40,7 +40,7 @@ final class HttpIo {
         case '\r' -> b.append("\\r");
         case '\t' -> b.append("\\t");
         default -> {
-          if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) {
+          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
             b.append(String.format("\\u%04x", (int) c));
           } else {
             b.append(c);
