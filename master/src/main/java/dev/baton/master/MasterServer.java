@@ -58,6 +58,7 @@ public final class MasterServer implements AutoCloseable {
   /** The gRPC service logic the dashboard's HTTP API calls too (part A of issue 13). */
   private volatile MasterService masterService;
   private volatile java.util.function.Supplier<Optional<String>> leaderAddress;
+  private volatile Registry registryView;
   private volatile dev.baton.master.dashboard.http.DashboardServer dashboardServer;
 
   private MasterServer(MasterConfig config, GrpcServer server, Engine engine, ChannelPool channels,
@@ -162,6 +163,7 @@ public final class MasterServer implements AutoCloseable {
     master.gitServer = gitServer;
     master.coordination = coordination;
     master.masterService = masterService;
+    master.registryView = view;
     master.leaderAddress = () -> role.get() == null ? Optional.of(address.get()) : role.get().leaderAddress();
     // (an in-process master has no host and port to register: MasterConfig refuses it with Consul)
     var registration = consul == null ? null : DescriptorMeta.masterRegistration(config.id(),
@@ -326,7 +328,7 @@ public final class MasterServer implements AutoCloseable {
 
   /** What a task page shows beyond the task's status. */
   private dev.baton.master.dashboard.http.TaskPages dashboardTasks() {
-    return dev.baton.master.dashboard.http.TaskPages.NONE;
+    return new dev.baton.master.dashboard.http.MasterTaskPages(registryView, channels);
   }
 
   /** The dashboard's base URL, when {@link #startDashboard} serves one. */
