@@ -198,7 +198,8 @@ final class ManifestChecks {
       problems.add(where + ": image '" + c.path("image").asText() + "' is not the baton image");
     }
     Map<String, Integer> want = role.equals("master")
-        ? Map.of("grpc", 7233, "git", 7234, "health", HEALTH_PORT, "metrics", 9464)
+        // issue 13: the master's web dashboard on 8233 (docs/dashboard.md)
+        ? Map.of("grpc", 7233, "git", 7234, "health", HEALTH_PORT, "metrics", 9464, "dashboard", 8233)
         : Map.of("grpc", 7300, "health", HEALTH_PORT, "metrics", 9464);
     Map<String, Integer> ports = new HashMap<>();
     for (JsonNode p : c.path("ports")) {
@@ -237,6 +238,9 @@ final class ManifestChecks {
     }
     if (!"9464".equals(flags.get("--metrics-port"))) {
       problems.add(where + ": args need --metrics-port=9464");
+    }
+    if (role.equals("master") && !"8233".equals(flags.get("--dashboard-port"))) {
+      problems.add(where + ": args need --dashboard-port=8233 (the container port named dashboard)");
     }
     if (!"$(POD_IP)".equals(flags.get("--host"))) {
       problems.add(where + ": args need --host=$(POD_IP) (bind the pod IP)");
