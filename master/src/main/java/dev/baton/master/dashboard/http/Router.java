@@ -212,10 +212,12 @@ final class Router {
   }
 
   private long after(HttpExchange ex) {
+    // The header wins: a browser's EventSource reconnects to the same URL (?after=0) and sends the
+    // last id it saw in Last-Event-ID, which is where the stream must resume.
     String q = HttpIo.query(ex).get("after");
     String header = ex.getRequestHeaders().getFirst("Last-Event-ID");
-    String value = q != null ? q : header;
-    String name = q != null ? "after" : "Last-Event-ID";
+    String value = header != null ? header : q;
+    String name = header != null ? "Last-Event-ID" : "after";
     if (value == null || value.isBlank()) {
       return 0;
     }

@@ -171,7 +171,8 @@ class DashboardApiTest {
     List<PlanEvent> all = master.store().read(id, 0);
     long middle = all.get(all.size() / 2).getSequence();
     List<PlanEvent> resumed = new ArrayList<>();
-    try (SseClient sse = SseClient.open(http, base + "api/plans/" + id + "/events",
+    // as a browser's EventSource reconnects: the same URL, and the last id it saw in the header
+    try (SseClient sse = SseClient.open(http, base + "api/plans/" + id + "/events?after=0",
         Map.of("Last-Event-ID", Long.toString(middle)))) {
       SseClient.Event e;
       while (!(e = sse.nextEvent(WAIT)).event().equals("end")) {
