@@ -160,6 +160,8 @@ class CliEndToEndTest {
         "Integration Testing", "level 0:");
     // every hop on TLS: the mesh says so, and each server logged its TLS listener
     assertThat(run.stdout()).contains("on mutual TLS");
+    // the web dashboard on a free port, over HTTPS, with where the sign-in token is (issue 13)
+    assertThat(run.stdout()).containsPattern("dashboard: https://127\\.0\\.0\\.1:\\d+/  \\(sign in with the token in .*dashboard-token");
     for (String server : List.of("master", "frontend", "backend", "devops", "testing")) {
       assertThat(dir.resolve("demo").resolve(server + ".log")).content().contains("(TLS) with [baton.v1.");
     }
