@@ -35,8 +35,34 @@ final class Streams {
     this.limits = new StreamLimits(settings.maxStreams(), settings.streamsPerCaller());
   }
 
-  /** {@code {"dashboard": GetDashboardResponse, "orchestrators": ListOrchestratorsResponse}}. */
+  /**
+   * {@code {"dashboard": GetDashboardResponse, "orchestrators": ListOrchestratorsResponse}}. The
+   * answer does not depend on the caller (only whether it may have it, checked on every call), so one
+   * computation serves every stream for {@link #SHARED_FOR}: N open dashboards cost the master one
+   * computation per tick, not N.
+   */
   String dashboardJson(Principal caller, String remote) {
+    calls.authorize(MasterGrpc.getGetDashboardMethod(), caller, remote);
+    calls.authorize(MasterGrpc.getListOrchestratorsMethod(), caller, remote);
+    Shared cached = dashboardCache;
+    long now = System.nanoTime();
+    if (cached != null && now - cached.at < SHARED_FOR.toNanos()) {
+      return cached.json;
+    }
+    String json = computeDashboard(caller, remote);
+    dashboardCache = new Shared(json, now);
+    return json;
+  }
+
+  /** How long one computation of the dashboard or the plans list serves every stream. */
+  static final Duration SHARED_FOR = Duration.ofMillis(250);
+
+  private record Shared(String json, long at) {}
+
+  private volatile Shared dashboardCache;
+  private volatile Shared plansCache;
+
+  private String computeDashboard(Principal caller, String remote) {
     GetDashboardResponse d = calls.unary(MasterGrpc.getGetDashboardMethod(), caller, remote,
         (m, o) -> m.getDashboard(GetDashboardRequest.getDefaultInstance(), o));
     ListOrchestratorsResponse o = calls.unary(MasterGrpc.getListOrchestratorsMethod(), caller, remote,
@@ -61,9 +87,17 @@ final class Streams {
 
   boolean plans(HttpExchange ex, Principal caller, String remote) throws IOException {
     Supplier<String> list = () -> {
+      calls.authorize(MasterGrpc.getListPlansMethod(), caller, remote);
+      Shared cached = plansCache;
+      long now = System.nanoTime();
+      if (cached != null && now - cached.at < SHARED_FOR.toNanos()) {
+        return cached.json;
+      }
       ListPlansResponse r = calls.unary(MasterGrpc.getListPlansMethod(), caller, remote,
           (m, o) -> m.listPlans(ListPlansRequest.getDefaultInstance(), o));
-      return HttpIo.json(r);
+      String json = HttpIo.json(r);
+      plansCache = new Shared(json, now);
+      return json;
     };
     return ticking(ex, caller, "plans", list, settings.plansInterval(), true);
   }

@@ -156,7 +156,7 @@ class DashboardApiTest {
       while (!(e = sse.nextEvent(WAIT)).event().equals("end")) {
         seen.add(event(e));
       }
-      assertThat(sse.next(WAIT)).isEqualTo(SseClient.CLOSED);
+      assertThat(sse.next(WAIT).event()).isEqualTo(SseClient.CLOSED);
     }
     assertThat(seen.get(seen.size() - 1).hasPlanFinished()).isTrue();
     assertThat(seen).isEqualTo(master.store().read(id, 0));

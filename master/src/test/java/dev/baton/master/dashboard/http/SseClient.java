@@ -18,9 +18,10 @@ import java.util.concurrent.TimeUnit;
  * {@link Event}s (comments too, as event {@code :comment}); {@link #next} waits with a deadline.
  */
 final class SseClient implements AutoCloseable {
-  record Event(String id, String event, String data) {}
+  /** @param at System.nanoTime() when the event's last line arrived */
+  record Event(String id, String event, String data, long at) {}
 
-  static final Event CLOSED = new Event(null, ":closed", "");
+  static final String CLOSED = ":closed";
 
   final HttpResponse<InputStream> response;
   private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -73,13 +74,13 @@ final class SseClient implements AutoCloseable {
       for (String line; (line = r.readLine()) != null; ) {
         if (line.isEmpty()) {
           if (data != null) {
-            events.add(new Event(id, event, data.toString()));
+            events.add(new Event(id, event, data.toString(), System.nanoTime()));
           }
           id = null;
           event = "message";
           data = null;
         } else if (line.startsWith(":")) {
-          events.add(new Event(null, ":comment", line.substring(1).strip()));
+          events.add(new Event(null, ":comment", line.substring(1).strip(), System.nanoTime()));
         } else if (line.startsWith("id: ")) {
           id = line.substring(4);
         } else if (line.startsWith("event: ")) {
@@ -91,7 +92,7 @@ final class SseClient implements AutoCloseable {
     } catch (Exception e) {
       // closed
     }
-    events.add(CLOSED);
+    events.add(new Event(null, CLOSED, "", System.nanoTime()));
   }
 
   @Override
