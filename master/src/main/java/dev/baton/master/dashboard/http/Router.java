@@ -14,14 +14,12 @@ import dev.baton.v1.GetPlanResponse;
 import dev.baton.v1.ListPlansRequest;
 import dev.baton.v1.ListPlansResponse;
 import dev.baton.v1.MasterGrpc;
-import dev.baton.v1.WatchPlanRequest;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -295,9 +293,5 @@ final class Router {
 
   private static String abbreviate(String s) {
     return s.length() > 80 ? s.substring(0, 80) + "..." : s;
-  }
-
-  static RejectedExecutionException busy() {
-    return new RejectedExecutionException("no stream thread");
   }
 }

@@ -33,8 +33,8 @@ class DashboardLimitsTest {
   @Test
   void aCallerOverItsStreamsGets429UntilItClosesOne() throws Exception {
     String url = dashboard.url() + "api/stream/plans";
-    try (SseClient first = SseClient.open(http, url, Map.of());
-        SseClient second = SseClient.open(http, dashboard.url() + "api/stream/dashboard", Map.of())) {
+    SseClient first = SseClient.open(http, url, Map.of());
+    try (SseClient second = SseClient.open(http, dashboard.url() + "api/stream/dashboard", Map.of())) {
       assertThat(first.nextEvent(Duration.ofSeconds(10)).event()).isEqualTo("plans");
       assertThat(second.nextEvent(Duration.ofSeconds(10)).event()).isEqualTo("dashboard");
       try (SseClient third = SseClient.open(http, url, Map.of())) {
@@ -49,6 +49,8 @@ class DashboardLimitsTest {
           return again.response.statusCode() == 200;
         }
       });
+    } finally {
+      first.close();
     }
   }
 }

@@ -73,6 +73,12 @@ class DashboardStandbyTest {
     var plan = DashboardApiTest.parse(send("GET", standby + "api/plans/" + planId).body(), GetPlanResponse.newBuilder());
     assertThat(plan.getStatus().getPlanId()).isEqualTo(planId);
     assertThat(send("GET", standby + "api/plans").body()).contains(planId);
+    // the standby's event stream replays the journal too
+    try (SseClient sse = SseClient.open(http, standby + "api/plans/" + planId + "/events?after=0", java.util.Map.of())) {
+      SseClient.Event first = sse.nextEvent(Duration.ofSeconds(10));
+      assertThat(first.id()).isEqualTo("1");
+      assertThat(DashboardApiTest.parse(first.data(), dev.baton.v1.PlanEvent.newBuilder()).hasPlanAccepted()).isTrue();
+    }
 
     var refused = send("POST", standby + "api/plans/" + planId + "/cancel");
     assertThat(refused.statusCode()).isEqualTo(409);
