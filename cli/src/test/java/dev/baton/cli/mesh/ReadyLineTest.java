@@ -23,6 +23,16 @@ class ReadyLineTest {
   }
 
   @Test
+  void aMasterServingItsDashboardNamesItsUrl() {
+    ReadyLine master = new ReadyLine("master", "-", "master", "127.0.0.1:7233", "http://127.0.0.1:7234/",
+        "https://127.0.0.1:8233/");
+
+    assertThat(master.format()).endsWith(" git=http://127.0.0.1:7234/ dashboard=https://127.0.0.1:8233/");
+    assertThat(ReadyLine.parse(master.format())).contains(master);
+    assertThat(ReadyLine.parse("BATON_READY role=master domain=- id=m address=h:1").orElseThrow().dashboard()).isEmpty();
+  }
+
+  @Test
   void ignoresOtherOutput() {
     assertThat(ReadyLine.parse("12:00:01 INFO started")).isEmpty();
     assertThat(ReadyLine.parse("BATON_READY role=master")).isEmpty();
