@@ -118,6 +118,14 @@ class DashboardEndToEndTest {
     var byToken = get(anonymous, dashboard + "api/session", token);
     assertThat(byToken.statusCode()).isEqualTo(200);
     assertThat(JSON.readTree(byToken.body()).get("caller").asText()).isEqualTo(MeshPki.userIdentity());
+
+    // over HTTPS the login cookie is Secure too
+    var login = anonymous.send(HttpRequest.newBuilder(URI.create(dashboard + "api/login"))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + token + "\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(login.statusCode()).isEqualTo(204);
+    assertThat(login.headers().firstValue("Set-Cookie").orElseThrow())
+        .contains("HttpOnly").contains("SameSite=Strict").contains("Secure");
   }
 
   @Test
