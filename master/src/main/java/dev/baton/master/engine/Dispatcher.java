@@ -303,9 +303,21 @@ final class Dispatcher {
     public void onDelegateFailed(Status status) {
       engine.post(() -> {
         Attempt a = current();
-        if (a != null) {
-          run.attemptFailed(a, describe(status), DelegationResult.getDefaultInstance());
+        if (a == null) {
+          return;
         }
+        if (a.watch() == Attempt.Watch.REATTACHING && status.getCode() == Status.Code.UNAVAILABLE) {
+          // Re-attaching an attempt that already ran there (a take-over, or a watch lost before):
+          // the instance cannot be reached, which is the instance failing, not the task. Treat it
+          // as a lost watch: the instance is probed, and its breaker decides between re-attaching
+          // again and failing the attempt over (RecoveryPerformed), spending no retry.
+          a.watchLost();
+          if (!a.awaitingRestart) {
+            engine.suspect(a.instance);
+          }
+          return;
+        }
+        run.attemptFailed(a, describe(status), DelegationResult.getDefaultInstance());
       });
     }
 
