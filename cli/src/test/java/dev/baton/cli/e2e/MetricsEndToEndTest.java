@@ -1,0 +1,226 @@
+package dev.baton.cli.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.cli.mesh.LaunchedProcess;
+import dev.baton.cli.mesh.Mesh;
+import dev.baton.cli.mesh.MeshLauncher;
+import dev.baton.v1.GetPlanRequest;
+import dev.baton.v1.PlanEvent;
+import dev.baton.v1.PlanState;
+import dev.baton.v1.PlanStatus;
+import dev.baton.v1.SubmitPlanRequest;
+import dev.baton.v1.TaskState;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Every process's {@code /metrics} after a real plan (examples/ecommerce-conflicts.yaml: four
+ * domains, sync points, three seeded conflicts) through five separate processes with a journal:
+ * each scrape passes {@code promtool check metrics} (Prometheus' own parser and linter), and the
+ * series of docs/observability.md are there with the labels and values the plan's events imply.
+ * The scrapes are kept under target/runs/metrics for the Grafana check ({@link
+ * ObservabilityAssetsTest}) and for people.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MetricsEndToEndTest {
+  private static final Duration READY = Duration.ofSeconds(90);
+  private static final List<String> PORTS = List.of("--health-port", "0", "--metrics-port", "0");
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private MeshLauncher launcher;
+  private PlanStatus plan;
+  private List<PlanEvent> events;
+  /** Process name (master, frontend, ...) -> its scrape's text after the plan. */
+  private final Map<String, String> scrapes = new LinkedHashMap<>();
+
+  @BeforeAll
+  void runAPlanAndScrapeEveryProcess() throws Exception {
+    Path runDir = MeshLauncher.Options.newRunDir(TestPaths.runsDir().resolve("metrics"));
+    List<String> masterArgs = new java.util.ArrayList<>(PORTS);
+    masterArgs.addAll(List.of("--journal", runDir.resolve("journal.db").toString()));
+    launcher = new MeshLauncher(MeshLauncher.Options.in(runDir).withReadyTimeout(READY)
+        .withMasterArgs(masterArgs).withOrchestratorArgs(PORTS));
+    Mesh mesh = launcher.startMesh(0);
+    Map<String, LaunchedProcess> processes = new LinkedHashMap<>();
+    processes.put("master", mesh.master());
+    processes.putAll(mesh.orchestrators());
+    try (MasterApi api = new MasterApi(mesh.masterAddress())) {
+      String yaml = Files.readString(TestPaths.example("ecommerce-conflicts.yaml"));
+      String planId = api.call().submitPlan(SubmitPlanRequest.newBuilder().setPlanYaml(yaml).setTimeScale(0.001).build())
+          .getPlanId();
+      events = api.watch(planId).awaitEnd(90);
+      plan = api.call().getPlan(GetPlanRequest.newBuilder().setPlanId(planId).build()).getStatus();
+    }
+    for (var p : processes.entrySet()) {
+      try (Probes probes = Probes.of(p.getValue(), READY)) {
+        String text = get(probes.metricsUrl);
+        scrapes.put(p.getKey(), text);
+        Files.writeString(runDir.resolve(p.getKey() + ".prom"), text);
+      }
+    }
+    Files.writeString(TestPaths.runsDir().resolve("metrics").resolve("last-master.prom"), scrapes.get("master"));
+  }
+
+  @AfterAll
+  void stop() {
+    if (launcher != null) {
+      try {
+        launcher.close();
+      } finally {
+        launcher.killAll();
+      }
+    }
+  }
+
+  @Test
+  void planSucceeded() {
+    assertThat(plan.getState()).as(plan.getReason()).isEqualTo(PlanState.PLAN_STATE_SUCCEEDED);
+  }
+
+  @Test
+  void everyScrapePassesPromtool() throws Exception {
+    assertThat(scrapes).hasSize(5);
+    for (var s : scrapes.entrySet()) {
+      assertThat(promtool(s.getValue(), "check", "metrics")).as(s.getKey()).isEmpty();
+    }
+  }
+
+  @Test
+  void everyProcessHasJvmAndGrpcServerSeries() {
+    for (var s : scrapes.entrySet()) {
+      Map<String, Double> m = Probes.parse(s.getValue());
+      assertThat(sum(m, "jvm_memory_used_bytes", Map.of())).as(s.getKey()).isPositive();
+      assertThat(sum(m, "jvm_threads_live_threads", Map.of())).as(s.getKey()).isPositive();
+      assertThat(sum(m, "process_uptime_seconds", Map.of())).as(s.getKey()).isPositive();
+    }
+    for (String domain : MeshLauncher.DOMAINS) {
+      Map<String, Double> m = Probes.parse(scrapes.get(domain));
+      // Execute is one stream per master for the process's life: started, not finished.
+      assertThat(sum(m, "grpc_server_call_started_total", Map.of("grpc_method", "baton.v1.SubOrchestrator/Execute")))
+          .as(domain).isGreaterThanOrEqualTo(1);
+      assertThat(sum(m, "grpc_client_attempt_started_total", Map.of("grpc_method", "baton.v1.Coordination/Coordinate")))
+          .as(domain + " dials the master's Coordinate").isGreaterThanOrEqualTo(1);
+      assertThat(sum(m, "baton_orchestrator_slots", Map.of("domain", domain))).as(domain).isPositive();
+    }
+    Map<String, Double> master = Probes.parse(scrapes.get("master"));
+    assertThat(sum(master, "grpc_client_attempt_started_total", Map.of("grpc_method", "baton.v1.SubOrchestrator/Execute")))
+        .isGreaterThanOrEqualTo(4);
+    assertThat(sum(master, "grpc_server_call_duration_seconds_count", Map.of("grpc_method", "baton.v1.Master/SubmitPlan",
+        "grpc_status", "OK"))).isEqualTo(1);
+  }
+
+  @Test
+  void masterCountsTheTasksAsThePlanEndedThem() {
+    Map<String, Double> m = Probes.parse(scrapes.get("master"));
+    long succeeded = plan.getTasksList().stream().filter(t -> t.getState() == TaskState.TASK_STATE_SUCCEEDED).count();
+    assertThat(succeeded).isGreaterThanOrEqualTo(9);
+    assertThat(sum(m, "baton_task_transitions_total", Map.of("state", "succeeded"))).isEqualTo(succeeded);
+    for (String domain : MeshLauncher.DOMAINS) {
+      long ofDomain = plan.getTasksList().stream()
+          .filter(t -> t.getOrchestrator().equals(domain) && t.getState() == TaskState.TASK_STATE_SUCCEEDED).count();
+      assertThat(sum(m, "baton_task_transitions_total", Map.of("state", "succeeded", "domain", domain))).as(domain)
+          .isEqualTo(ofDomain);
+      assertThat(sum(m, "baton_delegation_latency_seconds_count", Map.of("domain", domain, "phase", "result")))
+          .as(domain).isGreaterThanOrEqualTo(ofDomain);
+      assertThat(sum(m, "baton_delegation_latency_seconds_count", Map.of("domain", domain, "phase", "accepted")))
+          .as(domain).isGreaterThanOrEqualTo(ofDomain);
+      assertThat(sum(m, "baton_orchestrator_instances", Map.of("domain", domain))).as(domain).isEqualTo(1);
+    }
+    // The plan ended: no task of a running plan is left in the gauges.
+    assertThat(sum(m, "baton_tasks", Map.of())).isZero();
+    assertThat(sum(m, "baton_plans_finished_total", Map.of("state", "succeeded"))).isEqualTo(1);
+    assertThat(sum(m, "baton_master_leader", Map.of())).isEqualTo(1);
+  }
+
+  @Test
+  void masterCountsSyncPointsConflictsBreakersAndJournal() {
+    Map<String, Double> m = Probes.parse(scrapes.get("master"));
+    long released = events.stream().filter(PlanEvent::hasSyncPointReleased).count();
+    long conflicts = events.stream().filter(PlanEvent::hasSyncPointChecked)
+        .mapToLong(e -> e.getSyncPointChecked().getConflictsCount()).sum();
+    assertThat(released).isGreaterThanOrEqualTo(3);
+    assertThat(conflicts).isGreaterThanOrEqualTo(3);
+    assertThat(sum(m, "baton_sync_point_duration_seconds_count", Map.of())).isEqualTo(released);
+    assertThat(sum(m, "baton_conflicts_total", Map.of())).isEqualTo(conflicts);
+    assertThat(m.keySet()).anyMatch(k -> k.startsWith("baton_conflicts_total{") && !k.contains("check=\"unknown\""));
+    // One breaker per instance delegated to, closed.
+    assertThat(m.entrySet().stream().filter(e -> e.getKey().startsWith("baton_breaker_state{")
+        && e.getKey().contains("state=\"closed\"") && e.getValue() == 1.0).count()).isEqualTo(4);
+    assertThat(sum(m, "baton_breaker_state", Map.of("state", "open"))).isZero();
+    assertThat(sum(m, "baton_journal_append_seconds_count", Map.of("backend", "sqlite"))).isPositive();
+    assertThat(sum(m, "baton_journal_batch_events_sum", Map.of("backend", "sqlite"))).isEqualTo(events.size());
+  }
+
+  @Test
+  void droidUsageMatchesThePlansUsage() {
+    Map<String, Double> m = Probes.parse(scrapes.get("master"));
+    var usage = plan.getUsage();
+    assertThat(sum(m, "baton_droid_tokens_total", Map.of("kind", "input"))).isEqualTo(usage.getInputTokens());
+    assertThat(sum(m, "baton_droid_tokens_total", Map.of("kind", "output"))).isEqualTo(usage.getOutputTokens());
+    assertThat(sum(m, "baton_droid_cost_usd_total", Map.of())).isCloseTo(usage.getCostUsd(), org.assertj.core.data.Offset.offset(1e-6));
+  }
+
+  @Test
+  void noLabelCarriesAPlanOrTaskId() {
+    String planId = plan.getPlanId();
+    for (var s : scrapes.entrySet()) {
+      for (String line : s.getValue().split("\n")) {
+        if (line.startsWith("#")) {
+          continue;
+        }
+        assertThat(line).as(s.getKey()).doesNotContain(planId);
+        for (var t : plan.getTasksList()) {
+          assertThat(line).as(s.getKey()).doesNotContain("\"" + t.getId() + "\"");
+        }
+      }
+    }
+  }
+
+  /** The sum of the samples of {@code metric} whose labels include every pair of {@code labels}. */
+  static double sum(Map<String, Double> scrape, String metric, Map<String, String> labels) {
+    return scrape.entrySet().stream()
+        .filter(e -> e.getKey().equals(metric) || e.getKey().startsWith(metric + "{"))
+        .filter(e -> labels.entrySet().stream().allMatch(l -> e.getKey().contains(l.getKey() + "=\"" + l.getValue() + "\"")))
+        .mapToDouble(Map.Entry::getValue).sum();
+  }
+
+  /**
+   * Runs promtool with {@code stdin}; returns what it printed when it exited 0, and fails with its
+   * output otherwise (promtool check metrics exits 3 on a lint problem, 1 on a parse error).
+   */
+  static String promtool(String stdin, String... args) throws Exception {
+    Path in = Files.createTempFile("scrape", ".prom");
+    try {
+      Files.writeString(in, stdin);
+      List<String> command = new java.util.ArrayList<>(List.of(TestPaths.tool("promtool").toString()));
+      command.addAll(List.of(args));
+      Process p = new ProcessBuilder(command).redirectInput(in.toFile()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("promtool ended").isTrue();
+      assertThat(p.exitValue()).as("promtool " + String.join(" ", args) + ":\n" + out).isZero();
+      return out.strip();
+    } finally {
+      Files.deleteIfExists(in);
+    }
+  }
+
+  private static String get(String url) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(url).isEqualTo(200);
+    return r.body();
+  }
+}
