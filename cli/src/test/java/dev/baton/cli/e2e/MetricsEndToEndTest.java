@@ -189,6 +189,50 @@ class MetricsEndToEndTest {
     }
   }
 
+  @Test
+  void alertRulesPassPromtoolAndTheirUnitTests() throws Exception {
+    Path dir = TestPaths.repoRoot().resolve("deploy/observability");
+    assertThat(promtool("", "check", "rules", dir.resolve("alerts.yaml").toString())).contains("SUCCESS: 6 rules found");
+    assertThat(promtool("", "test", "rules", dir.resolve("alerts-test.yaml").toString())).contains("SUCCESS");
+  }
+
+  @Test
+  void everySeriesTheDashboardAndTheAlertsNameIsInARealScrape() throws Exception {
+    java.util.Set<String> scraped = new java.util.TreeSet<>();
+    for (String text : scrapes.values()) {
+      Probes.parse(text).keySet().forEach(k -> scraped.add(k.contains("{") ? k.substring(0, k.indexOf('{')) : k));
+    }
+    Path dir = TestPaths.repoRoot().resolve("deploy/observability");
+    var dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("grafana-dashboard.json").toFile());
+    List<String> exprs = new java.util.ArrayList<>();
+    for (var panel : dashboard.get("panels")) {
+      for (var target : panel.path("targets")) {
+        exprs.add(target.get("expr").asText());
+      }
+    }
+    assertThat(exprs).hasSizeGreaterThan(30);
+    String rules = Files.readString(dir.resolve("alerts.yaml"));
+    java.util.regex.Matcher alertExprs = java.util.regex.Pattern.compile("expr: (\\|\\n(?:\\s{10,}.*\\n)+|.*)").matcher(rules);
+    int alerts = 0;
+    while (alertExprs.find()) {
+      exprs.add(alertExprs.group(1));
+      alerts++;
+    }
+    assertThat(alerts).isEqualTo(6);
+    java.util.regex.Pattern series = java.util.regex.Pattern.compile("\\b(?:baton|grpc|jvm|process)_[a-z0-9_]+");
+    java.util.Set<String> named = new java.util.TreeSet<>();
+    for (String expr : exprs) {
+      java.util.regex.Matcher m = series.matcher(expr);
+      boolean any = false;
+      while (m.find()) {
+        named.add(m.group());
+        any = true;
+      }
+      assertThat(any).as("a series in " + expr).isTrue();
+    }
+    assertThat(scraped).as("every series the dashboard and the alerts name").containsAll(named);
+  }
+
   /** The sum of the samples of {@code metric} whose labels include every pair of {@code labels}. */
   static double sum(Map<String, Double> scrape, String metric, Map<String, String> labels) {
     return scrape.entrySet().stream()
