@@ -37,6 +37,10 @@ public final class BreakerMeters implements Breakers.TransitionListener {
 
   @Override
   public void created(String instanceId) {
+    // Transitions start at 0 for every target state, so that increase() sees the first one.
+    for (CircuitBreaker.State state : STATES) {
+      transitions(instanceId, state);
+    }
     for (CircuitBreaker.State state : STATES) {
       Gauge.builder("baton_breaker_state", breakers, b -> b.state(instanceId) == state ? 1 : 0)
           .description("1 for the state of the instance's circuit breaker (closed, open, half_open), else 0")
@@ -46,8 +50,12 @@ public final class BreakerMeters implements Breakers.TransitionListener {
 
   @Override
   public void transition(String instanceId, CircuitBreaker.State from, CircuitBreaker.State to) {
-    Counter.builder("baton.breaker.transitions").description("Transitions of the instances' circuit breakers, by new state")
-        .tag("instance", instanceId).tag("to", name(to)).register(registry).increment();
+    transitions(instanceId, to).increment();
+  }
+
+  private Counter transitions(String instanceId, CircuitBreaker.State to) {
+    return Counter.builder("baton.breaker.transitions").description("Transitions of the instances' circuit breakers, by new state")
+        .tag("instance", instanceId).tag("to", name(to)).register(registry);
   }
 
   static String name(CircuitBreaker.State state) {

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +50,9 @@ public final class PlanEventMeters {
   private final Map<String, Run> runs = new HashMap<>();
   /** "domain/state" -> tasks of running plans in that state, behind the {@code baton_tasks} gauges. */
   private final Map<String, AtomicLong> counts = new HashMap<>();
+  /** Domains whose droid counters exist (registered at 0 when a domain is first seen). */
+  private final java.util.Set<String> domains = new java.util.HashSet<>();
+  private static final List<String> TOKEN_KINDS = List.of("input", "output", "cache_read", "cache_write");
 
   /**
    * @param store where the state a task has after an event is read (the store the events go to)
@@ -177,15 +181,31 @@ public final class PlanEventMeters {
     tokens(domain, "cache_write", total.getCacheWriteTokens() - before.getCacheWriteTokens());
     double cost = total.getCostUsd() - before.getCostUsd();
     if (cost > 0) {
-      Counter.builder("baton.droid.cost.usd").description("What droids cost, in US dollars (estimated where the runner reports none)")
-          .tag("domain", domain).register(registry).increment(cost);
+      cost(domain).increment(cost);
     }
   }
 
   private void tokens(String domain, String kind, long delta) {
     if (delta > 0) {
-      Counter.builder("baton.droid.tokens").description("Tokens droids used, by kind")
-          .tag("domain", domain).tag("kind", kind).register(registry).increment(delta);
+      tokens(domain, kind).increment(delta);
+    }
+  }
+
+  private Counter tokens(String domain, String kind) {
+    return Counter.builder("baton.droid.tokens").description("Tokens droids used, by kind")
+        .tag("domain", domain).tag("kind", kind).register(registry);
+  }
+
+  private Counter cost(String domain) {
+    return Counter.builder("baton.droid.cost.usd").description("What droids cost, in US dollars (estimated where the runner reports none)")
+        .tag("domain", domain).register(registry);
+  }
+
+  /** A domain's droid counters start at 0 when its first task is seen, so that rate() sees the first use. */
+  private void domainSeen(String domain) {
+    if (domains.add(domain)) {
+      TOKEN_KINDS.forEach(kind -> tokens(domain, kind));
+      cost(domain);
     }
   }
 
@@ -200,6 +220,7 @@ public final class PlanEventMeters {
   /** Moves a task to {@code state} in the gauges, counting the transition when its state changed. */
   private void move(Run run, String taskId, String domain, TaskState state) {
     Tracked now = new Tracked(label(domain), word(state.name(), "TASK_STATE_"));
+    domainSeen(now.domain());
     Tracked before = run.tasks.put(taskId, now);
     if (now.equals(before)) {
       return;

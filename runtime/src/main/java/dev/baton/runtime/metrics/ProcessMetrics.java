@@ -1,6 +1,7 @@
 package dev.baton.runtime.metrics;
 
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -26,6 +27,10 @@ public final class ProcessMetrics {
 
   /** Installs everything above into {@code registry}; returns it. */
   public static PrometheusMeterRegistry install(PrometheusMeterRegistry registry) {
+    // Two of ProcessorMetrics' series break Prometheus' naming rules (promtool check metrics):
+    // process_cpu_time_ns_total (an abbreviated unit) and system_cpu_count (a gauge named _count).
+    registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")
+        || id.getName().equals("system.cpu.count")));
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
