@@ -3,7 +3,6 @@ package dev.baton.master.journal;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,8 +17,7 @@ final class JournalMeters {
 
   private JournalMeters(String backend) {
     this.append = Timer.builder("baton.journal.append").description("One group commit of the journal: its append and fsync")
-        .tag("backend", backend).publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+        .tag("backend", backend).serviceLevelObjectives(dev.baton.master.metrics.Buckets.JOURNAL)
         .register(Metrics.globalRegistry);
     this.batch = DistributionSummary.builder("baton.journal.batch").baseUnit("events")
         .description("Events per group commit of the journal").tag("backend", backend)

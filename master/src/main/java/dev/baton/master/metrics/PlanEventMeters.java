@@ -122,7 +122,7 @@ public final class PlanEventMeters {
         var r = e.getSyncPointReleased().getResult();
         Timer.builder("baton.sync.point.duration")
             .description("From a sync point's first arrival to its release")
-            .tag("mode", label(r.getMode())).publishPercentileHistogram()
+            .tag("mode", label(r.getMode())).serviceLevelObjectives(Buckets.SYNC_POINT)
             .register(registry).record(Duration.ofMillis(Math.max(0, r.getDurationMs())));
       }
       case PLAN_FINISHED -> {
@@ -131,7 +131,7 @@ public final class PlanEventMeters {
             .tag("state", state).register(registry).increment();
         if (run.acceptedAt != null) {
           Timer.builder("baton.plan.duration").description("From a plan's acceptance to its end")
-              .tag("state", state).publishPercentileHistogram().register(registry)
+              .tag("state", state).serviceLevelObjectives(Buckets.PLAN).register(registry)
               .record(Duration.ofMillis(Math.max(0, at - run.acceptedAt)));
         }
         for (Tracked t : run.tasks.values()) {
@@ -212,8 +212,7 @@ public final class PlanEventMeters {
   private Timer delegation(Run run, String taskId, String phase) {
     return Timer.builder("baton.delegation.latency")
         .description("From a task's delegation to the instance starting it (accepted) or reporting its result (result)")
-        .tag("domain", domainOf(run, taskId)).tag("phase", phase).publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofHours(2))
+        .tag("domain", domainOf(run, taskId)).tag("phase", phase).serviceLevelObjectives(Buckets.DELEGATION)
         .register(registry);
   }
 
