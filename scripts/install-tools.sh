@@ -12,6 +12,7 @@
 # Opt-in: `--temporal` (or BATON_TEMPORAL=1) also builds the Temporal CLI, the peer of the bench's
 # figure 9 (about 4 minutes and 200 MB on a cold cache); the test command never asks for it.
 # `--chaos` also brings jq for scripts/chaos/pod-kill.sh (scripts/tools/jq.sh; the cli build passes it).
+# `--metrics` also builds promtool for the metrics tests (scripts/tools/promtool.sh; the cli build passes it).
 # `--podman` (the image module passes it) also installs podman and runc (scripts/tools/podman.sh).
 # `--kubernetes` (or BATON_KUBERNETES=1; the k8s module's pom passes it) also builds kube-apiserver,
 # kube-controller-manager, kube-scheduler, kubectl, etcd and kwok for the cluster tests
@@ -21,6 +22,7 @@ set -euo pipefail
 with_temporal="${BATON_TEMPORAL:-0}"
 with_chaos=0
 with_podman=0
+with_metrics=0
 with_kubernetes_lint="${BATON_KUBERNETES_LINT:-0}"
 with_kubernetes="${BATON_KUBERNETES:-0}"
 for arg in "$@"; do
@@ -28,9 +30,10 @@ for arg in "$@"; do
     --temporal) with_temporal=1 ;;
     --chaos) with_chaos=1 ;;
     --podman) with_podman=1 ;;
+    --metrics) with_metrics=1 ;;
     --kubernetes-lint) with_kubernetes_lint=1 ;;
     --kubernetes) with_kubernetes=1 ;;
-    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --chaos, --podman, --kubernetes-lint, --kubernetes, or none)" >&2; exit 2 ;;
+    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --chaos, --metrics, --podman, --kubernetes-lint, --kubernetes, or none)" >&2; exit 2 ;;
   esac
 done
 
@@ -212,6 +215,11 @@ fi
 # jq for the pod-kill chaos script and its tests (issue 12).
 if [[ "$with_chaos" == 1 ]]; then
   bash "$root/scripts/tools/jq.sh"
+fi
+
+# promtool for the metrics tests (issue 13).
+if [[ "$with_metrics" == 1 ]]; then
+  BATON_TOOLS_DIR="$bin" bash "$root/scripts/tools/promtool.sh"
 fi
 
 # podman and runc, for the image module's tests (Debian packages; see scripts/tools/podman.sh).

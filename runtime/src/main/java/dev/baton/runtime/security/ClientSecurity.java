@@ -25,7 +25,8 @@ public record ClientSecurity(ChannelCredentials credentials, CallCredentials cal
   public NettyChannelBuilder nettyBuilder(String target) {
     ChannelCredentials creds = callCredentials == null ? credentials
         : CompositeChannelCredentials.create(credentials, callCredentials);
-    return Keepalive.client(NettyChannelBuilder.forTarget(target, creds));
+    // gRPC's own client metrics when the process serves /metrics (a no-op otherwise).
+    return dev.baton.runtime.metrics.GrpcMetrics.client(Keepalive.client(NettyChannelBuilder.forTarget(target, creds)));
   }
 
   /** True when the transport is plaintext. */

@@ -173,6 +173,8 @@ public final class GrpcServer implements AutoCloseable {
         }
       });
     }
+    // gRPC's own call metrics when the process serves /metrics (a no-op otherwise).
+    dev.baton.runtime.metrics.GrpcMetrics.server(builder);
     Server server;
     try {
       server = builder.build().start();
