@@ -2,6 +2,14 @@
 small hand-written layer that dials the masters as the `baton` CLI does (BATON_MASTER, BATON_TLS_CA,
 BATON_TLS_CERT, BATON_TLS_KEY, BATON_TOKEN) and follows a standby's leader hint."""
 
+try:
+    from .v1 import master_pb2 as _generated  # noqa: F401
+except ModuleNotFoundError as e:  # a source tree or sdist where generate.sh has not run
+    if e.name is None or not e.name.startswith("baton_client.v1"):
+        raise
+    raise ImportError("baton_client.v1 is not generated (expected: run clients/python/generate.sh, then use or"
+                      " install the package)") from None
+
 from ._channel import open_channel
 from ._master import (LEADER_TRAILER, MAX_HOPS, MasterClient, MasterUnreachable, describe,
                       leader_hint)
