@@ -18,6 +18,8 @@ def test_reads_the_cli_variables_and_flags_win():
     assert Settings.from_env(env).tls_ca == "/ca.pem"
     assert Settings.from_env(env, master="other:1").addresses == ("other:1",)
     assert Settings.from_env(env, token="mine").token == "mine"
+    assert Settings.from_env({"BATON_TOKEN": "t0k\n"}).token == "t0k"
+    assert Settings.from_env({"BATON_TOKEN": " "}).token is None
 
 
 @pytest.mark.parametrize("value, message", [

@@ -53,7 +53,8 @@ class Settings:
             tls_ca=pick(tls_ca, "BATON_TLS_CA"),
             tls_cert=pick(tls_cert, "BATON_TLS_CERT"),
             tls_key=pick(tls_key, "BATON_TLS_KEY"),
-            token=pick(token, "BATON_TOKEN"),
+            # a token pasted from a file often ends in a newline: the CLI strips it too
+            token=(pick(token, "BATON_TOKEN") or "").strip() or None,
         )
 
     @property
