@@ -17,6 +17,9 @@
 # `--kubernetes` (or BATON_KUBERNETES=1; the k8s module's pom passes it) also builds kube-apiserver,
 # kube-controller-manager, kube-scheduler, kubectl, etcd and kwok for the cluster tests
 # (scripts/tools/kube-apiserver.sh; once: 8 to 22 minutes on 2 cores, depending on load).
+# `--buf` (the proto module passes it) also builds buf for `buf lint`/`buf breaking` (scripts/tools/buf.sh).
+# `--python-client` (the cli module passes it) also makes the Python client's venv and generates its
+# modules (scripts/tools/python-client.sh).
 set -euo pipefail
 
 with_temporal="${BATON_TEMPORAL:-0}"
@@ -25,6 +28,8 @@ with_podman=0
 with_metrics=0
 with_kubernetes_lint="${BATON_KUBERNETES_LINT:-0}"
 with_kubernetes="${BATON_KUBERNETES:-0}"
+with_buf=0
+with_python_client=0
 for arg in "$@"; do
   case "$arg" in
     --temporal) with_temporal=1 ;;
@@ -33,7 +38,9 @@ for arg in "$@"; do
     --metrics) with_metrics=1 ;;
     --kubernetes-lint) with_kubernetes_lint=1 ;;
     --kubernetes) with_kubernetes=1 ;;
-    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --chaos, --metrics, --podman, --kubernetes-lint, --kubernetes, or none)" >&2; exit 2 ;;
+    --buf) with_buf=1 ;;
+    --python-client) with_python_client=1 ;;
+    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --chaos, --metrics, --podman, --kubernetes-lint, --kubernetes, --buf, --python-client, or none)" >&2; exit 2 ;;
   esac
 done
 
@@ -234,4 +241,12 @@ fi
 # The Kubernetes control plane for the k8s module's cluster tests (dev.baton.k8s.cluster), when asked.
 if [[ "$with_kubernetes" == 1 ]]; then
   BATON_TOOLS_DIR="$bin" bash "$root/scripts/tools/kube-apiserver.sh"
+fi
+
+# buf for the proto module's API checks, and the Python client's venv for the cli's (issue 13, part E).
+if [[ "$with_buf" == 1 ]]; then
+  BATON_TOOLS_DIR="$bin" bash "$root/scripts/tools/buf.sh"
+fi
+if [[ "$with_python_client" == 1 ]]; then
+  BATON_TOOLS_DIR="$bin" bash "$root/scripts/tools/python-client.sh"
 fi
