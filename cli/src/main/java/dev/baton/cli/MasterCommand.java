@@ -82,6 +82,7 @@ final class MasterCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     probes.validate();
+    Tracing.init("baton-master");
     CallerLimits.Settings limits;
     try {
       limits = new CallerLimits.Settings(maxPlansPerCaller, submissionsPerMinute, watchStreamsPerCaller,
