@@ -206,11 +206,13 @@ public final class Engine implements AutoCloseable {
     }
     PlanRun run = new PlanRun(this, id, plan, timeScale);
     run.submitter = submitter;
-    run.traceParent = traceParent;
+    run.spans.startPlan(traceParent);
     active.put(id, run);
     activeCount = active.size();
-    log.info("plan {} accepted: {} tasks, strategy {}, time scale {}", id, plan.tasks().size(),
-        plan.strategy().word(), timeScale);
+    try (var scope = run.spans.logScope()) {
+      log.info("plan {} accepted: {} tasks, strategy {}, time scale {}", id, plan.tasks().size(),
+          plan.strategy().word(), timeScale);
+    }
     run.start(analysis, requestId);
     return id;
   }
@@ -253,8 +255,10 @@ public final class Engine implements AutoCloseable {
         run.spans.resumePlan(accepted.getTraceContextMap());
         active.put(st.getPlanId(), run);
         activeCount = active.size();
-        log.info("plan {} resumed at event {}: {} attempt(s) to re-attach", st.getPlanId(), st.getLastSequence(),
-            r.running.size());
+        try (var scope = run.spans.logScope()) {
+          log.info("plan {} resumed at event {}: {} attempt(s) to re-attach", st.getPlanId(), st.getLastSequence(),
+              r.running.size());
+        }
         run.resume(r);
         resumed.add(st.getPlanId());
       }
@@ -416,8 +420,10 @@ public final class Engine implements AutoCloseable {
   void finished(PlanRun run) {
     active.remove(run.planId);
     activeCount = active.size();
-    log.info("plan {} finished: {}", run.planId, store.status(run.planId).map(s -> s.getState() + " "
-        + s.getReason()).orElse(""));
+    try (var scope = run.spans.logScope()) {
+      log.info("plan {} finished: {}", run.planId, store.status(run.planId).map(s -> s.getState() + " "
+          + s.getReason()).orElse(""));
+    }
   }
 
   /**

@@ -102,8 +102,6 @@ final class PlanRun {
 
   /** The plan's spans (scheduler thread). */
   final PlanSpans spans;
-  /** The submitter's trace context, the parent of the plan span (set by the engine before start). */
-  io.opentelemetry.context.Context traceParent = io.opentelemetry.context.Context.root();
 
   PlanRun(Engine engine, String planId, PlanModel.Plan plan, double timeScale) {
     this.spans = new PlanSpans(planId);
@@ -140,7 +138,7 @@ final class PlanRun {
         .setFailureHandling(plan.failureHandling().word());
     plan.tasks().forEach(t -> a.addTasks(Events.initial(t)));
     plan.syncPoints().forEach(sp -> a.addSyncPoints(Events.initial(sp)));
-    a.putAllTraceContext(spans.startPlan(traceParent));
+    a.putAllTraceContext(spans.acceptedContext());
     append(e -> e.setPlanAccepted(a));
     armDeadline(engine.clock.instant());
     if (integration != null) {

@@ -33,14 +33,23 @@ final class PlanSpans {
     this.planId = planId;
   }
 
-  /** Starts the plan span under the submitter's trace, if it sent one; its context goes into PlanAccepted. */
-  Map<String, String> startPlan(Context submitter) {
+  /** Starts the plan span under the submitter's trace, if it sent one. */
+  void startPlan(Context submitter) {
     plan = Telemetry.tracer().spanBuilder(SpanNames.plan(planId))
         .setParent(submitter)
         .setSpanKind(SpanKind.INTERNAL)
         .setAttribute(SpanNames.PLAN_ID, planId)
         .startSpan();
-    return TraceContext.toMap(Context.root().with(plan));
+  }
+
+  /** The plan span's W3C fields, journaled in PlanAccepted for a master that takes the plan over. */
+  Map<String, String> acceptedContext() {
+    return TraceContext.toMap(Context.root().with(plan()));
+  }
+
+  /** The plan span current with its ids in the log lines, on this thread until closed. */
+  io.opentelemetry.context.Scope logScope() {
+    return dev.baton.runtime.telemetry.LogCorrelation.withSpan(plan());
   }
 
   /** A take-over: a new plan span, child of the previous master's (same trace), marked resumed. */

@@ -416,6 +416,8 @@ public final class ExecutionManager implements AutoCloseable {
     RunningDroid run;
     // The droid span is current while the droid starts: log lines of the start carry its ids.
     try (var scope = ExecutionSpans.current(execution.droidSpan)) {
+      log.debug("task {} attempt {}: {} droid {} starting ({})", execution.delegation.getTaskId(),
+          execution.delegation.getAttempt(), kind, execution.droid, execution.id);
       if (executor == null) {
         run = failedRun("runner '" + kind + "' is not enabled on " + settings.instanceId() + " (enabled: "
             + String.join(", ", runners()) + "; enable it on the sub-orchestrator, or choose another runner)");
