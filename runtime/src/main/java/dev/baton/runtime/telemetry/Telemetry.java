@@ -7,6 +7,7 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,20 +31,28 @@ public final class Telemetry {
   private Telemetry() {}
 
   /**
-   * Whether the environment asks for traces: OTEL_SDK_DISABLED is not {@code true}, and
+   * Whether the configuration asks for traces: OTEL_SDK_DISABLED is not {@code true}, and
    * OTEL_TRACES_EXPORTER names an exporter other than {@code none}, or an OTLP endpoint is set
-   * (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT).
+   * (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT). Each variable may also be
+   * given as the SDK's system property ({@code -Dotel.traces.exporter=otlp}), which wins, as in the SDK.
    */
-  public static boolean requested(Map<String, String> env) {
-    if ("true".equalsIgnoreCase(env.getOrDefault("OTEL_SDK_DISABLED", "").trim())) {
+  public static boolean requested(Map<String, String> env, Properties props) {
+    if ("true".equalsIgnoreCase(setting("OTEL_SDK_DISABLED", env, props))) {
       return false;
     }
-    String exporter = env.getOrDefault("OTEL_TRACES_EXPORTER", "").trim().toLowerCase(Locale.ROOT);
+    String exporter = setting("OTEL_TRACES_EXPORTER", env, props).toLowerCase(Locale.ROOT);
     if (!exporter.isEmpty()) {
       return !exporter.equals("none");
     }
-    return !env.getOrDefault("OTEL_EXPORTER_OTLP_ENDPOINT", "").isBlank()
-        || !env.getOrDefault("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "").isBlank();
+    return !setting("OTEL_EXPORTER_OTLP_ENDPOINT", env, props).isEmpty()
+        || !setting("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", env, props).isEmpty();
+  }
+
+  /** OTEL_FOO_BAR from {@code -Dotel.foo.bar}, else from the environment; trimmed, "" when unset. */
+  static String setting(String variable, Map<String, String> env, Properties props) {
+    String property = props.getProperty(variable.toLowerCase(Locale.ROOT).replace('_', '.'));
+    String value = property != null ? property : env.getOrDefault(variable, "");
+    return value.trim();
   }
 
   /**
@@ -57,11 +66,11 @@ public final class Telemetry {
    *     {@code baton-orchestrator-<domain>}
    */
   public static synchronized boolean initFromEnvironment(String defaultServiceName) {
-    return init(System.getenv(), defaultServiceName);
+    return init(System.getenv(), System.getProperties(), defaultServiceName);
   }
 
-  static synchronized boolean init(Map<String, String> env, String defaultServiceName) {
-    if (!requested(env)) {
+  static synchronized boolean init(Map<String, String> env, Properties props, String defaultServiceName) {
+    if (!requested(env, props)) {
       return false;
     }
     Map<String, String> defaults = new HashMap<>();
@@ -81,8 +90,12 @@ public final class Telemetry {
     }
     install(sdk);
     Runtime.getRuntime().addShutdownHook(new Thread(sdk::close, "otel-shutdown"));
-    log.info("tracing on: service {}, exporter {}", env.getOrDefault("OTEL_SERVICE_NAME", defaultServiceName),
-        env.getOrDefault("OTEL_TRACES_EXPORTER", "otlp"));
+    String service = setting("OTEL_SERVICE_NAME", env, props);
+    String exporter = setting("OTEL_TRACES_EXPORTER", env, props);
+    String sampler = setting("OTEL_TRACES_SAMPLER", env, props);
+    log.info("tracing on: service {}, exporter {}, sampler {}", service.isEmpty() ? defaultServiceName : service,
+        exporter.isEmpty() ? "otlp" : exporter, sampler.isEmpty() ? "parentbased_always_on" : sampler
+        + (setting("OTEL_TRACES_SAMPLER_ARG", env, props).isEmpty() ? "" : " " + setting("OTEL_TRACES_SAMPLER_ARG", env, props)));
     return true;
   }
 
