@@ -77,6 +77,15 @@ public final class Telemetry {
     defaults.put("otel.service.name", defaultServiceName);
     defaults.put("otel.metrics.exporter", "none");
     defaults.put("otel.logs.exporter", "none");
+    // The given settings as the SDK's properties (the process's own environment and system
+    // properties, read by the SDK too, are these same maps outside tests).
+    env.forEach((k, v) -> {
+      if (k.startsWith("OTEL_")) {
+        defaults.put(k.toLowerCase(Locale.ROOT).replace('_', '.'), v);
+      }
+    });
+    props.stringPropertyNames().stream().filter(k -> k.startsWith("otel."))
+        .forEach(k -> defaults.put(k, props.getProperty(k)));
     OpenTelemetrySdk sdk;
     try {
       sdk = AutoConfiguredOpenTelemetrySdk.builder()
