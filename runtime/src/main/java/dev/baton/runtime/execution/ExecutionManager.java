@@ -556,7 +556,7 @@ public final class ExecutionManager implements AutoCloseable {
       window.record(false, runMillis);
     }
     finished.addLast(execution);
-    ExecutionSpans.end(execution.droidSpan, execution.span, execution.state, execution.result, usage);
+    ExecutionSpans.end(execution.droidSpan, execution.span, execution.state, execution.result, usage, execution.message);
     publish(execution);
   }
 

@@ -52,11 +52,15 @@ final class ExecutionSpans {
     return LogCorrelation.withSpan(span);
   }
 
-  /** Ends the droid span (if it started) and the execution span with the outcome. */
-  static void end(Span droid, Span execute, ExecutionState state, DelegationResult result, Usage usage) {
+  /**
+   * Ends the droid span (if it started) and the execution span with the outcome; {@code message} is
+   * the execution's (already redacted) message, the status description of a failure.
+   */
+  static void end(Span droid, Span execute, ExecutionState state, DelegationResult result, Usage usage, String message) {
     boolean failed = state == ExecutionState.EXECUTION_STATE_FAILED;
-    String message = result.getStatus().name() + (failed && !result.getIssuesList().isEmpty()
-        ? ": " + oneLine(result.getIssues(0).toString()) : "");
+    if (failed) {
+      message = oneLine(message.isEmpty() ? result.getStatus().name() : message);
+    }
     if (droid.getSpanContext().isValid()) {
       droid.setAttribute(SpanNames.EXIT_CODE, (long) result.getMetrics().getExitCode());
       droid.setAttribute(SpanNames.TOKENS, Usages.tokens(usage));

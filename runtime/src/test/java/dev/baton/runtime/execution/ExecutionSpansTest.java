@@ -83,6 +83,7 @@ class ExecutionSpansTest {
     await().untilAsserted(() -> assertThat(exported.getFinishedSpanItems()).hasSize(2));
     assertThat(named("execute cart-db").getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
     assertThat(named("droid sim cart-db").getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(named("execute cart-db").getStatus().getDescription()).isEqualTo("migration exploded");
     assertThat(named("execute cart-db").getParentSpanId()).isEqualTo(io.opentelemetry.api.trace.SpanId.getInvalid());
   }
 
