@@ -83,6 +83,7 @@ final class MasterCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     probes.validate();
     probes.installMetrics();
+    Tracing.init("baton-master");
     CallerLimits.Settings limits;
     try {
       limits = new CallerLimits.Settings(maxPlansPerCaller, submissionsPerMinute, watchStreamsPerCaller,

@@ -167,6 +167,7 @@ final class OrchestratorCommand implements Callable<Integer> {
       throw CliException.invalidInput("--master " + master + " with Consul (expected: one of them; with Consul"
           + " the master is found as service baton-master)");
     }
+    Tracing.init("baton-orchestrator-" + domain);
     Specialisation specialisation = Specialisations.find(domain);
     OrchestratorConfig.Builder config =
         OrchestratorConfig.builder()
