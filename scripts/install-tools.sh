@@ -12,25 +12,35 @@
 # Opt-in: `--temporal` (or BATON_TEMPORAL=1) also builds the Temporal CLI, the peer of the bench's
 # figure 9 (about 4 minutes and 200 MB on a cold cache); the test command never asks for it.
 # `--chaos` also brings jq for scripts/chaos/pod-kill.sh (scripts/tools/jq.sh; the cli build passes it).
+# `--metrics` also builds promtool for the metrics tests (scripts/tools/promtool.sh; the cli build passes it).
 # `--podman` (the image module passes it) also installs podman and runc (scripts/tools/podman.sh).
 # `--kubernetes` (or BATON_KUBERNETES=1; the k8s module's pom passes it) also builds kube-apiserver,
 # kube-controller-manager, kube-scheduler, kubectl, etcd and kwok for the cluster tests
 # (scripts/tools/kube-apiserver.sh; once: 8 to 22 minutes on 2 cores, depending on load).
+# `--buf` (the proto module passes it) also builds buf for `buf lint`/`buf breaking` (scripts/tools/buf.sh).
+# `--python-client` (the cli module passes it) also makes the Python client's venv and generates its
+# modules (scripts/tools/python-client.sh).
 set -euo pipefail
 
 with_temporal="${BATON_TEMPORAL:-0}"
 with_chaos=0
 with_podman=0
+with_metrics=0
 with_kubernetes_lint="${BATON_KUBERNETES_LINT:-0}"
 with_kubernetes="${BATON_KUBERNETES:-0}"
+with_buf=0
+with_python_client=0
 for arg in "$@"; do
   case "$arg" in
     --temporal) with_temporal=1 ;;
     --chaos) with_chaos=1 ;;
     --podman) with_podman=1 ;;
+    --metrics) with_metrics=1 ;;
     --kubernetes-lint) with_kubernetes_lint=1 ;;
     --kubernetes) with_kubernetes=1 ;;
-    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --chaos, --podman, --kubernetes-lint, --kubernetes, or none)" >&2; exit 2 ;;
+    --buf) with_buf=1 ;;
+    --python-client) with_python_client=1 ;;
+    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --chaos, --metrics, --podman, --kubernetes-lint, --kubernetes, --buf, --python-client, or none)" >&2; exit 2 ;;
   esac
 done
 
@@ -214,6 +224,11 @@ if [[ "$with_chaos" == 1 ]]; then
   bash "$root/scripts/tools/jq.sh"
 fi
 
+# promtool for the metrics tests (issue 13).
+if [[ "$with_metrics" == 1 ]]; then
+  BATON_TOOLS_DIR="$bin" bash "$root/scripts/tools/promtool.sh"
+fi
+
 # podman and runc, for the image module's tests (Debian packages; see scripts/tools/podman.sh).
 if [[ "$with_podman" == 1 ]]; then
   bash "$root/scripts/tools/podman.sh"
@@ -226,4 +241,12 @@ fi
 # The Kubernetes control plane for the k8s module's cluster tests (dev.baton.k8s.cluster), when asked.
 if [[ "$with_kubernetes" == 1 ]]; then
   BATON_TOOLS_DIR="$bin" bash "$root/scripts/tools/kube-apiserver.sh"
+fi
+
+# buf for the proto module's API checks, and the Python client's venv for the cli's (issue 13, part E).
+if [[ "$with_buf" == 1 ]]; then
+  BATON_TOOLS_DIR="$bin" bash "$root/scripts/tools/buf.sh"
+fi
+if [[ "$with_python_client" == 1 ]]; then
+  BATON_TOOLS_DIR="$bin" bash "$root/scripts/tools/python-client.sh"
 fi

@@ -84,8 +84,9 @@ public final class Baton implements java.util.concurrent.Callable<Integer> {
 
   private static void configureLogging(String[] args) {
     boolean server = args.length > 0 && SERVER_COMMANDS.contains(args[0]);
-    String key = "org.slf4j.simpleLogger.defaultLogLevel";
-    if (System.getProperty(key) == null) {
+    // Read by logback.xml; the older slf4j-simple property is still honoured there.
+    String key = "baton.log.level";
+    if (System.getProperty(key) == null && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty(key, server ? "info" : "warn");
     }
     if (!server && System.getenv("BATON_DEBUG") == null) {

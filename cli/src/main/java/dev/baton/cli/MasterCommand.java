@@ -92,6 +92,8 @@ final class MasterCommand implements Callable<Integer> {
       throw CliException.invalidInput("--dashboard-port: " + dashboardPort
           + " (expected: a port 1..65535, 0 for a free one, or -1 for none)");
     }
+    probes.installMetrics();
+    Tracing.init("baton-master");
     CallerLimits.Settings limits;
     try {
       limits = new CallerLimits.Settings(maxPlansPerCaller, submissionsPerMinute, watchStreamsPerCaller,

@@ -161,11 +161,13 @@ final class OrchestratorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     probes.validate();
+    probes.installMetrics();
     ConsulSettings consul = registry.settings();
     if (consul != null && spec.commandLine().getParseResult().hasMatchedOption("--master")) {
       throw CliException.invalidInput("--master " + master + " with Consul (expected: one of them; with Consul"
           + " the master is found as service baton-master)");
     }
+    Tracing.init("baton-orchestrator-" + domain);
     Specialisation specialisation = Specialisations.find(domain);
     OrchestratorConfig.Builder config =
         OrchestratorConfig.builder()

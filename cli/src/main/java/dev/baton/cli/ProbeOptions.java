@@ -36,12 +36,26 @@ final class ProbeOptions {
     }
   }
 
+  /** The process's registry once {@link #installMetrics} ran with a metrics port; null before or without one. */
+  private PrometheusMeterRegistry registry;
+
+  /**
+   * With {@code --metrics-port}, makes a registry the process's metrics (JVM, gRPC, the global
+   * registry's meters: {@code ProcessMetrics}); call it before building servers and channels, so
+   * that gRPC's instrumentation sees them.
+   */
+  void installMetrics() {
+    if (metricsPort >= 0 && registry == null) {
+      registry = dev.baton.runtime.metrics.ProcessMetrics.install(MetricsPort.newRegistry());
+    }
+  }
+
   /** The metrics port with the gauges {@code bind} registers, or null when {@code --metrics-port} is -1. */
   MetricsPort startMetrics(String host, Consumer<PrometheusMeterRegistry> bind) {
     if (metricsPort < 0) {
       return null;
     }
-    PrometheusMeterRegistry registry = MetricsPort.newRegistry();
+    installMetrics();
     bind.accept(registry);
     return MetricsPort.start(host, metricsPort, registry);
   }

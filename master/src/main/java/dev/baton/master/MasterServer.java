@@ -108,7 +108,12 @@ public final class MasterServer implements AutoCloseable {
     EngineSettings settings = new EngineSettings(config.instanceWait(), config.syncTimeoutFloor(), TICK);
     Git git = new Git();
     GitHttpServer gitServer = gitServer(config);
-    Engine engine = new Engine(store, registry, delegator, config.conflictDetector(), scheduler, clock,
+    // Metrics (docs/observability.md) on the process's global registry, once a metrics port installed
+    // one (ProcessMetrics); every event the engine appends then passes PlanEventMeters.
+    var meters = io.micrometer.core.instrument.Metrics.globalRegistry;
+    boolean metered = !meters.getRegistries().isEmpty();
+    PlanStore observed = metered ? dev.baton.master.metrics.MasterMeters.observe(meters, store, breakers) : store;
+    Engine engine = new Engine(observed, registry, delegator, config.conflictDetector(), scheduler, clock,
         random, settings, breakers, config.resilience(), new GitIntegrations(config.gitDir(), git, gitServer, epoch));
     if (journaled == null) {
       // Plans the given store already holds (a master started again on it) resume where they
@@ -118,6 +123,9 @@ public final class MasterServer implements AutoCloseable {
     LocalRepositories locals = new LocalRepositories(config.importLocalRepos(), config.gitDir(), git, gitServer);
     // What users see: an instance whose breaker is open shows OFFLINE (the dashboard's "failed").
     Registry view = new BreakerAwareRegistry(registry, breakers);
+    if (metered) {
+      dev.baton.master.metrics.RegistryMeters.bind(meters, view, ServiceNames.DOMAINS);
+    }
     AtomicReference<String> address = new AtomicReference<>("");
     var dashboard = new DashboardCalculator(view, store, engine::outstanding);
     GrpcServer server;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Runs the issue-5 figures (1-5), the issue-9 git and agent figures (6-8) and the issue-11 security figure (10) side by side in one JVM and prints them as markdown:
+ * Runs the issue-5 figures (1-5), the issue-9 git and agent figures (6-8) and the issue-11 security figure (10) and the issue-13 metrics and tracing overhead (11) side by side in one JVM and prints them as markdown:
  * {@code java -cp bench/target/benchmarks.jar dev.baton.bench.suite.BenchSuite [--quick] [--only 1,2,...,9]}.
  * {@code --quick} runs every figure small (the test command runs it to prove the harness; no
  * thresholds). Full figures take several minutes on 2 cores. Figure 9 (Baton beside Temporal, issue
@@ -18,13 +18,13 @@ import java.util.Set;
 public final class BenchSuite {
   private BenchSuite() {}
 
-  /** The options: quick mode, which figures (1..10; 9 only when named) and their sizes. */
+  /** The options: quick mode, which figures (1..11; 9 only when named) and their sizes. */
   public record Options(boolean quick, Set<Integer> only, List<Integer> costSizes, List<Integer> qualitySizes,
       int throughputTasks, List<Integer> gitSizes, int gitHistory, int chainTasks, int agents, int agentRepoFiles,
       PeerOptions peer) {
     static Options parse(String... args) {
       boolean quick = false;
-      Set<Integer> only = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 10));
+      Set<Integer> only = new LinkedHashSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 10, 11));
       List<Integer> cost = null;
       List<Integer> quality = null;
       Integer throughput = null;
@@ -127,6 +127,9 @@ public final class BenchSuite {
     }
     if (o.only().contains(10)) {
       SecurityBench.run(report, o.quick(), o.quick() ? 200 : 20_000);
+    }
+    if (o.only().contains(11)) {
+      ObservabilityBench.run(report, o.quick(), o.quick() ? 200 : 20_000);
     }
     return report.toString();
   }

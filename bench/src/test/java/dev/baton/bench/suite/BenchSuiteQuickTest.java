@@ -16,7 +16,8 @@ class BenchSuiteQuickTest {
         "deep 100", "mixed 100", "### 4. Scheduler cost", "### 5. Barrier latency",
         "### 6. Git at repository scale", "clone --shared", "### 7. Dependency finished to agent started",
         "dependency TaskSucceeded -> agent process started", "### 8. Concurrent agents on one sub-orchestrator",
-        "open file descriptors", "### 10. Security overhead", "mTLS + authorization");
+        "open file descriptors", "### 10. Security overhead", "mTLS + authorization",
+        "### 11. Metrics and tracing overhead", "metrics + tracing 100 %");
     // Every table row carries numbers, none left empty or n/a.
     assertThat(report.lines().filter(l -> l.startsWith("| ") && !l.contains("---")))
         .allSatisfy(l -> assertThat(l).doesNotContain("n/a").doesNotContain("|  |"));

@@ -110,7 +110,7 @@ final class InstanceStream implements ClientResponseObserver<ExecuteRequest, Exe
    */
   boolean delegate(StreamedAttempt attempt, long callId, long acceptBy) {
     ExecuteRequest request = ExecuteRequest.newBuilder().setCallId(callId)
-        .setDelegate(DelegateRequest.newBuilder().setPackage(attempt.pkg)).build();
+        .setDelegate(DelegateRequest.newBuilder().setPackage(attempt.pkg).putAllTraceContext(attempt.traceContext)).build();
     synchronized (lock) {
       if (broken) {
         return false;

@@ -28,6 +28,9 @@ final class StreamedAttempt implements Delegator.Handle {
   final Duration watchDeadline;
   private final ExecutionListener listener;
   private final long start;
+  /** W3C fields of the caller's span when delegate was called (the master's delegation span), for every try. */
+  final java.util.Map<String, String> traceContext =
+      dev.baton.runtime.telemetry.TraceContext.toMap(io.opentelemetry.context.Context.current());
   private final AtomicBoolean stopped = new AtomicBoolean();
   /** Set once accepted. */
   volatile String executionId;

@@ -154,7 +154,20 @@ final class Dispatcher {
     if (run.inFlight.get(a.task.id()) != a || a.number != number || a.phase() != Attempt.Phase.OUT || run.finished()) {
       return;
     }
-    a.handle = engine.delegator.delegate(target(a.instance), a.pkg, a.budget, new Listener(a.task.id(), number, a.instance));
+    delegate(a, number, false);
+  }
+
+  /**
+   * Delegates under a {@code delegate} span, current only while the call is made: the delegator
+   * copies its context into the request (W3C fields), and the listener ends it.
+   */
+  private void delegate(Attempt a, int number, boolean reattach) {
+    io.opentelemetry.api.trace.Span span = run.spans.startDelegate(run.spans.attemptContext(a.task.id()),
+        a.task.id(), number, a.instance, reattach);
+    try (io.opentelemetry.context.Scope scope = span.makeCurrent()) {
+      a.handle = engine.delegator.delegate(target(a.instance), a.pkg, a.budget,
+          new Listener(a.task.id(), number, a.instance, span));
+    }
   }
 
   /** Recovery's preferred backup when it has a slot, else the policy's choice; every candidate's score is kept. */
@@ -208,7 +221,7 @@ final class Dispatcher {
   /** The same attempt again on the same instance (Delegate is idempotent): to watch it once more. */
   void reattach(Attempt a) {
     a.reattaching();
-    a.handle = engine.delegator.delegate(target(a.instance), a.pkg, a.budget, new Listener(a.task.id(), a.number, a.instance));
+    delegate(a, a.number, true);
   }
 
   /** An instance the journal names and this master's registry does not know (yet): id and domain only. */
@@ -260,11 +273,14 @@ final class Dispatcher {
     private final String taskId;
     private final int number;
     private final Instance instance;
+    /** The delegation's span: thread-safe, ended once by the terminal callback (gRPC or timer thread). */
+    private final io.opentelemetry.api.trace.Span span;
 
-    Listener(String taskId, int number, Instance instance) {
+    Listener(String taskId, int number, Instance instance, io.opentelemetry.api.trace.Span span) {
       this.taskId = taskId;
       this.number = number;
       this.instance = instance;
+      this.span = span;
     }
 
     private Attempt current() {
@@ -289,6 +305,14 @@ final class Dispatcher {
 
     @Override
     public void onUpdate(ExecutionUpdate update) {
+      switch (update.getState()) {
+        case EXECUTION_STATE_SUCCEEDED, EXECUTION_STATE_CANCELLED -> span.end();
+        case EXECUTION_STATE_FAILED -> {
+          span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, PlanSpans.oneLine(update.getMessage()));
+          span.end();
+        }
+        default -> { }
+      }
       engine.post(() -> {
         Attempt a = current();
         if (a != null) {
@@ -301,16 +325,33 @@ final class Dispatcher {
 
     @Override
     public void onDelegateFailed(Status status) {
+      span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, PlanSpans.oneLine(describe(status)));
+      span.end();
       engine.post(() -> {
         Attempt a = current();
-        if (a != null) {
-          run.attemptFailed(a, describe(status), DelegationResult.getDefaultInstance());
+        if (a == null) {
+          return;
         }
+        if (a.watch() == Attempt.Watch.REATTACHING && status.getCode() == Status.Code.UNAVAILABLE) {
+          // Re-attaching an attempt that already ran there (a take-over, or a watch lost before):
+          // the instance cannot be reached, which is the instance failing, not the task. Treat it
+          // as a lost watch: the instance is probed, and its breaker decides between re-attaching
+          // again and failing the attempt over (RecoveryPerformed), spending no retry.
+          a.watchLost();
+          if (!a.awaitingRestart) {
+            engine.suspect(a.instance);
+          }
+          return;
+        }
+        run.attemptFailed(a, describe(status), DelegationResult.getDefaultInstance());
       });
     }
 
     @Override
     public void onWatchLost(Status status) {
+      span.addEvent("watch lost");
+      span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, "watch lost: " + PlanSpans.oneLine(describe(status)));
+      span.end();
       engine.post(() -> {
         Attempt a = current();
         if (a != null) {

@@ -175,6 +175,8 @@ public final class Engine implements AutoCloseable {
       throw BatonException.invalidArgument("request_id: '" + (requestId.length() > 40 ? requestId.substring(0, 40) + "..."
           : requestId) + "' (expected: at most 128 characters of A-Z, a-z, 0-9, '.', '_', ':', '-', e.g. a UUID)");
     }
+    // Read on the caller's (gRPC) thread: the submitter's trace, parent of the plan span.
+    io.opentelemetry.context.Context traceParent = dev.baton.runtime.telemetry.TraceContext.remoteParent();
     return call(() -> {
       String known = requestId.isEmpty() ? null : byRequestId.get(requestId);
       if (known != null) {
@@ -187,7 +189,7 @@ public final class Engine implements AutoCloseable {
         }
       }
       admission.admit(unfinished);
-      String id = start(plan, analysis, timeScale, requestId, submitter);
+      String id = start(plan, analysis, timeScale, requestId, submitter, traceParent);
       if (!requestId.isEmpty()) {
         byRequestId.put(requestId, id);
       }
@@ -197,17 +199,20 @@ public final class Engine implements AutoCloseable {
 
   /** Starts the plan under a fresh id (scheduler thread). */
   private String start(PlanModel.Plan plan, PlanAnalysis analysis, double timeScale, String requestId,
-      dev.baton.v1.Caller submitter) {
+      dev.baton.v1.Caller submitter, io.opentelemetry.context.Context traceParent) {
     String id = plan.name() + "-" + HexFormat.of().toHexDigits(random.nextInt()).substring(0, 6);
     while (store.status(id).isPresent()) {
       id = plan.name() + "-" + HexFormat.of().toHexDigits(random.nextInt()).substring(0, 6);
     }
     PlanRun run = new PlanRun(this, id, plan, timeScale);
     run.submitter = submitter;
+    run.spans.startPlan(traceParent);
     active.put(id, run);
     activeCount = active.size();
-    log.info("plan {} accepted: {} tasks, strategy {}, time scale {}", id, plan.tasks().size(),
-        plan.strategy().word(), timeScale);
+    try (var scope = run.spans.logScope()) {
+      log.info("plan {} accepted: {} tasks, strategy {}, time scale {}", id, plan.tasks().size(),
+          plan.strategy().word(), timeScale);
+    }
     run.start(analysis, requestId);
     return id;
   }
@@ -247,10 +252,13 @@ public final class Engine implements AutoCloseable {
         PlanModel.Plan plan = dev.baton.master.plan.PlanCompiler.compileTrusted(accepted.getPlan());
         PlanRun run = new PlanRun(this, st.getPlanId(), plan, accepted.getTimeScale());
         run.submitter = accepted.getSubmittedBy();
+        run.spans.resumePlan(accepted.getTraceContextMap());
         active.put(st.getPlanId(), run);
         activeCount = active.size();
-        log.info("plan {} resumed at event {}: {} attempt(s) to re-attach", st.getPlanId(), st.getLastSequence(),
-            r.running.size());
+        try (var scope = run.spans.logScope()) {
+          log.info("plan {} resumed at event {}: {} attempt(s) to re-attach", st.getPlanId(), st.getLastSequence(),
+              r.running.size());
+        }
         run.resume(r);
         resumed.add(st.getPlanId());
       }
@@ -412,8 +420,10 @@ public final class Engine implements AutoCloseable {
   void finished(PlanRun run) {
     active.remove(run.planId);
     activeCount = active.size();
-    log.info("plan {} finished: {}", run.planId, store.status(run.planId).map(s -> s.getState() + " "
-        + s.getReason()).orElse(""));
+    try (var scope = run.spans.logScope()) {
+      log.info("plan {} finished: {}", run.planId, store.status(run.planId).map(s -> s.getState() + " "
+          + s.getReason()).orElse(""));
+    }
   }
 
   /**

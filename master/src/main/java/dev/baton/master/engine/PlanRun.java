@@ -100,7 +100,11 @@ final class PlanRun {
   /** Who submitted the plan (set once by the engine before start or resume; scheduler thread). */
   dev.baton.v1.Caller submitter = dev.baton.v1.Caller.getDefaultInstance();
 
+  /** The plan's spans (scheduler thread). */
+  final PlanSpans spans;
+
   PlanRun(Engine engine, String planId, PlanModel.Plan plan, double timeScale) {
+    this.spans = new PlanSpans(planId);
     this.engine = engine;
     this.planId = planId;
     this.plan = plan;
@@ -134,6 +138,7 @@ final class PlanRun {
         .setFailureHandling(plan.failureHandling().word());
     plan.tasks().forEach(t -> a.addTasks(Events.initial(t)));
     plan.syncPoints().forEach(sp -> a.addSyncPoints(Events.initial(sp)));
+    a.putAllTraceContext(spans.acceptedContext());
     append(e -> e.setPlanAccepted(a));
     armDeadline(engine.clock.instant());
     if (integration != null) {
@@ -245,6 +250,16 @@ final class PlanRun {
   }
 
   /** A task of the plan or one added while it ran, or null. */
+  /** A task's domain for its spans; empty for an unknown id. */
+  private String domainOf(String taskId) {
+    try {
+      PlanModel.Task t = taskOf(taskId);
+      return t == null ? "" : t.domain();
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
   PlanModel.Task taskOf(String id) {
     Integer i = index.position(id);
     return i != null ? index.task(i) : addedTasks.get(id);
@@ -345,6 +360,7 @@ final class PlanRun {
     body.accept(b);
     PlanEvent stored = engine.store.append(b.build());
     track(stored);
+    spans.on(stored, this::domainOf);
     return stored;
   }
 
@@ -827,6 +843,7 @@ final class PlanRun {
   void detach() {
     finished = true;
     detached = true;
+    spans.detach();
     for (Attempt a : inFlight.values()) {
       if (a.handle != null) {
         a.handle.stopWatching();

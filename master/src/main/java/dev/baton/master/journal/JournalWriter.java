@@ -54,6 +54,8 @@ final class JournalWriter {
   final AtomicLong snapshots = new AtomicLong();
   final AtomicLong actions = new AtomicLong();
   final AtomicLong largestBatch = new AtomicLong();
+  /** Commit latency and batch size on the process's metrics (docs/observability.md); no-ops without a metrics port. */
+  private final JournalMeters meters;
 
   JournalWriter(Journal journal, long epoch, InMemoryPlanStore memory, JournalSettings settings, Consumer<String> onFailure) {
     this.journal = journal;
@@ -61,6 +63,7 @@ final class JournalWriter {
     this.memory = memory;
     this.maxBatch = settings.maxBatch();
     this.onFailure = onFailure;
+    this.meters = JournalMeters.of(journal);
     this.queue = new LinkedBlockingQueue<>(settings.maxQueued());
     this.thread = new Thread(this::run, "journal-writer-epoch-" + epoch);
     this.thread.setDaemon(true);
@@ -161,6 +164,7 @@ final class JournalWriter {
       }
     }
     if (!evs.isEmpty()) {
+      long began = System.nanoTime();
       try {
         journal.append(epoch, evs, snaps);
       } catch (FencedException e) {
@@ -171,6 +175,7 @@ final class JournalWriter {
             + "); this master stops writing: a leader reloads the plans from the journal");
         return;
       }
+      meters.committed(System.nanoTime() - began, evs.size());
       commits.incrementAndGet();
       events.addAndGet(evs.size());
       snapshots.addAndGet(snaps.size());

@@ -42,6 +42,17 @@ public final class Breakers {
   private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
   private final Map<String, String> forcedReason = new ConcurrentHashMap<>();
   private final List<OpenListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<TransitionListener> transitionListeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * Hears each breaker made (an instance's first delegation) and every transition of every breaker
+   * (the master's breaker metrics), on the thread that caused it; must be quick.
+   */
+  public interface TransitionListener {
+    void created(String instanceId);
+
+    void transition(String instanceId, CircuitBreaker.State from, CircuitBreaker.State to);
+  }
 
   public Breakers(ResilienceConfig c, Clock clock) {
     this.config = CircuitBreakerConfig.custom()
@@ -62,12 +73,19 @@ public final class Breakers {
     listeners.add(l);
   }
 
+  public void addTransitionListener(TransitionListener l) {
+    transitionListeners.add(l);
+  }
+
   private CircuitBreaker breaker(String instanceId) {
     return breakers.computeIfAbsent(instanceId, id -> {
       CircuitBreaker cb = CircuitBreaker.of(id, config);
       cb.getEventPublisher().onStateTransition(e -> {
         CircuitBreaker.State to = e.getStateTransition().getToState();
         log.info("circuit breaker of {}: {}", id, e.getStateTransition());
+        for (TransitionListener l : transitionListeners) {
+          l.transition(id, e.getStateTransition().getFromState(), to);
+        }
         if (to == CircuitBreaker.State.OPEN) {
           String why = forcedReason.remove(id);
           if (why == null) {
@@ -81,6 +99,9 @@ public final class Breakers {
           }
         }
       });
+      for (TransitionListener l : transitionListeners) {
+        l.created(id);
+      }
       return cb;
     });
   }

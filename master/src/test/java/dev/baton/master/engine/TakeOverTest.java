@@ -43,11 +43,15 @@ class TakeOverTest {
   private MasterServer first;
   private MasterServer second;
   private FakeSubOrchestrator backend;
+  private FakeSubOrchestrator spare;
 
   @AfterEach
   void stop() {
     if (backend != null) {
       backend.close();
+    }
+    if (spare != null) {
+      spare.close();
     }
     if (second != null) {
       second.close();
@@ -91,6 +95,40 @@ class TakeOverTest {
         .containsExactlyInAnyOrder("schema#1", "flaky#1", "flaky#2", "api#1", "docs#1");
     // the schema attempt was journaled once, by the first master
     assertThat(events.stream().filter(e -> e.hasTaskDelegated() && e.getTaskDelegated().getTaskId().equals("schema")))
+        .hasSize(1);
+  }
+
+  /**
+   * The instance a resumed attempt ran on registers with the new master and then cannot be reached
+   * (its listener is gone): re-attaching fails with UNAVAILABLE. That is the instance failing, not
+   * the task: the attempt fails over to the other replica (RecoveryPerformed) and spends no retry.
+   */
+  @Test
+  void aResumedAttemptWhoseInstanceIsUnreachableFailsOverInsteadOfSpendingARetry() {
+    first = master(0);
+    int port = Integer.parseInt(first.address().substring(first.address().lastIndexOf(':') + 1));
+    backend = FakeSubOrchestrator.start("backend-1", "backend", 4, first.address());
+    // 10 plan minutes of schema at 0.01: 6 s, longer than the first master takes to close.
+    String planId = first.submit(PlanCompiler.compileYaml(PLAN), 0.01);
+    await().atMost(Duration.ofSeconds(20)).until(() -> state(planId, "schema") == TaskState.TASK_STATE_RUNNING);
+
+    first.close();
+    first = null;
+    second = master(port);
+    spare = FakeSubOrchestrator.start("backend-2", "backend", 4, second.address());
+    backend.shutdownServer(); // registered, heartbeating, but its Execute endpoint is gone
+    backend.reconnect();
+
+    await().atMost(Duration.ofSeconds(40)).until(() -> store.status(planId).orElseThrow().getState()
+        == PlanState.PLAN_STATE_SUCCEEDED);
+    List<PlanEvent> events = store.read(planId, 0);
+    assertThat(events.stream().filter(e -> e.hasTaskFailed() && e.getTaskFailed().getTaskId().equals("schema")))
+        .as("schema's attempt was not failed: its instance was").isEmpty();
+    assertThat(events.stream().filter(PlanEvent::hasRecoveryPerformed)
+        .map(e -> e.getRecoveryPerformed().getResult().getFailedOrchestrator()))
+        .contains("backend-1");
+    assertThat(spare.started()).anyMatch(s -> s.startsWith("schema#"));
+    assertThat(events.stream().filter(e -> e.hasTaskSucceeded() && e.getTaskSucceeded().getTaskId().equals("schema")))
         .hasSize(1);
   }
 

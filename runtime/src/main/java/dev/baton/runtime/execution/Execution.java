@@ -40,6 +40,10 @@ final class Execution {
   /** How its processes run, as the droid policy decided at Delegate. */
   RunOptions options;
   final DroidEventLog events = new DroidEventLog();
+  /** {@code execute <task>}: from acceptance to the terminal state (a no-op span when tracing is off). */
+  io.opentelemetry.api.trace.Span span = io.opentelemetry.api.trace.Span.getInvalid();
+  /** {@code droid <runner> <task>}: around the droid's run, child of {@link #span}; invalid until it starts. */
+  io.opentelemetry.api.trace.Span droidSpan = io.opentelemetry.api.trace.Span.getInvalid();
 
   Execution(String id, DelegationPackage delegation, String droid, long seq, Instant acceptedAt) {
     this.id = id;

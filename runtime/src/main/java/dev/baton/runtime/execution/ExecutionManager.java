@@ -189,7 +189,16 @@ public final class ExecutionManager implements AutoCloseable {
   }
 
   /** Accepts a delegation, or returns the execution already accepted for its (plan, task, attempt). */
-  public synchronized Admission delegate(DelegationPackage delegation) {
+  public Admission delegate(DelegationPackage delegation) {
+    return delegate(delegation, io.opentelemetry.context.Context.root(), "");
+  }
+
+  /**
+   * Like {@link #delegate(DelegationPackage)}; a new execution's {@code execute} span is a child of
+   * {@code parent} (the master's delegation span, from the request's trace context).
+   */
+  public synchronized Admission delegate(DelegationPackage delegation, io.opentelemetry.context.Context parent,
+      String domain) {
     validate(delegation);
     prune();
     Key key = new Key(delegation.getPlanId(), delegation.getTaskId(), delegation.getAttempt());
@@ -208,6 +217,7 @@ public final class ExecutionManager implements AutoCloseable {
     Execution execution =
         new Execution(settings.instanceId() + "/" + (++seq), delegation, droid, seq, clock.instant());
     execution.options = options;
+    execution.span = ExecutionSpans.startExecute(parent, delegation, settings.instanceId(), domain, execution.id);
     byId.put(execution.id, execution);
     byKey.put(key, execution);
     if (busySlots < settings.maxConcurrentTasks()) {
@@ -401,29 +411,35 @@ public final class ExecutionManager implements AutoCloseable {
     DroidDefinition definition = definitions.apply(execution.droid);
     String kind = runnerOf(execution.delegation, definition);
     execution.runner = kind;
+    execution.droidSpan = ExecutionSpans.startDroid(execution.span, kind, execution.delegation.getTaskId(), execution.droid);
     DroidExecutor executor = executors.get(kind);
     RunningDroid run;
-    if (executor == null) {
-      run = failedRun("runner '" + kind + "' is not enabled on " + settings.instanceId() + " (enabled: "
-          + String.join(", ", runners()) + "; enable it on the sub-orchestrator, or choose another runner)");
-    } else {
-      try {
-        DroidTask task = new DroidTask(execution.delegation, execution.droid, definition, null, "", execution.options);
-        run = executor.start(task,
-            new ProgressListener() {
-              @Override
-              public void progress(double fraction, String message) {
-                onProgress(execution, fraction, message);
-              }
+    // The droid span is current while the droid starts: log lines of the start carry its ids.
+    try (var scope = ExecutionSpans.current(execution.droidSpan)) {
+      log.debug("task {} attempt {}: {} droid {} starting ({})", execution.delegation.getTaskId(),
+          execution.delegation.getAttempt(), kind, execution.droid, execution.id);
+      if (executor == null) {
+        run = failedRun("runner '" + kind + "' is not enabled on " + settings.instanceId() + " (enabled: "
+            + String.join(", ", runners()) + "; enable it on the sub-orchestrator, or choose another runner)");
+      } else {
+        try {
+          DroidTask task = new DroidTask(execution.delegation, execution.droid, definition, null, "", execution.options);
+          run = executor.start(task,
+              new ProgressListener() {
+                @Override
+                public void progress(double fraction, String message) {
+                  onProgress(execution, fraction, message);
+                }
 
-              @Override
-              public void event(DroidEvent event) {
-                onEvent(execution, event);
-              }
-            });
-      } catch (RuntimeException e) {
-        log.warn("{} droid failed to start task {}", kind, execution.delegation.getTaskId(), e);
-        run = failedRun(kind + " droid could not start: " + e.getMessage());
+                @Override
+                public void event(DroidEvent event) {
+                  onEvent(execution, event);
+                }
+              });
+        } catch (RuntimeException e) {
+          log.warn("{} droid failed to start task {}", kind, execution.delegation.getTaskId(), e);
+          run = failedRun(kind + " droid could not start: " + e.getMessage());
+        }
       }
     }
     execution.run = run;
@@ -540,6 +556,7 @@ public final class ExecutionManager implements AutoCloseable {
       window.record(false, runMillis);
     }
     finished.addLast(execution);
+    ExecutionSpans.end(execution.droidSpan, execution.span, execution.state, execution.result, usage, execution.message);
     publish(execution);
   }
 

@@ -108,6 +108,10 @@ public final class BatonBounds {
     r.put("baton.v1.SharedArtifact.content", document);
     r.put("baton.v1.Deliverable.content", document);
     r.put("baton.v1.DelegationPackage.attempt", FieldRule.range(0, 1_000));
+    // W3C traceparent and tracestate (docs/observability.md "Traces"): a few short entries.
+    r.put("baton.v1.DelegateRequest.trace_context", FieldRule.items(8));
+    r.put("baton.v1.DelegateRequest.TraceContextEntry.key", FieldRule.text(NAME_BYTES));
+    r.put("baton.v1.DelegateRequest.TraceContextEntry.value", FieldRule.text(1_024));
     r.put("baton.v1.DelegationPackage.estimate_minutes", FieldRule.range(0, MAX_DURATION_MILLIS / 60_000.0));
     // SubmitPlan, ValidatePlan and the plan itself.
     r.put("baton.v1.SubmitPlanRequest.plan_yaml", FieldRule.text(PLAN_BYTES));

@@ -86,7 +86,12 @@ final class SubOrchestratorService extends SubOrchestratorGrpc.SubOrchestratorIm
     if (!request.hasPackage()) {
       throw BatonException.invalidArgument("package: missing (expected: the DelegationPackage to run)");
     }
-    return ProtoMapper.delegateResponse(manager.delegate(request.getPackage()), instanceId);
+    // The delegation's own trace context (Execute stream), else the call's metadata (unary Delegate).
+    io.opentelemetry.context.Context parent = request.getTraceContextCount() > 0
+        ? dev.baton.runtime.telemetry.TraceContext.fromMap(request.getTraceContextMap())
+        : dev.baton.runtime.telemetry.TraceContext.remoteParent();
+    String domain = descriptor.get().getSpecialization().getDomain();
+    return ProtoMapper.delegateResponse(manager.delegate(request.getPackage(), parent, domain), instanceId);
   }
 
   @Override

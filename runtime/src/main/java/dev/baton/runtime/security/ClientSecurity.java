@@ -21,11 +21,17 @@ public record ClientSecurity(ChannelCredentials credentials, CallCredentials cal
     return new ClientSecurity(InsecureChannelCredentials.create(), null);
   }
 
-  /** A Netty channel builder for {@code target} with these credentials and Baton's keepalive. */
+  /**
+   * A Netty channel builder for {@code target} with these credentials, Baton's keepalive and the
+   * trace-context interceptor (W3C traceparent of the caller's span in every call's metadata).
+   */
   public NettyChannelBuilder nettyBuilder(String target) {
     ChannelCredentials creds = callCredentials == null ? credentials
         : CompositeChannelCredentials.create(credentials, callCredentials);
-    return Keepalive.client(NettyChannelBuilder.forTarget(target, creds));
+    // gRPC's own client metrics when the process serves /metrics (a no-op otherwise), and the W3C
+    // trace context of the current span on every call (a no-op with tracing off).
+    return dev.baton.runtime.metrics.GrpcMetrics.client(Keepalive.client(NettyChannelBuilder.forTarget(target, creds)))
+        .intercept(dev.baton.runtime.telemetry.TracingInterceptors.client());
   }
 
   /** True when the transport is plaintext. */

@@ -128,6 +128,8 @@ public final class GrpcServer implements AutoCloseable {
       String where, List<BindableService> services, List<io.grpc.ServerInterceptor> interceptors,
       ServerSecurity security) {
     HealthStatusManager health = new HealthStatusManager();
+    // Outermost: the caller's W3C trace context, for the handlers' spans (docs/observability.md "Traces").
+    builder.intercept(dev.baton.runtime.telemetry.TracingInterceptors.server());
     List<String> names = new ArrayList<>();
     if (security.interceptors().stream().anyMatch(i -> i instanceof dev.baton.runtime.security.auth.AccessControl)) {
       List<io.grpc.ServerServiceDefinition> served = new ArrayList<>();
@@ -173,6 +175,8 @@ public final class GrpcServer implements AutoCloseable {
         }
       });
     }
+    // gRPC's own call metrics when the process serves /metrics (a no-op otherwise).
+    dev.baton.runtime.metrics.GrpcMetrics.server(builder);
     Server server;
     try {
       server = builder.build().start();
