@@ -20,6 +20,7 @@
 # `--buf` (the proto module passes it) also builds buf for `buf lint`/`buf breaking` (scripts/tools/buf.sh).
 # `--python-client` (the cli module passes it) also makes the Python client's venv and generates its
 # modules (scripts/tools/python-client.sh).
+# `--terminal` (the cli module passes it) also installs tmux for the terminal-view test (scripts/tools/tmux.sh).
 set -euo pipefail
 
 with_temporal="${BATON_TEMPORAL:-0}"
@@ -30,6 +31,7 @@ with_kubernetes_lint="${BATON_KUBERNETES_LINT:-0}"
 with_kubernetes="${BATON_KUBERNETES:-0}"
 with_buf=0
 with_python_client=0
+with_terminal=0
 for arg in "$@"; do
   case "$arg" in
     --temporal) with_temporal=1 ;;
@@ -40,7 +42,8 @@ for arg in "$@"; do
     --kubernetes) with_kubernetes=1 ;;
     --buf) with_buf=1 ;;
     --python-client) with_python_client=1 ;;
-    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --chaos, --metrics, --podman, --kubernetes-lint, --kubernetes, --buf, --python-client, or none)" >&2; exit 2 ;;
+    --terminal) with_terminal=1 ;;
+    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --chaos, --metrics, --podman, --kubernetes-lint, --kubernetes, --buf, --python-client, --terminal, or none)" >&2; exit 2 ;;
   esac
 done
 
@@ -222,6 +225,11 @@ fi
 # jq for the pod-kill chaos script and its tests (issue 12).
 if [[ "$with_chaos" == 1 ]]; then
   bash "$root/scripts/tools/jq.sh"
+fi
+
+# tmux for the CLI's terminal-view test (issue 13).
+if [[ "$with_terminal" == 1 ]]; then
+  bash "$root/scripts/tools/tmux.sh"
 fi
 
 # promtool for the metrics tests (issue 13).
