@@ -88,7 +88,7 @@ public final class DashboardServer implements AutoCloseable {
     server.setExecutor(requests);
     String urlHost = host.contains(":") ? "[" + host + "]" : host;
     String url = (security.isPlaintext() ? "http" : "https") + "://" + urlHost + ":" + server.getAddress().getPort() + "/";
-    Router router = new Router(api, settings, new HttpAuth(security.interceptors(), !security.isPlaintext()),
+    Router router = new Router(api, settings, new HttpAuth(security.interceptors(), !security.isPlaintext(), host),
         new StaticFiles(DashboardServer.class.getClassLoader()), streams);
     server.createContext("/", router::handle);
     server.start();

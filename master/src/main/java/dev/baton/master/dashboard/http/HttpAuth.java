@@ -24,12 +24,51 @@ final class HttpAuth {
   private final boolean open;
   private final Authenticator authenticator;
   private final boolean https;
+  private final String boundHost;
 
-  HttpAuth(List<ServerInterceptor> interceptors, boolean https) {
+  /**
+   * @param boundHost the interface the dashboard listens on: besides loopback names, the one
+   *     {@code Host} an open master answers (see {@link #checkHost})
+   */
+  HttpAuth(List<ServerInterceptor> interceptors, boolean https, String boundHost) {
     this.open = interceptors.stream().anyMatch(i -> i instanceof OpenAccess);
     this.authenticator = interceptors.stream().filter(i -> i instanceof Authenticator)
         .map(i -> (Authenticator) i).findFirst().orElse(null);
     this.https = https;
+    this.boundHost = boundHost;
+  }
+
+  /**
+   * On an open master, refuses a request whose {@code Host} is not this machine's loopback name
+   * or the address it listens on: an open master trusts every caller, and a web page the user
+   * visits could otherwise reach it through a name it re-points at 127.0.0.1 (DNS rebinding).
+   * A master with TLS or tokens needs no such check: the attacker's page has no credential.
+   *
+   * @throws ApiError 403 naming the host
+   */
+  void checkHost(HttpExchange ex) {
+    if (!open || boundHost.equals("0.0.0.0") || boundHost.equals("::")) {
+      return; // bound to every interface with --insecure: open to the network by choice
+    }
+    String host = ex.getRequestHeaders().getFirst("Host");
+    String name = host == null ? "" : hostName(host);
+    if (!(name.equals("localhost") || name.startsWith("127.") || name.equals("::1")
+        || name.equalsIgnoreCase(boundHost))) {
+      throw new ApiError(403, "PERMISSION_DENIED", "Host '" + (host == null ? "" : host) + "' is not this"
+          + " dashboard's address: an open master (no TLS, no tokens) answers only localhost, 127.0.0.1 or "
+          + boundHost + " (a guard against DNS rebinding); open it by one of those");
+    }
+  }
+
+  /** The host name of a Host header: without port, IPv6 brackets removed. */
+  static String hostName(String host) {
+    String h = host.strip().toLowerCase(java.util.Locale.ROOT);
+    if (h.startsWith("[")) {
+      int end = h.indexOf(']');
+      return end < 0 ? h : h.substring(1, end);
+    }
+    int colon = h.lastIndexOf(':');
+    return colon < 0 ? h : h.substring(0, colon);
   }
 
   /** True when every caller is trusted (no TLS client checks, no tokens). */

@@ -58,6 +58,7 @@ final class Router {
     boolean handedOver = false;
     try {
       HttpIo.common(ex);
+      auth.checkHost(ex);
       String raw = ex.getRequestURI().getRawPath();
       if (raw == null || raw.length() > MAX_PATH) {
         throw ApiError.badRequest("the request path is longer than " + MAX_PATH + " characters");

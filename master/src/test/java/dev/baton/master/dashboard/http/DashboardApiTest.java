@@ -119,6 +119,31 @@ class DashboardApiTest {
     assertThat(s.getFieldsOrThrow("leader").getStringValue()).isEqualTo(master.address());
   }
 
+  /**
+   * An open master trusts every caller, so a page on another site must not reach it through a
+   * name re-pointed at 127.0.0.1 (DNS rebinding): a foreign Host is refused, loopback names pass.
+   */
+  @Test
+  void anOpenMasterAnswersOnlyRequestsNamingALoopbackHost() throws Exception {
+    URI uri = URI.create(base);
+    assertThat(rawStatus(uri, "evil.example:" + uri.getPort())).startsWith("HTTP/1.1 403");
+    assertThat(rawStatus(uri, "localhost:" + uri.getPort())).startsWith("HTTP/1.1 200");
+    assertThat(rawStatus(uri, "127.0.0.1:" + uri.getPort())).startsWith("HTTP/1.1 200");
+    assertThat(rawStatus(uri, "[::1]:" + uri.getPort())).startsWith("HTTP/1.1 200");
+    assertThat(HttpAuth.hostName("[::1]:8233")).isEqualTo("::1");
+    assertThat(HttpAuth.hostName("LocalHost")).isEqualTo("localhost");
+  }
+
+  /** The status line of GET /api/session sent with {@code host} (java.net.http will not send a chosen Host). */
+  private static String rawStatus(URI uri, String host) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.getOutputStream().write(("GET /api/session HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+    }
+  }
+
   @Test
   void listsPlansAndAnswersAPlansStatusAsProtobufJson() throws Exception {
     String id = submit();
