@@ -41,7 +41,7 @@ class TerminalViewEndToEndTest {
 
   @Test
   void barsRedrawInPlaceIn120By40WithBlockCharacters() throws Exception {
-    watch(120, 40, "C.UTF-8", "0.0015", '│');
+    watch(120, 40, "C.UTF-8", "0.001", '│');
   }
 
   @Test
