@@ -3,6 +3,7 @@ package dev.baton.bench.suite;
 import dev.baton.master.MasterMetrics;
 import dev.baton.master.plan.PlanModel;
 import dev.baton.runtime.metrics.MetricsPort;
+import dev.baton.runtime.metrics.ProcessMetrics;
 import dev.baton.runtime.orchestrator.OrchestratorMetrics;
 import dev.baton.runtime.orchestrator.SubOrchestratorServer;
 import dev.baton.runtime.telemetry.Telemetry;
@@ -36,7 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Figure 11 (issue 13): what metrics and tracing cost. Two meshes of one replica per domain in this
- * JVM: one bare, one with a metrics port on every server scraped every second (as Prometheus would).
+ * JVM: one bare, one metered as {@code --metrics-port} meters a process (gRPC's instrumentation on
+ * its servers and channels, the master's event meters, JVM binders: {@link ProcessMetrics}) with a
+ * metrics port on every server, scraped every second (as Prometheus would).
  * Tracing is process-wide ({@link Telemetry}), so it is switched between runs: off (the no-op), or
  * the SDK sampling 100 % or 1 % with a batch processor exporting over OTLP/gRPC to a receiver in
  * this JVM that discards what it gets. Four configurations, interleaved one for one (one-task plans),
@@ -82,16 +85,23 @@ final class ObservabilityBench {
     }
     ScheduledExecutorService scraper = Executors.newSingleThreadScheduledExecutor();
     List<MetricsPort> ports = new ArrayList<>();
-    try (Mesh bare = Mesh.start(1, ThroughputBench.SLOTS);
-        Mesh metered = Mesh.start(1, ThroughputBench.SLOTS)) {
-      ports.add(MetricsPort.start("127.0.0.1", 0, bind(r -> MasterMetrics.bind(r, metered.master))));
+    PlanModel.Plan one = PlanGen.compile(PlanGen.noOps("noop", 1, 1));
+    io.micrometer.prometheusmetrics.PrometheusMeterRegistry process = null;
+    try (Mesh bare = Mesh.start(1, ThroughputBench.SLOTS)) {
+      // The bare mesh's servers and channels exist before the process metrics are installed (a plan
+      // run opens the master's channels), so only the metered mesh carries gRPC's instrumentation and
+      // the master's event meters, as two processes would: one without --metrics-port, one with.
+      bare.run(one, PlanGen.NO_OP_SCALE, Duration.ofSeconds(10));
+      process = ProcessMetrics.install(MetricsPort.newRegistry());
+      try (Mesh metered = Mesh.start(1, ThroughputBench.SLOTS)) {
+      MasterMetrics.bind(process, metered.master);
+      ports.add(MetricsPort.start("127.0.0.1", 0, process));
       for (SubOrchestratorServer s : metered.subs) {
         ports.add(MetricsPort.start("127.0.0.1", 0, bind(r -> OrchestratorMetrics.bind(r, s))));
       }
       HttpClient http = HttpClient.newHttpClient();
       scraper.scheduleAtFixedRate(() -> ports.forEach(p -> scrape(http, p)), 0, 1, TimeUnit.SECONDS);
 
-      PlanModel.Plan one = PlanGen.compile(PlanGen.noOps("noop", 1, 1));
       for (int i = 0; i < warmup + samples; i++) {
         for (int k = 0; k < n; k++) {
           int c = (i + k) % n; // rotate which configuration goes first
@@ -118,7 +128,11 @@ final class ObservabilityBench {
           seconds[c][r] = (System.nanoTime() - t0) / 1e9;
         }
       }
+      }
     } finally {
+      if (process != null) {
+        io.micrometer.core.instrument.Metrics.removeRegistry(process); // later masters of this JVM unmetered
+      }
       Telemetry.reset();
       scraper.shutdownNow();
       ports.forEach(MetricsPort::close);
@@ -128,8 +142,9 @@ final class ObservabilityBench {
     report.section("11. Metrics and tracing overhead", warmup + " warm-up and " + samples + " measured one-task"
         + " plans per configuration, interleaved (the order rotating); then " + rounds + " round(s) of one plan of "
         + tasks + " no-op tasks per configuration (order rotating, best round shown). One replica per domain, master"
-        + " and sub-orchestrators in one JVM on localhost Netty. Metrics: a metrics port on every server, each"
-        + " scraped every second. Tracing: the SDK with parent-based trace-id-ratio sampling and the batch span"
+        + " and sub-orchestrators in one JVM on localhost Netty. Metrics: the metered mesh carries what"
+        + " --metrics-port installs (gRPC's instrumentation, the master's event meters, JVM binders) and a metrics"
+        + " port on every server, each scraped every second. Tracing: the SDK with parent-based trace-id-ratio sampling and the batch span"
         + " processor (defaults) exporting over OTLP/gRPC to a receiver in the same JVM that discards the spans ("
         + exportedBytes.get() / 1024 + " KiB received in all; at 100 % the default queue of 2,048 spans overflows"
         + " on the large plan and the SDK drops spans rather than slow the tasks).");
