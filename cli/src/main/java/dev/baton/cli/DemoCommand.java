@@ -48,7 +48,9 @@ final class DemoCommand implements Callable<Integer> {
     // Refuse a broken plan before starting five processes.
     ValidateCommand.compile(source.yaml());
     PrintStream out = System.out;
-    try (LocalMesh local = LocalMesh.start(basePort, runDir == null ? LocalMesh.defaultRunDir() : runDir, out, registry.settings());
+    // The dashboard on a free port: printAddresses prints "dashboard: URL" to open while the plan runs.
+    try (LocalMesh local = LocalMesh.start(basePort, runDir == null ? LocalMesh.defaultRunDir() : runDir, out,
+        registry.settings(), 0);
         MasterClient client = local.client()) {
       out.println("mesh up:");
       local.printAddresses(out);

@@ -37,9 +37,17 @@ final class LocalMesh implements AutoCloseable {
    * Consul when {@code consul} is not null.
    */
   static LocalMesh start(int basePort, Path runDir, PrintStream out, ConsulSettings consul) {
+    return start(basePort, runDir, out, consul, -1);
+  }
+
+  /** As {@link #start(int, Path, PrintStream, ConsulSettings)}, the master serving its dashboard on {@code dashboardPort} (-1: none; 0: a free port). */
+  static LocalMesh start(int basePort, Path runDir, PrintStream out, ConsulSettings consul, int dashboardPort) {
     // TLS on every hop with an ephemeral CA in the run directory
     MeshLauncher.Options options = MeshLauncher.Options.in(runDir).withConsul(consul)
         .withTls(MeshPki.in(runDir.resolve(PKI_DIR)));
+    if (dashboardPort >= 0) {
+      options = options.withMasterArgs(List.of("--dashboard-port", Integer.toString(dashboardPort)));
+    }
     MeshLauncher launcher = new MeshLauncher(options);
     Thread hook = new Thread(launcher::close, "baton-mesh-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -104,7 +112,16 @@ final class LocalMesh implements AutoCloseable {
     for (LaunchedProcess o : mesh.orchestrators().values()) {
       out.printf("  %-13s %-21s pid %-7d %s%n", o.name(), o.address(), o.pid(), o.readyLine().id());
     }
+    dashboardUrl().ifPresent(url -> out.println("dashboard: " + url + (pki() == null ? ""
+        : "  (sign in with the token in " + pki().dashboardTokenFile() + "; the certificate is signed by the mesh's CA "
+            + pki().caFile() + ")")));
     out.flush();
+  }
+
+  /** The master's web dashboard, when it serves one. */
+  java.util.Optional<String> dashboardUrl() {
+    String url = mesh.master().readyLine().dashboard();
+    return url.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(url);
   }
 
   @Override

@@ -68,6 +68,12 @@ final class MasterCommand implements Callable<Integer> {
       description = "WatchPlan streams one caller may hold open at once (default: ${DEFAULT-VALUE}).")
   int watchStreamsPerCaller;
 
+  @Option(names = "--dashboard-port", paramLabel = "PORT", defaultValue = "${env:BATON_DASHBOARD_PORT:--1}",
+      description = "Serve the web dashboard and its JSON API on this port of --host (HTTPS with the TLS flags, same"
+          + " tokens and roles as the gRPC API; see docs/dashboard.md); 0 takes a free port, -1 serves none"
+          + " (default: $BATON_DASHBOARD_PORT, else -1).")
+  int dashboardPort = -1;
+
   @Mixin RegistryOptions registry = new RegistryOptions();
 
   @Mixin TlsOptions tls = new TlsOptions();
@@ -82,6 +88,10 @@ final class MasterCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     probes.validate();
+    if (dashboardPort < -1 || dashboardPort > 65_535) {
+      throw CliException.invalidInput("--dashboard-port: " + dashboardPort
+          + " (expected: a port 1..65535, 0 for a free one, or -1 for none)");
+    }
     CallerLimits.Settings limits;
     try {
       limits = new CallerLimits.Settings(maxPlansPerCaller, submissionsPerMinute, watchStreamsPerCaller,
@@ -105,6 +115,9 @@ final class MasterCommand implements Callable<Integer> {
     try {
       health = probes.healthPort < 0 ? null : server.startHealthPort(probes.healthPort);
       metrics = probes.startMetrics(host, registry -> dev.baton.master.MasterMetrics.bind(registry, server));
+      if (dashboardPort >= 0) {
+        server.startDashboard(dev.baton.master.dashboard.http.DashboardSettings.onPort(dashboardPort));
+      }
     } catch (RuntimeException e) {
       server.close();
       throw CliException.invalidInput(e.getMessage());
@@ -128,7 +141,8 @@ final class MasterCommand implements Callable<Integer> {
             }
           }
         },
-        new ReadyLine("master", "-", server.id(), server.address(), server.gitUrl().orElse("")),
+        new ReadyLine("master", "-", server.id(), server.address(), server.gitUrl().orElse(""),
+            server.dashboardUrl().orElse("")),
         parentPid,
         System.out);
   }

@@ -21,6 +21,14 @@ final class UpCommand implements Callable<Integer> {
       description = "The master's port; the orchestrators take the next four. 0 takes free ports (default: ${DEFAULT-VALUE}).")
   int basePort;
 
+  @Option(names = "--dashboard-port", paramLabel = "PORT",
+      description = "The master's web dashboard port (docs/dashboard.md); 0 takes a free one, -1 serves none"
+          + " (default: " + DEFAULT_DASHBOARD_PORT + ", or a free port with --base-port 0).")
+  Integer dashboardPort;
+
+  /** The dashboard's port unless told otherwise: the gRPC port 7233's neighbour in Temporal's fashion. */
+  static final int DEFAULT_DASHBOARD_PORT = 8233;
+
   @Mixin RegistryOptions registry = new RegistryOptions();
 
   @Option(names = "--run-dir", paramLabel = "DIR",
@@ -58,7 +66,13 @@ final class UpCommand implements Callable<Integer> {
     if (basePort < 0 || basePort > 65_530) {
       throw CliException.invalidInput("--base-port: " + basePort + " (expected: 0..65530)");
     }
-    try (LocalMesh local = LocalMesh.start(basePort, runDir == null ? LocalMesh.defaultRunDir() : runDir, System.out, registry.settings())) {
+    int dashboard = dashboardPort != null ? dashboardPort : basePort == 0 ? 0 : DEFAULT_DASHBOARD_PORT;
+    if (dashboard < -1 || dashboard > 65_535) {
+      throw CliException.invalidInput("--dashboard-port: " + dashboard
+          + " (expected: a port 1..65535, 0 for a free one, or -1 for none)");
+    }
+    try (LocalMesh local = LocalMesh.start(basePort, runDir == null ? LocalMesh.defaultRunDir() : runDir, System.out,
+        registry.settings(), dashboard)) {
       System.out.println("mesh up:");
       local.printAddresses(System.out);
       System.out.println("submit a plan with: baton submit examples/ecommerce.yaml --watch --time-scale 0.001 --master "

@@ -55,6 +55,11 @@ public final class MasterServer implements AutoCloseable {
   /** The gRPC callbacks' thread of an in-process master; null on Netty. */
   private volatile ScheduledExecutorService grpc;
   private volatile MasterRole role;
+  /** The gRPC service logic the dashboard's HTTP API calls too (part A of issue 13). */
+  private volatile MasterService masterService;
+  private volatile java.util.function.Supplier<Optional<String>> leaderAddress;
+  private volatile Registry registryView;
+  private volatile dev.baton.master.dashboard.http.DashboardServer dashboardServer;
 
   private MasterServer(MasterConfig config, GrpcServer server, Engine engine, ChannelPool channels,
       ScheduledExecutorService scheduler, PlanStore store) {
@@ -116,14 +121,14 @@ public final class MasterServer implements AutoCloseable {
     AtomicReference<String> address = new AtomicReference<>("");
     var dashboard = new DashboardCalculator(view, store, engine::outstanding);
     GrpcServer server;
+    MasterService masterService;
     CoordinationService coordination = new CoordinationService(registry, engine,
         (instanceId, held, truncated) -> engine.onExecutionsReported(instanceId, held), config.id(),
         config.heartbeatInterval(), CoordinationService.Settings.DEFAULTS, timers, clock);
     try {
-      List<io.grpc.BindableService> services = List.of(
-          new MasterService(engine, store, view, dashboard, config.id(), address::get, locals::resolve,
-              new dev.baton.master.grpc.CallerLimits(config.callerLimits())),
-          coordination);
+      masterService = new MasterService(engine, store, view, dashboard, config.id(), address::get, locals::resolve,
+          new dev.baton.master.grpc.CallerLimits(config.callerLimits()));
+      List<io.grpc.BindableService> services = List.of(masterService, coordination);
       List<io.grpc.ServerInterceptor> gates = List.of(new dev.baton.master.grpc.StandbyGate(config.id(),
               () -> role.get() == null || role.get().leading(),
               () -> role.get() == null ? Optional.of(address.get()) : role.get().leaderAddress()));
@@ -157,6 +162,9 @@ public final class MasterServer implements AutoCloseable {
     master.grpc = grpc;
     master.gitServer = gitServer;
     master.coordination = coordination;
+    master.masterService = masterService;
+    master.registryView = view;
+    master.leaderAddress = () -> role.get() == null ? Optional.of(address.get()) : role.get().leaderAddress();
     // (an in-process master has no host and port to register: MasterConfig refuses it with Consul)
     var registration = consul == null ? null : DescriptorMeta.masterRegistration(config.id(),
         advertised.substring(0, advertised.lastIndexOf(':')), server.port())
@@ -300,6 +308,35 @@ public final class MasterServer implements AutoCloseable {
     return server.startHealthPort(port);
   }
 
+  /**
+   * Serves the web dashboard and its JSON/SSE API on {@code settings.port()} of this master's host, with
+   * its TLS and authentication (docs/dashboard.md); closed with this master. Call at most once.
+   */
+  public synchronized dev.baton.master.dashboard.http.DashboardServer startDashboard(
+      dev.baton.master.dashboard.http.DashboardSettings settings) {
+    if (dashboardServer != null) {
+      throw new IllegalStateException("master " + config.id() + " already serves its dashboard at " + dashboardServer.url());
+    }
+    if (config.inProcessName() != null) {
+      throw new IllegalStateException("an in-process master has no host to serve a dashboard on");
+    }
+    dashboardServer = dev.baton.master.dashboard.http.DashboardServer.start(config.host(), settings,
+        config.security().server(), new dev.baton.master.dashboard.http.DashboardApi(masterService, this::leading,
+            leaderAddress, config.id(), dashboardTasks()));
+    return dashboardServer;
+  }
+
+  /** What a task page shows beyond the task's status. */
+  private dev.baton.master.dashboard.http.TaskPages dashboardTasks() {
+    return new dev.baton.master.dashboard.http.MasterTaskPages(registryView, channels);
+  }
+
+  /** The dashboard's base URL, when {@link #startDashboard} serves one. */
+  public Optional<String> dashboardUrl() {
+    var d = dashboardServer;
+    return d == null ? Optional.empty() : Optional.of(d.url());
+  }
+
   /** The epoch this master leads under; 0 without a journal or while standing by. */
   public long epoch() {
     MasterRole r = role;
@@ -308,6 +345,10 @@ public final class MasterServer implements AutoCloseable {
 
   @Override
   public void close() {
+    var d = dashboardServer;
+    if (d != null) {
+      d.close();
+    }
     ConsulMembership c = consul;
     if (c != null) {
       c.close();

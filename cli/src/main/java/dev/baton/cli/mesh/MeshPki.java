@@ -61,6 +61,25 @@ public final class MeshPki {
     return issued("user", userIdentity());
   }
 
+  /** The file holding the local user's dashboard token (admin, like the user's certificate); readable by the owner only. */
+  public Path dashboardTokenFile() {
+    return dir.resolve("dashboard-token");
+  }
+
+  /** The local user's dashboard token: 32 random bytes, base64url, made once (issue 13). */
+  private synchronized String dashboardToken() throws java.io.IOException {
+    Path file = dashboardTokenFile();
+    if (Files.exists(file)) {
+      return Files.readString(file).strip();
+    }
+    byte[] random = new byte[32];
+    new java.security.SecureRandom().nextBytes(random);
+    String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    Files.writeString(file, token + "\n");
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    return token;
+  }
+
   /** The local user's certificate identity: {@code spiffe://baton/user/<login>}. */
   public static String userIdentity() {
     String login = System.getProperty("user.name", "user").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
@@ -69,14 +88,16 @@ public final class MeshPki {
 
   /**
    * The master's callers file ({@code --tokens}): the local user's certificate identity with the
-   * admin role, written once.
+   * admin role, and the same identity by the token of {@link #dashboardTokenFile()} (for the web
+   * dashboard, where a browser brings no client certificate), written once.
    */
   public synchronized Path callersFile() {
     Path file = dir.resolve("callers.yaml");
     if (!Files.exists(file)) {
       try {
         dev.baton.runtime.security.auth.Callers.write(file,
-            List.<Object[]>of(new Object[] {userIdentity(), "admin", null}));
+            List.<Object[]>of(new Object[] {userIdentity(), "admin", null},
+                new Object[] {userIdentity(), "admin", dashboardToken()}));
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException("cannot write " + file, e);
       }

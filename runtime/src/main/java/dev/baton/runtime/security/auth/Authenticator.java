@@ -74,9 +74,11 @@ public final class Authenticator implements ServerInterceptor {
    * The principal of a call with this {@code authorization} header (null: none) over this TLS
    * session (null: plaintext).
    *
+   * Public for the master's dashboard HTTP server, which authenticates its requests the same way.
+   *
    * @throws IllegalArgumentException for a token that is malformed, unknown or fails verification
    */
-  Principal authenticate(String authorization, SSLSession session) {
+  public Principal authenticate(String authorization, SSLSession session) {
     if (authorization != null) {
       return fromToken(authorization);
     }
