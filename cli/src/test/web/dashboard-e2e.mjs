@@ -70,6 +70,8 @@ try {
   results.taskPage = await page.evaluate(() => ({
     path: location.pathname,
     title: document.querySelector('#task-title')?.textContent,
+    state: document.querySelector('[data-testid=task]')?.dataset.state,
+    facts: document.querySelector('[data-testid=task] .facts')?.textContent ?? '',
     prompt: document.querySelector('[data-testid=prompt]')?.textContent ?? '',
     droidEvents: document.querySelectorAll('[data-testid=droid-events] li').length,
   }));

@@ -15,6 +15,7 @@ describe('applyEvent', () => {
     const m = accepted([t('a'), t('b', ['a'])], [{ name: 'S', after: ['a'], before: ['b'] }]);
     expect(m.order).toEqual(['a', 'b']);
     expect(m.submitter).toBe('alice');
+    expect(m.timeScale).toBe(1);
     applyEvent(m, { sequence: '2', time: '2026-12-04T10:00:01Z', taskDelegated: { taskId: 'a', attempt: 1, instanceId: 'backend-1' } });
     expect(m.tasks.get('a')!.state).toBe('TASK_STATE_DELEGATED');
     expect(m.state).toBe('PLAN_STATE_RUNNING');

@@ -71,6 +71,8 @@ export interface PlanModel {
   state: string;
   reason: string;
   submitter: string;
+  /** The plan's time scale (wall time / plan time; 1 = real time), from PlanAccepted. */
+  timeScale: number;
   startMs?: number;
   finishedMs?: number;
   lastSequence: number;
@@ -87,7 +89,7 @@ export interface PlanModel {
 
 export function emptyPlan(planId: string): PlanModel {
   return {
-    planId, name: '', state: 'PLAN_STATE_UNSPECIFIED', reason: '', submitter: '', lastSequence: 0,
+    planId, name: '', state: 'PLAN_STATE_UNSPECIFIED', reason: '', submitter: '', timeScale: 1, lastSequence: 0,
     tasks: new Map(), order: [], syncPoints: new Map(), conflicts: [], bars: [], marks: [], version: 0,
   };
 }
@@ -154,6 +156,7 @@ export function applyEvent(m: PlanModel, e: Json): void {
     m.name = a.name ?? '';
     m.state = 'PLAN_STATE_ACCEPTED';
     m.submitter = a.submittedBy?.subject ?? '';
+    m.timeScale = a.timeScale > 0 ? a.timeScale : 1;
     for (const t of a.tasks ?? []) addTask(m, taskFrom(t));
     for (const s of a.syncPoints ?? []) m.syncPoints.set(s.name, syncFrom(s));
   } else if (e.levelStarted) {

@@ -32,8 +32,8 @@ export function Dag({ m, version }: { m: PlanModel; version: number }) {
   const [expanded, setExpanded] = useState<Set<number>>(new Set());
   const structureKey = m.order.length;
   const groups = useMemo(() => byLevel(m.tasks, m.order), [structureKey]);
-  // Scale: time-scaled plans run faster than their estimates; estimate minutes per wall ms from the plan if known.
-  const cp = useMemo(() => criticalPath(m.tasks, m.order, Date.now()), [version]);
+  // A time-scaled plan runs faster than its estimates: wall milliseconds become plan minutes.
+  const cp = useMemo(() => criticalPath(m.tasks, m.order, Date.now(), 1 / (60_000 * m.timeScale)), [version]);
   const onPath = useMemo(() => new Set(cp.path), [cp]);
   const pos = new Map<string, { x: number; y: number }>();
   let height = 0;
