@@ -39,7 +39,7 @@ class DashboardBenchTest {
         """);
     for (int l = 0; l < LEVELS; l++) {
       for (int i = 0; i < WIDTH; i++) {
-        y.append("    - {id: t").append(l).append('-').append(i).append(", description: bench, orchestrator: ")
+        y.append("    - {id: t").append(l).append('-').append(i).append(", description: b, orchestrator: ")
             .append(DOMAINS.get(i % DOMAINS.size())).append(", estimate: 1m");
         if (l > 0) {
           y.append(", dependsOn: [t").append(l - 1).append('-').append((i * 7) % WIDTH).append(']');
