@@ -25,11 +25,19 @@ try {
       constructor(...a) {
         super(...a);
         this.addEventListener('plan-event', (e) => {
+          const now = performance.now();
+          w.__messages = (w.__messages ?? 0) + 1;
+          w.__firstMessage ??= now;
+          w.__lastMessage = now;
           const d = JSON.parse(e.data);
           if (d.taskSucceeded && d.time) w.__appended.set(d.taskSucceeded.taskId, Date.parse(d.time));
         });
       }
     };
+    w.__blockedMs = 0;
+    try {
+      new PerformanceObserver((list) => { for (const t of list.getEntries()) w.__blockedMs += t.duration; }).observe({ type: 'longtask' });
+    } catch { /* no long-task timing */ }
     new MutationObserver((records) => {
       const now = Date.now();
       for (const r of records) {
@@ -61,6 +69,11 @@ try {
   await page.reload();
   await until(page, 'the DAG after reload', () => document.querySelector('[data-testid=plan]')?.dataset.ended === 'true', undefined, 120_000);
   result.finishedPlanRenderMs = Date.now() - t0;
+  // Where the reload's time went: the span over which the events arrived, and main-thread long tasks.
+  Object.assign(result, await page.evaluate(() => ({
+    replayMessages: window.__messages, replaySpanMs: Math.round(window.__lastMessage - window.__firstMessage),
+    replayLongTasksMs: Math.round(window.__blockedMs),
+  })));
 } catch (e) {
   result.failure = e.message;
 } finally {
