@@ -65,6 +65,18 @@ try {
   lat.sort((a, b) => a - b);
   const q = (p) => lat.length ? lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] : null;
   Object.assign(result, { updates: lat.length, p50Ms: q(0.5), p95Ms: q(0.95), p99Ms: q(0.99), maxMs: lat[lat.length - 1] ?? null });
+  // The server's share: time to the first byte of the finished plan's event stream, and to its status.
+  const ttfb = async (path) => {
+    const t = Date.now();
+    const res = await fetch(new URL(path, base));
+    const reader = res.body.getReader();
+    await reader.read();
+    const ms = Date.now() - t;
+    await reader.cancel();
+    return ms;
+  };
+  result.eventsFirstByteMs = await ttfb(`/api/plans/${planId}/events?after=0`);
+  result.statusFirstByteMs = await ttfb(`/api/plans/${planId}`);
   const t0 = Date.now();
   await page.reload();
   await until(page, 'the DAG after reload', () => document.querySelector('[data-testid=plan]')?.dataset.ended === 'true', undefined, 120_000);

@@ -50,19 +50,32 @@ export interface Session {
   masterId: string;
 }
 
+/** A batch at least this big is a replay, not live updates: the next render waits CATCH_UP_MS. */
+export const CATCH_UP_BATCH = 200;
+export const CATCH_UP_MS = 250;
+
 /**
  * Opens an SSE stream and hands its messages of `event` to `onBatch` at most once per animation
- * frame (or every 100 ms in a hidden tab, where frames stop). EventSource reconnects by itself and
+ * frame (or every 100 ms in a hidden tab, where frames stop; see CATCH_UP_MS for replays). EventSource reconnects by itself and
  * sends Last-Event-ID, so a plan stream resumes where it stopped. Returns a function that closes it.
  */
 export function stream(path: string, event: string, onBatch: (data: any[]) => void, handlers: { onEnd?: () => void; onError?: () => void } = {}): () => void {
   const source = new EventSource(path, { withCredentials: true });
   let pending: any[] = [];
   let scheduled = false;
+  let notBefore = 0;
   const flush = () => {
+    const wait = notBefore - performance.now();
+    if (wait > 0) {
+      setTimeout(flush, wait);
+      return;
+    }
     scheduled = false;
     const batch = pending;
     pending = [];
+    // A big batch means a replay (a page opened on a long plan): render it at most every
+    // CATCH_UP_MS instead of every frame, so tens of thousands of events cost a few renders.
+    if (batch.length >= CATCH_UP_BATCH) notBefore = performance.now() + CATCH_UP_MS;
     if (batch.length) onBatch(batch);
   };
   source.addEventListener(event, (e) => {
