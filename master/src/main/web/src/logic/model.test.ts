@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, arrivals, emptyPlan, progressOf } from './model';
+import { applyEvent, arrivals, emptyPlan, progressOf, seedFromStatus } from './model';
 import { byLevel, criticalPath, levels, topoOrder } from './graph';
 
 const t = (id: string, dependsOn: string[] = [], estimateMinutes = 10) => ({ id, dependsOn, estimateMinutes, orchestrator: 'backend' });
@@ -70,6 +70,37 @@ describe('applyEvent', () => {
     applyEvent(m, { sequence: '2', syncPointChecked: { name: 'S', round: 1, conflicts: [conflict] } });
     applyEvent(m, { sequence: '3', syncPointReleased: { name: 'S', result: { unresolved: [conflict] } } });
     expect(m.conflicts[0].settled).toBe(false);
+  });
+});
+
+describe('seedFromStatus', () => {
+  it('draws the status at once and lets older events add only history', () => {
+    const m = emptyPlan('p1');
+    seedFromStatus(m, {
+      name: 'demo', state: 'PLAN_STATE_RUNNING', lastSequence: '4', timeScale: 0.01,
+      tasks: [{ id: 'a', state: 'TASK_STATE_SUCCEEDED', instanceId: 'x' }, { id: 'b', state: 'TASK_STATE_RUNNING', dependsOn: ['a'] }],
+      syncPoints: [{ name: 'S', state: 'SYNC_POINT_STATE_RELEASED', after: ['a'] }],
+    });
+    expect(m.tasks.get('a')!.state).toBe('TASK_STATE_SUCCEEDED');
+    applyEvent(m, { sequence: '1', planAccepted: { name: 'demo', tasks: [{ id: 'a' }, { id: 'b', dependsOn: ['a'] }], syncPoints: [{ name: 'S' }] } });
+    applyEvent(m, { sequence: '2', time: '2026-12-04T10:00:00Z', taskDelegated: { taskId: 'a', attempt: 1, instanceId: 'x' } });
+    applyEvent(m, { sequence: '3', time: '2026-12-04T10:00:01Z', taskSucceeded: { taskId: 'a', attempt: 1 } });
+    applyEvent(m, { sequence: '4', time: '2026-12-04T10:00:02Z', taskDelegated: { taskId: 'b', attempt: 1, instanceId: 'y' } });
+    expect(m.tasks.get('a')!.state).toBe('TASK_STATE_SUCCEEDED');
+    expect(m.tasks.get('b')!.state).toBe('TASK_STATE_RUNNING');
+    expect(m.syncPoints.get('S')!.state).toBe('SYNC_POINT_STATE_RELEASED');
+    expect(m.bars.map((b) => [b.taskId, b.outcome])).toEqual([['a', 'succeeded'], ['b', 'running']]);
+    applyEvent(m, { sequence: '5', taskSucceeded: { taskId: 'b', attempt: 1 } });
+    expect(m.tasks.get('b')!.state).toBe('TASK_STATE_SUCCEEDED');
+    expect(m.timeScale).toBe(0.01);
+  });
+
+  it('is ignored when the stream already delivered events', () => {
+    const m = emptyPlan('p1');
+    applyEvent(m, { sequence: '1', planAccepted: { name: 'demo', tasks: [{ id: 'a' }] } });
+    seedFromStatus(m, { name: 'other', lastSequence: '9', tasks: [] });
+    expect(m.name).toBe('demo');
+    expect(m.seededSequence).toBe(0);
   });
 });
 

@@ -76,6 +76,11 @@ export interface PlanModel {
   startMs?: number;
   finishedMs?: number;
   lastSequence: number;
+  /**
+   * The sequence of the status the model was seeded from ({@link seedFromStatus}); events up to it
+   * only add history (timeline, marks, conflicts), since the status already holds their states.
+   */
+  seededSequence: number;
   tasks: Map<string, TaskModel>;
   /** Task ids in the order the plan declares them (remediation tasks at the end). */
   order: string[];
@@ -89,7 +94,7 @@ export interface PlanModel {
 
 export function emptyPlan(planId: string): PlanModel {
   return {
-    planId, name: '', state: 'PLAN_STATE_UNSPECIFIED', reason: '', submitter: '', timeScale: 1, lastSequence: 0,
+    planId, name: '', state: 'PLAN_STATE_UNSPECIFIED', reason: '', submitter: '', timeScale: 1, lastSequence: 0, seededSequence: 0,
     tasks: new Map(), order: [], syncPoints: new Map(), conflicts: [], bars: [], marks: [], version: 0,
   };
 }
@@ -150,7 +155,13 @@ export function applyEvent(m: PlanModel, e: Json): void {
   m.lastSequence = seq || m.lastSequence;
   m.version++;
   const at = timeMs(e.time) ?? Date.now();
-  const task = (id: string) => m.tasks.get(id);
+  // Seeded from a status: older events must not set states back, only record their history.
+  const history = seq !== 0 && seq <= m.seededSequence;
+  const task = (id: string) => (history ? undefined : m.tasks.get(id));
+  if (history && (e.planAccepted || e.levelStarted || e.planFinished || e.syncPointReached)) {
+    if (e.planFinished) for (const b of m.bars) if (b.endMs === undefined) { b.endMs = at; b.outcome = 'cancelled'; }
+    return;
+  }
   if (e.planAccepted) {
     const a = e.planAccepted;
     m.name = a.name ?? '';
@@ -208,7 +219,7 @@ export function applyEvent(m: PlanModel, e: Json): void {
     const r = e.taskRetried;
     const t = task(r.taskId);
     if (t) t.state = 'TASK_STATE_RETRY_WAIT';
-    m.marks.push({ kind: 'retry', timeMs: at, instanceId: t?.instanceId ?? '', label: `retry ${r.taskId} (attempt ${r.attempt})` });
+    m.marks.push({ kind: 'retry', timeMs: at, instanceId: t?.instanceId ?? lastInstance(m, r.taskId), label: `retry ${r.taskId} (attempt ${r.attempt})` });
   } else if (e.taskCancelled) {
     setState(task(e.taskCancelled.taskId), 'TASK_STATE_CANCELLED');
     for (const b of m.bars) if (b.taskId === e.taskCancelled.taskId && b.endMs === undefined) { b.endMs = at; b.outcome = 'cancelled'; }
@@ -216,7 +227,7 @@ export function applyEvent(m: PlanModel, e: Json): void {
     setState(task(e.taskSkipped.taskId), 'TASK_STATE_SKIPPED');
   } else if (e.taskAdded) {
     const a = e.taskAdded;
-    const t = taskFrom(a.task ?? {});
+    const t = history ? m.tasks.get(a.task?.id) ?? taskFrom(a.task ?? {}) : taskFrom(a.task ?? {});
     if (a.syncPoint) t.remediationOf = a.syncPoint;
     addTask(m, t);
   } else if (e.syncPointReached) {
@@ -234,7 +245,7 @@ export function applyEvent(m: PlanModel, e: Json): void {
     }
   } else if (e.syncPointReleased) {
     const r = e.syncPointReleased;
-    const s = m.syncPoints.get(r.name);
+    const s = history ? undefined : m.syncPoints.get(r.name);
     if (s) { s.state = 'SYNC_POINT_STATE_RELEASED'; s.releasedMs = at; }
     const unresolved = new Set((r.result?.unresolved ?? []).map(conflictKey));
     for (const c of m.conflicts) if (c.syncPoint === r.name && !unresolved.has(conflictKey(c))) c.settled = true;
@@ -246,13 +257,38 @@ export function applyEvent(m: PlanModel, e: Json): void {
     });
   } else if (e.checkpointRolledBack) {
     const r = e.checkpointRolledBack;
-    m.marks.push({ kind: 'rollback', timeMs: at, instanceId: task(r.taskId)?.instanceId ?? '', label: `rollback ${r.taskId}: ${r.reason ?? ''}` });
+    m.marks.push({ kind: 'rollback', timeMs: at, instanceId: lastInstance(m, r.taskId), label: `rollback ${r.taskId}: ${r.reason ?? ''}` });
   } else if (e.planFinished) {
     m.state = e.planFinished.state ?? m.state;
     m.reason = e.planFinished.reason ?? '';
     m.finishedMs = at;
     for (const b of m.bars) if (b.endMs === undefined) { b.endMs = at; b.outcome = 'cancelled'; }
   }
+}
+
+/** The instance of a task's latest attempt on the timeline, else its status's. */
+function lastInstance(m: PlanModel, taskId: string): string {
+  for (let i = m.bars.length - 1; i >= 0; i--) if (m.bars[i].taskId === taskId) return m.bars[i].instanceId;
+  return m.tasks.get(taskId)?.instanceId ?? '';
+}
+
+/**
+ * Seeds a model from a PlanStatus (GET /api/plans/{id}): the page can draw at once, while the event
+ * stream from 0 (slow to replay for a long plan) fills in the history behind it.
+ */
+export function seedFromStatus(m: PlanModel, status: Json): void {
+  if (m.lastSequence > 0) return; // the stream was faster: its events already hold the states
+  m.name = status.name ?? '';
+  m.state = status.state ?? m.state;
+  m.reason = status.reason ?? '';
+  m.submitter = status.submittedBy?.subject ?? '';
+  m.timeScale = status.timeScale > 0 ? status.timeScale : 1;
+  m.startMs = timeMs(status.startedAt);
+  m.finishedMs = timeMs(status.finishedAt);
+  for (const t of status.tasks ?? []) addTask(m, taskFrom(t));
+  for (const s of status.syncPoints ?? []) m.syncPoints.set(s.name, syncFrom(s));
+  m.seededSequence = Number(status.lastSequence ?? 0);
+  m.version++;
 }
 
 function conflictKey(c: Json): string {

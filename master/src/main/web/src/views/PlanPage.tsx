@@ -4,9 +4,9 @@
  * logic/model.ts) and mutated in place per batch of events; `version` triggers the render.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { postJson, Session, stream } from '../api';
+import { getJson, postJson, Session, stream } from '../api';
 import { duration, percent, stateSymbol, stateWord, usd } from '../format';
-import { applyEvent, arrivals, emptyPlan, PlanModel, progressOf } from '../logic/model';
+import { applyEvent, arrivals, emptyPlan, PlanModel, progressOf, seedFromStatus } from '../logic/model';
 import { taskHref } from '../router';
 import { Dag } from './Dag';
 import { Gantt } from './Gantt';
@@ -15,10 +15,21 @@ export function PlanPage({ planId, session }: { planId: string; session: Session
   const model = useRef<PlanModel>(emptyPlan(planId));
   const [version, setVersion] = useState(0);
   const [ended, setEnded] = useState(false);
-  useEffect(() => stream(`/api/plans/${encodeURIComponent(planId)}/events?after=0`, 'plan-event', (batch) => {
-    for (const e of batch) applyEvent(model.current, e);
-    setVersion(model.current.version);
-  }, { onEnd: () => setEnded(true) }), [planId]);
+  useEffect(() => {
+    // The status draws the page at once; the stream from 0 then adds the history (timeline,
+    // conflicts) behind it and keeps it live. Whichever answers first wins (see seedFromStatus).
+    let live = true;
+    getJson(`/api/plans/${encodeURIComponent(planId)}`).then((r) => {
+      if (!live || !r?.status) return;
+      seedFromStatus(model.current, r.status);
+      setVersion(model.current.version);
+    }, () => { /* the stream reports what is wrong */ });
+    const close = stream(`/api/plans/${encodeURIComponent(planId)}/events?after=0`, 'plan-event', (batch) => {
+      for (const e of batch) applyEvent(model.current, e);
+      setVersion(model.current.version);
+    }, { onEnd: () => setEnded(true) });
+    return () => { live = false; close(); };
+  }, [planId]);
   const m = model.current;
   if (version === 0) return <p aria-busy="true">Loading plan {planId}…</p>;
   return (
