@@ -64,9 +64,9 @@ export function stream(path: string, event: string, onBatch: (data: any[]) => vo
   let pending: any[] = [];
   let scheduled = false;
   let notBefore = 0;
-  const flush = () => {
+  const flush = (force = false) => {
     const wait = notBefore - performance.now();
-    if (wait > 0) {
+    if (wait > 0 && !force) {
       setTimeout(flush, wait);
       return;
     }
@@ -82,11 +82,11 @@ export function stream(path: string, event: string, onBatch: (data: any[]) => vo
     pending.push(JSON.parse((e as MessageEvent).data));
     if (!scheduled) {
       scheduled = true;
-      if (document.hidden) setTimeout(flush, 100); else requestAnimationFrame(flush);
+      if (document.hidden) setTimeout(flush, 100); else requestAnimationFrame(() => flush());
     }
   });
   source.addEventListener('end', () => {
-    flush();
+    flush(true); // before onEnd: the last events are applied first
     source.close();
     handlers.onEnd?.();
   });
