@@ -1,14 +1,14 @@
 // Drives the dashboard of a running mesh in headless chromium while the e-commerce plan runs; run by
 // DashboardBrowserEndToEndTest, which starts the mesh, submits the plans and checks the JSON this
-// script writes. Usage: node dashboard-e2e.mjs DASHBOARD_URL ECOMMERCE_PLAN CONFLICTS_PLAN OUT_DIR
+// script writes. Usage: node dashboard-e2e.mjs DASHBOARD_URL ECOMMERCE_PLAN CONFLICTS_PLAN SLOW_PLAN OUT_DIR
 // Writes OUT_DIR/*.png (screenshots) and OUT_DIR/results.json (what the page showed).
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, until } from './browser.mjs';
 
-const [base, ecommerce, conflicts, out] = process.argv.slice(2);
+const [base, ecommerce, conflicts, slow, out] = process.argv.slice(2);
 if (!out) {
-  console.error('usage: node dashboard-e2e.mjs DASHBOARD_URL ECOMMERCE_PLAN CONFLICTS_PLAN OUT_DIR');
+  console.error('usage: node dashboard-e2e.mjs DASHBOARD_URL ECOMMERCE_PLAN CONFLICTS_PLAN SLOW_PLAN OUT_DIR');
   process.exit(2);
 }
 mkdirSync(out, { recursive: true });
@@ -110,6 +110,16 @@ try {
   await page.keyboard.press('Enter');
   await until(page, 'the task page after Enter', () => !!document.querySelector('[data-testid=task]'));
   results.keyboard = { toPlan, toTask, focusedTask, focusVisible, path: await page.evaluate(() => location.pathname) };
+
+  // Cancel: the button asks first, then the plan ends cancelled.
+  await page.goto(url(`/plans/${slow}`));
+  await page.getByRole('button', { name: 'Cancel plan…' }).click();
+  const confirm = page.getByRole('button', { name: 'Yes, cancel the plan' });
+  const confirmShown = await confirm.isVisible();
+  await confirm.click();
+  await until(page, 'the plan cancelled', () => document.querySelector('[data-testid=plan-state] .state')?.textContent.includes('cancelled'));
+  results.cancel = { confirmShown, state: await page.textContent('[data-testid=plan-state] .state') };
+  await page.screenshot({ path: join(out, 'cancelled.png'), fullPage: true });
 } catch (e) {
   results.failure = e.message;
 } finally {

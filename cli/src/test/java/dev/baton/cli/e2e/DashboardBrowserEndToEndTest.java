@@ -30,6 +30,16 @@ class DashboardBrowserEndToEndTest {
   /** The e-commerce plan's estimated makespan squeezed into about this much wall clock. */
   private static final double TARGET_SECONDS = 25;
 
+  private static final String SLOW_PLAN = """
+      apiVersion: baton.dev/v1
+      kind: Plan
+      metadata:
+        name: to-cancel
+      spec:
+        strategy: parallel
+        tasks:
+          - {id: long-task, description: A long task, orchestrator: backend, estimate: 1000m}
+      """;
   private static final ObjectMapper JSON = new ObjectMapper();
   private MeshLauncher launcher;
   private JsonNode results;
@@ -43,6 +53,7 @@ class DashboardBrowserEndToEndTest {
     String dashboard = mesh.master().readyLine().dashboard();
     String ecommerce;
     String conflicts;
+    String slow;
     try (MasterApi api = new MasterApi(mesh.masterAddress())) {
       String yaml = Files.readString(TestPaths.example("ecommerce.yaml"));
       double makespan = api.call().validatePlan(ValidatePlanRequest.newBuilder().setPlanYaml(yaml).build())
@@ -52,12 +63,15 @@ class DashboardBrowserEndToEndTest {
       conflicts = api.call().submitPlan(SubmitPlanRequest.newBuilder()
           .setPlanYaml(Files.readString(TestPaths.example("ecommerce-conflicts.yaml"))).setTimeScale(0.001).build())
           .getPlanId();
+      // One long task (10 minutes of wall clock) for the page to cancel.
+      slow = api.call().submitPlan(SubmitPlanRequest.newBuilder().setPlanYaml(SLOW_PLAN).setTimeScale(0.01).build())
+          .getPlanId();
     }
     Path out = Path.of("target", "dashboard-screenshots").toAbsolutePath();
     Path web = TestPaths.repoRoot().resolve("cli/src/test/web");
     Path log = runDir.resolve("browser.log");
     ProcessBuilder pb = new ProcessBuilder("node", web.resolve("dashboard-e2e.mjs").toString(), dashboard, ecommerce,
-        conflicts, out.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        conflicts, slow, out.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("BATON_BROWSER_MODULES",
         TestPaths.repoRoot().resolve(".tools/dashboard-browser/node_modules").toString());
     Process node = pb.start();
@@ -147,6 +161,13 @@ class DashboardBrowserEndToEndTest {
     assertThat(k.get("focusVisible").asBoolean()).isTrue();
     assertThat(k.get("path").asText()).endsWith("/tasks/" + k.get("focusedTask").asText());
     assertThat(results.get("orchestrators").size()).isEqualTo(4);
+  }
+
+  @Test
+  void theCancelButtonAsksThenCancelsThePlan() {
+    JsonNode c = results.get("cancel");
+    assertThat(c.get("confirmShown").asBoolean()).isTrue();
+    assertThat(c.get("state").asText()).contains("cancelled");
   }
 
   @Test
