@@ -13,6 +13,8 @@
 # figure 9 (about 4 minutes and 200 MB on a cold cache); the test command never asks for it.
 # `--chaos` also brings jq for scripts/chaos/pod-kill.sh (scripts/tools/jq.sh; the cli build passes it).
 # `--metrics` also builds promtool for the metrics tests (scripts/tools/promtool.sh; the cli build passes it).
+# `--browser` also brings Debian's chromium and playwright-core for the dashboard's browser tests
+# (scripts/tools/chromium.sh; the cli build passes it).
 # `--podman` (the image module passes it) also installs podman and runc (scripts/tools/podman.sh).
 # `--kubernetes` (or BATON_KUBERNETES=1; the k8s module's pom passes it) also builds kube-apiserver,
 # kube-controller-manager, kube-scheduler, kubectl, etcd and kwok for the cluster tests
@@ -25,6 +27,7 @@ set -euo pipefail
 
 with_temporal="${BATON_TEMPORAL:-0}"
 with_chaos=0
+with_browser=0
 with_podman=0
 with_metrics=0
 with_kubernetes_lint="${BATON_KUBERNETES_LINT:-0}"
@@ -36,6 +39,7 @@ for arg in "$@"; do
   case "$arg" in
     --temporal) with_temporal=1 ;;
     --chaos) with_chaos=1 ;;
+    --browser) with_browser=1 ;;
     --podman) with_podman=1 ;;
     --metrics) with_metrics=1 ;;
     --kubernetes-lint) with_kubernetes_lint=1 ;;
@@ -43,7 +47,7 @@ for arg in "$@"; do
     --buf) with_buf=1 ;;
     --python-client) with_python_client=1 ;;
     --terminal) with_terminal=1 ;;
-    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --chaos, --metrics, --podman, --kubernetes-lint, --kubernetes, --buf, --python-client, --terminal, or none)" >&2; exit 2 ;;
+    *) echo "install-tools: unknown argument '$arg' (expected: --temporal, --chaos, --metrics, --podman, --kubernetes-lint, --kubernetes, --buf, --python-client, --terminal, --browser, or none)" >&2; exit 2 ;;
   esac
 done
 
@@ -220,6 +224,11 @@ if [[ "$with_temporal" == 1 ]]; then
     printf '%s' "$temporal_module" >"$temporal_stamp"
     echo "install-tools: temporal v$temporal_version installed in $((SECONDS - started)) s"
   fi
+fi
+
+# Chromium and playwright-core for the dashboard's browser tests (issue 13).
+if [[ "$with_browser" == 1 ]]; then
+  bash "$root/scripts/tools/chromium.sh"
 fi
 
 # jq for the pod-kill chaos script and its tests (issue 12).
