@@ -97,6 +97,11 @@ final class CurrentStore implements PlanStore {
   }
 
   @Override
+  public List<PlanEvent> read(String planId, long afterSequence, int limit) {
+    return store.read(planId, afterSequence, limit);
+  }
+
+  @Override
   public Subscription subscribe(String planId, long afterSequence, Listener listener) {
     Moving m = new Moving(planId, afterSequence, listener);
     subscriptions.add(m);

@@ -144,6 +144,34 @@ public final class InMemoryPlanStore implements PlanStore {
     return List.copyOf(out);
   }
 
+  /** {@link #read(String, long)} cut to {@code limit}: copies (and asks the journal for) only that many. */
+  @Override
+  public List<PlanEvent> read(String planId, long afterSequence, int limit) {
+    PlanLog entry = plans.get(planId);
+    if (entry == null || limit <= 0) {
+      return List.of();
+    }
+    List<PlanEvent> out = new ArrayList<>(Math.min(limit, 1024));
+    long cursor = afterSequence;
+    long base = entry.base;
+    while (older != null && cursor < base && out.size() < limit) {
+      List<PlanEvent> page = older.read(planId, cursor, Math.min(base, cursor + (limit - out.size())));
+      if (page.isEmpty()) {
+        throw new IllegalStateException("plan " + planId + ": the journal returned no events after " + cursor
+            + " though memory starts after " + base + "; was the plan compacted?");
+      }
+      out.addAll(page.subList(0, Math.min(page.size(), limit - out.size())));
+      cursor = out.get(out.size() - 1).getSequence();
+    }
+    if (out.size() < limit) {
+      AppendOnlyLog<PlanEvent> events = entry.events;
+      int size = events.size();
+      int from = (int) Math.max(0, Math.min(cursor - base, size));
+      out.addAll(events.copy(from, (int) Math.min(size, (long) from + limit - out.size())));
+    }
+    return List.copyOf(out);
+  }
+
   private List<PlanEvent> readOlder(String planId, PlanLog entry, long afterSequence) {
     if (afterSequence >= entry.base || older == null) {
       return List.of();

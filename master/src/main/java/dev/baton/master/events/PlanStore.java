@@ -29,6 +29,16 @@ public interface PlanStore {
   List<PlanEvent> read(String planId, long afterSequence);
 
   /**
+   * The first {@code limit} events of {@link #read(String, long)}: what a reader that pages (a
+   * watcher honouring flow control) asks, so that each page costs its own size, not the rest of
+   * the plan's history. Stores that keep many events override it.
+   */
+  default List<PlanEvent> read(String planId, long afterSequence, int limit) {
+    List<PlanEvent> all = read(planId, afterSequence);
+    return all.size() <= limit ? all : all.subList(0, Math.max(0, limit));
+  }
+
+  /**
    * Delivers the plan's events after {@code afterSequence} to the listener, first those already
    * stored and then each new one, in order, without gaps or duplicates between the two. The listener
    * runs on the appending thread (or the subscribing one during replay) and must be quick.

@@ -313,6 +313,11 @@ public final class JournalPlanStore implements PlanStore, AutoCloseable {
     return memory.read(planId, afterSequence);
   }
 
+  @Override
+  public List<PlanEvent> read(String planId, long afterSequence, int limit) {
+    return memory.read(planId, afterSequence, limit);
+  }
+
   /** Delivers only committed events: the writer's (or the follower's) thread delivers new ones. */
   @Override
   public Subscription subscribe(String planId, long afterSequence, Listener listener) {

@@ -46,6 +46,11 @@ public final class ObservedPlanStore implements PlanStore {
   }
 
   @Override
+  public List<PlanEvent> read(String planId, long afterSequence, int limit) {
+    return store.read(planId, afterSequence, limit);
+  }
+
+  @Override
   public Subscription subscribe(String planId, long afterSequence, Listener listener) {
     return store.subscribe(planId, afterSequence, listener);
   }

@@ -46,6 +46,10 @@ public abstract class PlanStoreContract {
     assertThat(store().read("p", 0)).extracting(PlanEvent::getSequence).containsExactly(1L, 2L, 3L);
     assertThat(store().read("q", 0)).extracting(PlanEvent::getSequence).containsExactly(1L);
     assertThat(store().read("p", 2)).extracting(PlanEvent::getSequence).containsExactly(3L);
+    assertThat(store().read("p", 0, 2)).extracting(PlanEvent::getSequence).containsExactly(1L, 2L);
+    assertThat(store().read("p", 1, 5)).extracting(PlanEvent::getSequence).containsExactly(2L, 3L);
+    assertThat(store().read("p", 3, 5)).isEmpty();
+    assertThat(store().read("nope", 0, 5)).isEmpty();
     assertThat(store().status("p").orElseThrow().getLastSequence()).isEqualTo(3);
     assertThat(store().task("p", "a").orElseThrow().getProgress()).isEqualTo(0.2);
     assertThat(store().list()).extracting(s -> s.getPlanId()).containsExactlyInAnyOrder("p", "q");

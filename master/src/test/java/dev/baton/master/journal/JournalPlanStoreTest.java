@@ -108,6 +108,17 @@ class JournalPlanStoreTest {
     assertThat(b.status("p")).contains(Events.replay(appended));
     // Memory starts after the snapshot at 90; older events come from the journal, in order and complete.
     assertThat(b.read("p", 0)).containsExactlyElementsOf(appended);
+    // Pages of a bounded read, across the journal/memory boundary (at 90), equal the same slices.
+    assertThat(b.read("p", 0, 7)).containsExactlyElementsOf(appended.subList(0, 7));
+    assertThat(b.read("p", 85, 10)).containsExactlyElementsOf(appended.subList(85, 95));
+    assertThat(b.read("p", 92, 10)).containsExactlyElementsOf(appended.subList(92, 95));
+    List<PlanEvent> paged = new ArrayList<>();
+    for (List<PlanEvent> page = b.read("p", 0, 6); !page.isEmpty();
+        page = b.read("p", page.get(page.size() - 1).getSequence(), 6)) {
+      assertThat(page.size()).isLessThanOrEqualTo(6);
+      paged.addAll(page);
+    }
+    assertThat(paged).containsExactlyElementsOf(appended);
     List<PlanEvent> replayed = new CopyOnWriteArrayList<>();
     b.subscribe("p", 5, replayed::add).close();
     assertThat(replayed).containsExactlyElementsOf(appended.subList(5, 95));
