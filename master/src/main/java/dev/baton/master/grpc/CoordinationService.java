@@ -491,6 +491,13 @@ public final class CoordinationService extends CoordinationGrpc.CoordinationImpl
       }
       s.outbox.attach(this, resumed ? r.getLastReceivedSeq() : 0,
           CoordinateResponse.newBuilder().setRegistered(answer).build());
+      if (!s.legacy) {
+        // The answer's peers were read before the Registered frame was queued; a peer registering
+        // in between queued its Peers frame ahead of it, and the client would end with the older
+        // list. The peers as they are now, after the answer, settle it.
+        s.send(CoordinateResponse.newBuilder()
+            .setPeers(Peers.newBuilder().putAllPeerAddresses(peerAddresses(""))).build());
+      }
     }
 
     /** A newer stream of the same instance took over. */
