@@ -369,21 +369,15 @@ final class PlanRun {
     if (pendingTasks == null) {
       return; // built from the status when first needed
     }
-    String taskId = switch (e.getKindCase()) {
-      case TASK_READY -> e.getTaskReady().getTaskId();
-      case TASK_DELEGATED -> e.getTaskDelegated().getTaskId();
-      case TASK_STARTED -> e.getTaskStarted().getTaskId();
-      case TASK_SUCCEEDED -> e.getTaskSucceeded().getTaskId();
-      case TASK_FAILED -> e.getTaskFailed().getTaskId();
-      case TASK_RETRIED -> e.getTaskRetried().getTaskId();
-      case TASK_CANCELLED -> e.getTaskCancelled().getTaskId();
-      case TASK_SKIPPED -> e.getTaskSkipped().getTaskId();
+    switch (e.getKindCase()) {
       case CHECKPOINT_ROLLED_BACK, TASK_ADDED, PLAN_ACCEPTED -> {
         pendingTasks = null; // may change many tasks: rebuild from the status
-        yield null;
+        return;
       }
-      default -> null; // no task state changes (progress, sync points, checkpoints taken, ...)
-    };
+      default -> { }
+    }
+    // Null for events that change no task's state (progress, sync points, checkpoints taken, ...).
+    String taskId = PlanReducer.taskWhoseStateChanges(e);
     if (taskId != null) {
       TaskStatus ts = liveTasks.get(taskId);
       if (ts != null) {

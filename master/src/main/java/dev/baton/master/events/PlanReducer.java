@@ -35,6 +35,25 @@ public final class PlanReducer {
         || state == PlanState.PLAN_STATE_DEGRADED;
   }
 
+  /**
+   * The one task whose state {@code e} changes (ready, delegated, started, succeeded, failed,
+   * retried, cancelled, skipped), or null: other events change no task's state, or several at once
+   * (a rollback, a plan's acceptance) or add one (TaskAdded).
+   */
+  public static String taskWhoseStateChanges(PlanEvent e) {
+    return switch (e.getKindCase()) {
+      case TASK_READY -> e.getTaskReady().getTaskId();
+      case TASK_DELEGATED -> e.getTaskDelegated().getTaskId();
+      case TASK_STARTED -> e.getTaskStarted().getTaskId();
+      case TASK_SUCCEEDED -> e.getTaskSucceeded().getTaskId();
+      case TASK_FAILED -> e.getTaskFailed().getTaskId();
+      case TASK_RETRIED -> e.getTaskRetried().getTaskId();
+      case TASK_CANCELLED -> e.getTaskCancelled().getTaskId();
+      case TASK_SKIPPED -> e.getTaskSkipped().getTaskId();
+      default -> null;
+    };
+  }
+
   /** True for the states a task never leaves (short of a checkpoint rollback). */
   public static boolean isTerminal(TaskState state) {
     return state == TaskState.TASK_STATE_SUCCEEDED

@@ -142,7 +142,7 @@ public final class PlanEventMeters {
       }
       default -> { }
     }
-    String taskId = taskOf(e);
+    String taskId = dev.baton.master.events.PlanReducer.taskWhoseStateChanges(e);
     if (taskId != null) {
       store.task(planId, taskId).ifPresent(t -> move(runs.get(planId), t.getId(), t.getOrchestrator(), t.getState()));
     } else if (e.hasCheckpointRolledBack() || e.hasRecoveryPerformed()) {
@@ -244,20 +244,6 @@ public final class PlanEventMeters {
   private static String domainOf(Run run, String taskId) {
     Tracked t = run.tasks.get(taskId);
     return t == null ? "unknown" : t.domain();
-  }
-
-  private static String taskOf(PlanEvent e) {
-    return switch (e.getKindCase()) {
-      case TASK_READY -> e.getTaskReady().getTaskId();
-      case TASK_DELEGATED -> e.getTaskDelegated().getTaskId();
-      case TASK_STARTED -> e.getTaskStarted().getTaskId();
-      case TASK_SUCCEEDED -> e.getTaskSucceeded().getTaskId();
-      case TASK_FAILED -> e.getTaskFailed().getTaskId();
-      case TASK_RETRIED -> e.getTaskRetried().getTaskId();
-      case TASK_CANCELLED -> e.getTaskCancelled().getTaskId();
-      case TASK_SKIPPED -> e.getTaskSkipped().getTaskId();
-      default -> null;
-    };
   }
 
   /** {@code TASK_STATE_RETRY_WAIT} -> {@code retry_wait}. */

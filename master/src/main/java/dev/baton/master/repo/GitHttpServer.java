@@ -7,12 +7,7 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import dev.baton.runtime.security.BindGuard;
 import dev.baton.runtime.security.ServerSecurity;
-import io.grpc.ServerCredentials;
-import io.grpc.TlsServerCredentials;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManager;
+import dev.baton.runtime.security.tls.HttpsContexts;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,7 +158,7 @@ public final class GitHttpServer implements AutoCloseable {
       server = HttpServer.create(new InetSocketAddress(host, port), 64);
     } else {
       HttpsServer https = HttpsServer.create(new InetSocketAddress(host, port), 64);
-      https.setHttpsConfigurator(new HttpsConfigurator(sslContext(security.credentials())) {
+      https.setHttpsConfigurator(new HttpsConfigurator(HttpsContexts.sameAs(security.credentials(), "the git server")) {
         @Override
         public void configure(HttpsParameters params) {
           SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
@@ -183,25 +179,6 @@ public final class GitHttpServer implements AutoCloseable {
     server.start();
     log.info("serving git repositories of {} at {}", served, baseUrl);
     return git;
-  }
-
-  /**
-   * An SSL context on the same reloading key and trust managers as the gRPC server's credentials, so
-   * a rotated certificate reaches both servers at once.
-   */
-  private static SSLContext sslContext(ServerCredentials credentials) {
-    if (!(credentials instanceof TlsServerCredentials tls) || tls.getKeyManagers() == null
-        || tls.getTrustManagers() == null) {
-      throw new IllegalArgumentException("the git server's TLS needs key and trust managers"
-          + " (build the ServerSecurity with dev.baton.runtime.security.tls.TlsMaterial)");
-    }
-    try {
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(tls.getKeyManagers().toArray(KeyManager[]::new), tls.getTrustManagers().toArray(TrustManager[]::new), null);
-      return ctx;
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("this JVM has no TLS context: " + e.getMessage(), e);
-    }
   }
 
   /** {@code http://host:port/}, or {@code https://host:port/} with TLS. */

@@ -7,8 +7,7 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import dev.baton.runtime.security.BindGuard;
 import dev.baton.runtime.security.ServerSecurity;
-import io.grpc.ServerCredentials;
-import io.grpc.TlsServerCredentials;
+import dev.baton.runtime.security.tls.HttpsContexts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
@@ -17,10 +16,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +63,7 @@ public final class DashboardServer implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(host, settings.port()), 64);
       } else {
         HttpsServer https = HttpsServer.create(new InetSocketAddress(host, settings.port()), 64);
-        https.setHttpsConfigurator(new HttpsConfigurator(sslContext(security.credentials())) {
+        https.setHttpsConfigurator(new HttpsConfigurator(HttpsContexts.sameAs(security.credentials(), "the dashboard")) {
           @Override
           public void configure(HttpsParameters params) {
             SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
@@ -113,20 +109,6 @@ public final class DashboardServer implements AutoCloseable {
     requests.shutdownNow();
   }
 
-  private static SSLContext sslContext(ServerCredentials credentials) {
-    if (!(credentials instanceof TlsServerCredentials tls) || tls.getKeyManagers() == null
-        || tls.getTrustManagers() == null) {
-      throw new IllegalArgumentException("the dashboard's TLS needs key and trust managers"
-          + " (build the ServerSecurity with dev.baton.runtime.security.tls.TlsMaterial)");
-    }
-    try {
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(tls.getKeyManagers().toArray(KeyManager[]::new), tls.getTrustManagers().toArray(TrustManager[]::new), null);
-      return ctx;
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("this JVM has no TLS context: " + e.getMessage(), e);
-    }
-  }
 
   private static ThreadFactory daemon(String name) {
     AtomicInteger n = new AtomicInteger();
