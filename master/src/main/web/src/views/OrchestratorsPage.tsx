@@ -42,7 +42,7 @@ export function OrchestratorsPage() {
               <tr key={i.orchestrator?.id} data-instance={i.orchestrator?.id}>
                 <th scope="row">{i.orchestrator?.id}</th>
                 <td>{i.orchestrator?.address}</td>
-                <td><span class={`state h-${word}`}>{word}</span>{i.breaker && <span class="muted"> breaker {String(i.breaker.state ?? i.breaker).toLowerCase()}</span>}</td>
+                <td><span class={`state h-${word}`}>{word}</span>{i.breakerState && <span class="muted"> breaker {i.breakerState}</span>}</td>
                 <td>{i.load?.currentTasks ?? 0}/{i.load?.maxConcurrentTasks ?? 0}</td>
                 <td>{i.load?.queueLength ?? 0}</td>
                 <td>{percent(i.load?.recentFailureRate)}</td>

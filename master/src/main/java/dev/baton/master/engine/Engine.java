@@ -56,6 +56,11 @@ public final class Engine implements AutoCloseable {
   final Random random;
   final EngineSettings settings;
   final Breakers breakers;
+
+  /** The circuit breaker's state on an instance: closed | open | half_open. Any thread. */
+  public String breakerState(String instanceId) {
+    return breakers.word(instanceId);
+  }
   final ResilienceConfig resilience;
   final Policies policies = new Policies();
   final Integrations integrations;

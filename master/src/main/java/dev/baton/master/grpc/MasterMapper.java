@@ -86,12 +86,13 @@ final class MasterMapper {
         .build();
   }
 
-  static OrchestratorInstance instance(Instance i) {
+  static OrchestratorInstance instance(Instance i, String breakerState) {
     return OrchestratorInstance.newBuilder()
         .setOrchestrator(i.descriptor())
         .setLoad(i.load())
         .setHealth(i.health())
         .setLastHeartbeatAgeMs(i.heartbeatAge().toMillis())
+        .setBreakerState(breakerState)
         .build();
   }
 

@@ -164,7 +164,7 @@ public final class MasterService extends MasterGrpc.MasterImplBase {
         .setMaster(MasterMapper.master(masterId, address.get(), all));
     all.stream()
         .filter(i -> request.getDomain().isEmpty() || i.domain().equals(request.getDomain()))
-        .forEach(i -> b.addInstances(MasterMapper.instance(i)));
+        .forEach(i -> b.addInstances(MasterMapper.instance(i, engine == null ? "closed" : engine.breakerState(i.id()))));
     response.onNext(b.build());
     response.onCompleted();
   }

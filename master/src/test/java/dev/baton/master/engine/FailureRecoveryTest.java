@@ -156,6 +156,18 @@ class FailureRecoveryTest {
     assertThat(r.getTasksTransferred()).isEqualTo(2);
     assertThat(r.getTaskIdsList()).containsExactlyInAnyOrderElementsOf(onB1);
     assertThat(r.getDetection()).contains("circuit breaker opened");
+    var channel = io.grpc.netty.NettyChannelBuilder.forTarget(master.address()).usePlaintext().build();
+    try {
+      var instances = dev.baton.v1.MasterGrpc.newBlockingStub(channel)
+          .listOrchestrators(dev.baton.v1.ListOrchestratorsRequest.getDefaultInstance()).getInstancesList();
+      // Open, or half-open already: the test's breaker waits briefly before probing again.
+      assertThat(instances).filteredOn(i -> i.getOrchestrator().getId().equals("backend-1"))
+          .extracting(i -> i.getBreakerState()).singleElement().isIn("open", "half_open");
+      assertThat(instances).filteredOn(i -> i.getOrchestrator().getId().equals("backend-2"))
+          .extracting(i -> i.getBreakerState()).containsExactly("closed");
+    } finally {
+      channel.shutdownNow();
+    }
     // The moved tasks ran again on backend-2 as attempt 2, and the time to re-delegation is measurable.
     for (String t : onB1) {
       TaskStatus ts = s.getTasksList().stream().filter(x -> x.getId().equals(t)).findFirst().orElseThrow();

@@ -198,6 +198,7 @@ class MasterServiceTest {
     assertThat(list.getInstancesList()).extracting(i -> i.getOrchestrator().getId())
         .containsExactly("backend-1", "frontend-1");
     assertThat(list.getInstancesList()).allSatisfy(i -> assertThat(i.getHealth()).isEqualTo(InstanceHealth.INSTANCE_HEALTH_HEALTHY));
+    assertThat(list.getInstancesList()).extracting(i -> i.getBreakerState()).containsOnly("closed");
 
     var dashboard = stub.getDashboard(GetDashboardRequest.getDefaultInstance()).getDashboard();
     assertThat(dashboard.getOverview().getTotalOrchestrators()).isEqualTo(2);
