@@ -181,8 +181,12 @@ class LeaderFollowingTest {
     watch.get(20, TimeUnit.SECONDS);
 
     assertThat(seen).containsExactlyElementsOf(LongStream.rangeClosed(1, 10).boxed().toList());
-    // After the gap (7 where 6 was due) the watch re-opened after 5, the last event seen.
-    assertThat(second.watchedAfter).containsExactly(3L, 5L);
+    // After the gap (7 where 6 was due) the watch re-opened after 5, the last event seen. Its first
+    // watch there came after 3 (the first master held at 3, then died), or after 0 when a loaded
+    // machine let the first call to the first master fail before it answered (seen once in a full
+    // run): either way the replayed events were dropped, as `seen` shows.
+    assertThat(second.watchedAfter).hasSize(2).endsWith(5L);
+    assertThat(second.watchedAfter.get(0)).isIn(0L, 3L);
   }
 
   @Test
