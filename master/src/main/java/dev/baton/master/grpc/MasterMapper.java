@@ -76,14 +76,24 @@ final class MasterMapper {
   }
 
   static PlanSummaryLine line(PlanStatus s) {
-    return PlanSummaryLine.newBuilder()
+    PlanSummaryLine.Builder b = PlanSummaryLine.newBuilder()
         .setPlanId(s.getPlanId())
         .setName(s.getName())
         .setState(s.getState())
         .setTasks(s.getTasksCount())
         .setTasksSucceeded((int) s.getTasksList().stream()
             .filter(t -> t.getState() == TaskState.TASK_STATE_SUCCEEDED).count())
-        .build();
+        .setCostUsd(s.getUsage().getCostUsd());
+    if (s.hasSubmittedAt()) {
+      b.setSubmittedAt(s.getSubmittedAt());
+    }
+    if (s.hasStartedAt()) {
+      b.setStartedAt(s.getStartedAt());
+    }
+    if (s.hasFinishedAt()) {
+      b.setFinishedAt(s.getFinishedAt());
+    }
+    return b.build();
   }
 
   static OrchestratorInstance instance(Instance i, String breakerState) {

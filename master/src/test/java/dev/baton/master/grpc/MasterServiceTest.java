@@ -134,7 +134,14 @@ class MasterServiceTest {
     assertThat(sequences(stub.watchPlan(WatchPlanRequest.newBuilder().setPlanId(submitted.getPlanId())
         .setAfterSequence(events.size()).build()))).isEmpty();
     assertThat(stub.listPlans(ListPlansRequest.getDefaultInstance()).getPlansList())
-        .singleElement().satisfies(l -> assertThat(l.getTasksSucceeded()).isEqualTo(2));
+        .singleElement().satisfies(l -> {
+          assertThat(l.getTasksSucceeded()).isEqualTo(2);
+          // Cost and times for the plans list (the dashboard shows cost and duration).
+          assertThat(l.getCostUsd()).isEqualTo(status.getUsage().getCostUsd());
+          assertThat(l.getSubmittedAt()).isEqualTo(status.getSubmittedAt());
+          assertThat(l.hasFinishedAt()).isTrue();
+          assertThat(l.getFinishedAt()).isEqualTo(status.getFinishedAt());
+        });
   }
 
   @Test
