@@ -1,6 +1,7 @@
 package dev.baton.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.baton.v1.PlanEvent;
 import dev.baton.v1.PlanFinished;
@@ -13,6 +14,7 @@ import dev.baton.v1.TaskSucceeded;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -94,10 +96,13 @@ class ProgressBarsViewTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     ProgressBarsView view = new ProgressBarsView(plan(), new PrintStream(bytes, true, StandardCharsets.UTF_8),
         ProgressBarsView.Terminals.Size.fixed(100), false);
+    // The first frame comes from the redraw thread at once; the events then make it draw again.
+    await().atMost(Duration.ofSeconds(10)).until(() -> bytes.size() > 0);
     for (String t : new String[] {"ui", "api", "db", "ci", "e2e", "perf", "load"}) {
       view.onEvent(PlanEvent.newBuilder().setTaskSucceeded(TaskSucceeded.newBuilder().setTaskId(t)).build());
     }
     view.onEvent(PlanEvent.newBuilder().setPlanFinished(PlanFinished.newBuilder().setState(PlanState.PLAN_STATE_SUCCEEDED)).build());
+    await().atMost(Duration.ofSeconds(10)).until(() -> bytes.toString(StandardCharsets.UTF_8).contains("\r\033[5F"));
     view.close();
     String written = bytes.toString(StandardCharsets.UTF_8);
     // Every frame but the first starts by going 5 lines up and clearing to the end of the screen.
